@@ -1,0 +1,66 @@
+"""Render the model as Markdown (``docs/schema.md``; a test keeps it in sync).
+
+Run ``python -m graph_schema.docs > docs/schema.md`` after changing the model.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from graph_schema import enums
+from graph_schema.model import Model, Property, model
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _props_table(props: dict[str, Property]) -> list[str]:
+    if not props:
+        return ["No properties.", ""]
+    lines = ["| property | type | required | meaning |", "| --- | --- | --- | --- |"]
+    for p in props.values():
+        kind = f"{p.type} ({p.enum})" if p.enum else p.type
+        lines.append(
+            f"| `{p.name}` | {kind} | {'yes' if p.required else ''} | {_cell(p.description)} |"
+        )
+    return [*lines, ""]
+
+
+def render(m: Model) -> str:
+    """The whole schema document."""
+    out = [
+        "# Graph schema",
+        "",
+        "Generated from `graph_schema/` by `python -m graph_schema.docs`; do not edit by hand.",
+        "Every node has a string `id` (its label and key values, e.g. `Phone:+31612345678`).",
+        "Nodes and edges of the evidence layer carry `signals`: the ids of the signals that",
+        "assert them.",
+        "",
+    ]
+    for layer, info in m.layers.items():
+        out += [f"## {layer.capitalize()} layer", "", str(info.get("description", "")), ""]
+        for n in (n for n in m.nodes.values() if n.layer == layer):
+            pivot = (
+                " Pivot: shared by every record that mentions the same value." if n.pivot else ""
+            )
+            out += [
+                f"### {n.display} (`{n.label}`)",
+                "",
+                f"{n.description}{pivot} Key: {', '.join(f'`{k}`' for k in n.key)}.",
+                "",
+                *_props_table(dict(n.properties)),
+            ]
+        for e in (e for e in m.edges.values() if e.layer == layer):
+            ends = ", ".join(f"`{a}` -> `{b}`" for a, b in e.endpoints)
+            out += [f"### `{e.type}` ({e.display})", "", f"{e.description} Endpoints: {ends}.", ""]
+            out += _props_table(dict(e.properties))
+    out += ["## Enumerations", ""]
+    for name, spec in enums.enums().items():
+        values = ", ".join(f"`{k}` ({v})" for k, v in spec["values"].items())
+        out += [f"- `{name}`: {spec['description']} {values}"]
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render(model()))
