@@ -1,0 +1,1 @@
+"""The ``workbench`` command line (Typer). See ``main.py``."""

@@ -1,0 +1,648 @@
+"""The storage interface: the operations the application needs, and no more.
+
+Not a generic query passthrough: every operation here is one the ingest,
+resolution, detection, UI or CLI code needs, and each is covered by the
+contract suite in ``tests/store/`` for every backend.
+
+``CypherStore`` implements all of them once, in Cypher both dialects accept
+(see ``cypher.py``). A backend only supplies how to open a unit of work, how
+to insert brand-new nodes and edges fast, the shortest-path query, and its
+text index. Labels and property names placed in query text come from the
+graph model, never from input; values always travel as parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from abc import ABC, abstractmethod
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from graph_schema.model import (
+    EdgeType,
+    Model,
+    NodeType,
+    Property,
+    ValidationError,
+    check_properties,
+)
+from workbench.store import cypher
+from workbench.store.errors import InvalidWrite, MissingEndpoint
+
+Row = dict[str, Any]
+CHUNK = 20_000
+
+
+@dataclass(frozen=True)
+class Node:
+    """A node as stored: id, label and decoded properties."""
+
+    id: str
+    label: str
+    props: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A directed edge between two node ids, with decoded properties."""
+
+    type: str
+    src: str
+    dst: str
+    props: dict[str, Any]
+
+
+@dataclass
+class Subgraph:
+    """Nodes and edges; ``more`` counts neighbours left out per node (capped expansion)."""
+
+    nodes: dict[str, Node] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
+    more: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One full-text hit: the node, the text that matched, and its rank (lower is better)."""
+
+    id: str
+    label: str
+    snippet: str
+    rank: float
+
+
+@dataclass
+class UpsertResult:
+    """What an upsert did: created, updated and unchanged counts."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __iadd__(self, other: UpsertResult) -> UpsertResult:
+        self.created += other.created
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        return self
+
+
+class Runner(Protocol):
+    """One open unit of work: runs parameterised Cypher, returns plain rows."""
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]: ...
+
+
+class Writer(Protocol):
+    """Batched writes inside one transaction (see ``GraphStore.writer``)."""
+
+    def upsert_nodes(self, label: str, rows: Iterable[Row]) -> UpsertResult: ...
+    def upsert_edges(self, type_: str, rows: Iterable[Row]) -> UpsertResult: ...
+    def delete_nodes(self, ids: Sequence[str]) -> int: ...
+
+
+class GraphStore(Protocol):
+    """What every backend offers. Reads may be grouped with ``reader()``."""
+
+    kind: str
+    location: str
+    model: Model
+
+    def ensure_schema(self) -> None: ...
+    def writer(self) -> AbstractContextManager[Writer]: ...
+    def reader(self) -> AbstractContextManager[None]: ...
+    def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]: ...
+    def find_nodes(
+        self, label: str, where: Mapping[str, Any] | None = None, *, limit: int | None = None
+    ) -> list[Node]: ...
+    def find_edges(
+        self, type_: str, *, src: Sequence[str] | None = None, dst: Sequence[str] | None = None
+    ) -> list[Edge]: ...
+    def neighbourhood(
+        self,
+        ids: Sequence[str],
+        *,
+        depth: int = 1,
+        limit: int = 200,
+        edge_types: Sequence[str] | None = None,
+    ) -> Subgraph: ...
+    def shortest_path(self, a: str, b: str, *, max_depth: int = 6) -> Subgraph | None: ...
+    def search(
+        self, text: str, *, labels: Sequence[str] | None = None, limit: int = 50
+    ) -> list[SearchHit]: ...
+    def subgraph_for_analysis(
+        self, *, node_labels: Sequence[str], edge_types: Sequence[str]
+    ) -> Subgraph: ...
+    def counts(self) -> dict[str, dict[str, int]]: ...
+    def close(self) -> None: ...
+
+
+# -- value conversion shared by both backends ---------------------------------
+
+
+def encode(prop: Property, value: Any) -> Any:
+    """Turn a Python value into what the store keeps (JSON as text, UTC times)."""
+    if value is None:
+        return None
+    if prop.type == "json":
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if prop.type == "datetime":
+        return value.astimezone(dt.UTC)
+    if prop.type == "strings":
+        return list(value)
+    return value
+
+
+def decode(prop: Property | None, value: Any) -> Any:
+    """Turn what the store returned back into the Python value that was written."""
+    if value is None or prop is None:
+        return value
+    if prop.type == "json" and isinstance(value, str):
+        return json.loads(value)
+    if prop.type == "datetime" and isinstance(value, dt.datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    if prop.type == "float" and isinstance(value, int):
+        return float(value)
+    return value
+
+
+def _merge(props: Mapping[str, Property], old: Mapping[str, Any], new: Mapping[str, Any]) -> Row:
+    """The properties after an upsert: given values replace, ``union`` lists grow."""
+    out = dict(old)
+    for name, value in new.items():
+        prop = props.get(name)
+        if prop is not None and prop.merge == "union":
+            seen = list(old.get(name) or [])
+            out[name] = seen + [v for v in (value or []) if v not in seen]
+        else:
+            out[name] = value
+    return out
+
+
+def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def capped_bfs(
+    seeds: Sequence[str], edges: Iterable[Edge], *, depth: int, limit: int
+) -> tuple[list[str], list[Edge], dict[str, int]]:
+    """Breadth-first expansion from ``seeds`` keeping at most ``limit`` nodes.
+
+    Returns the kept node ids (seeds first), the edges between kept nodes, and
+    per kept node how many of its neighbours the cap left out. Neighbours are
+    visited in id order, so the result is deterministic.
+
+    >>> es = [Edge("HAS_PHONE", f"p{i}", "f", {}) for i in range(5)]
+    >>> keep, kept, more = capped_bfs(["p0"], es, depth=2, limit=3)
+    >>> keep, more
+    (['p0', 'f', 'p1'], {'f': 3})
+    """
+    adjacency: dict[str, list[tuple[str, Edge]]] = defaultdict(list)
+    for e in edges:
+        adjacency[e.src].append((e.dst, e))
+        adjacency[e.dst].append((e.src, e))
+    keep = list(dict.fromkeys(seeds))[:limit] if limit > 0 else []
+    kept = set(keep)
+    more: dict[str, int] = {}
+    frontier = list(keep)
+    for _ in range(depth):
+        nxt: list[str] = []
+        for node in frontier:
+            for other in sorted({o for o, _ in adjacency[node]}):
+                if other in kept:
+                    continue
+                if len(kept) >= limit:
+                    more[node] = more.get(node, 0) + 1
+                    continue
+                kept.add(other)
+                keep.append(other)
+                nxt.append(other)
+        frontier = nxt
+    kept_edges = list(
+        {(e.type, e.src, e.dst): e for e in edges if e.src in kept and e.dst in kept}.values()
+    )
+    return keep, kept_edges, more
+
+
+# -- the shared implementation -------------------------------------------------
+
+
+class CypherStore(ABC):
+    """Every interface operation in shared Cypher; backends fill in the hooks."""
+
+    kind = "abstract"
+    location = ""
+
+    def __init__(self, model: Model) -> None:
+        self.model = model
+        self._runner: Runner | None = None
+        self._writing = False
+
+    # hooks ---------------------------------------------------------------------
+
+    @abstractmethod
+    def _open(self, *, write: bool) -> AbstractContextManager[Runner]:
+        """Open one unit of work (a transaction for writes)."""
+
+    @abstractmethod
+    def _create_nodes(self, r: Runner, node: NodeType, rows: list[Row]) -> None:
+        """Insert nodes known not to exist yet (Python values; encode with ``_encode_row``)."""
+
+    @abstractmethod
+    def _create_edges(self, r: Runner, edge: EdgeType, src: str, dst: str, rows: list[Row]) -> None:
+        """Insert edges known not to exist yet between ``src`` and ``dst`` (Python values)."""
+
+    @abstractmethod
+    def _shortest_path(
+        self, r: Runner, a: str, b: str, max_depth: int
+    ) -> tuple[list[Row], list[Row]] | None:
+        """Dialects differ here: raw nodes and edges (with ``src``/``dst`` ids) of a path."""
+
+    @abstractmethod
+    def _index_text(self, r: Runner, docs: list[tuple[str, str, str]]) -> None:
+        """Add or replace (id, label, text) in the full-text index."""
+
+    @abstractmethod
+    def _unindex_text(self, r: Runner, ids: Sequence[str]) -> None:
+        """Remove ids from the full-text index."""
+
+    @abstractmethod
+    def _search(
+        self, r: Runner, text: str, labels: Sequence[str] | None, limit: int
+    ) -> list[SearchHit]:
+        """Full-text search; hits may name deleted nodes (filtered by the caller)."""
+
+    def _edge_key(self, row: Row) -> tuple[str, str]:
+        return (row["src"], row["dst"])
+
+    # units of work ---------------------------------------------------------------
+
+    @contextmanager
+    def _unit(self, *, write: bool = False) -> Iterator[Runner]:
+        """Reuse the open unit of work, or open one for this operation."""
+        if self._runner is not None:
+            if write and not self._writing:
+                raise InvalidWrite("cannot write inside a reader(); use writer()")
+            yield self._runner
+            return
+        with self._open(write=write) as runner:
+            self._runner, self._writing = runner, write
+            try:
+                yield runner
+            finally:
+                self._runner, self._writing = None, False
+
+    @contextmanager
+    def reader(self) -> Iterator[None]:
+        """Group several reads into one unit of work (one open, one lock)."""
+        with self._unit(write=False):
+            yield
+
+    @contextmanager
+    def writer(self) -> Iterator[CypherStore]:
+        """One write transaction: everything inside commits together or not at all."""
+        with self._unit(write=True):
+            yield self
+
+    # writes ------------------------------------------------------------------------
+
+    def _prepare_nodes(self, node: NodeType, rows: Iterable[Row]) -> dict[str, Row]:
+        label = node.label
+        batch: dict[str, Row] = {}
+        for row in rows:
+            row = dict(row)
+            try:
+                node_id = row.pop("id", None) or self.model.node_id(node.label, row)
+                check_properties(node.properties, {**row, "id": node_id}, f"{label} {node_id}")
+            except ValidationError as exc:
+                raise InvalidWrite(str(exc)) from exc
+            batch[node_id] = _merge(node.properties, batch.get(node_id, {}), row)
+        return batch
+
+    def upsert_nodes(self, label: str, rows: Iterable[Row]) -> UpsertResult:
+        """Create or update nodes by id (derived from the key when not given).
+
+        Properties given replace the stored ones; ``union`` properties (the
+        ``signals`` provenance list) grow. Rows identical to what is stored
+        change nothing, so re-running a load is a no-op.
+        """
+        node = self.model.node(label)
+        batch = self._prepare_nodes(node, rows)
+        result = UpsertResult()
+        with self._unit(write=True) as r:
+            present = self._existing_ids(r, label, list(batch))
+            existing = self._fetch_nodes(r, label, [i for i in batch if i in present])
+            created, updated = [], []
+            for node_id, row in batch.items():
+                old = existing.get(node_id)
+                if old is None:
+                    created.append({"id": node_id, **row})
+                    continue
+                merged = _merge(node.properties, old.props, row)
+                if merged == old.props:
+                    result.unchanged += 1
+                else:
+                    updated.append({"id": node_id, **merged})
+            for part in _chunks(created):
+                self._create_nodes(r, node, list(part))
+            encoded_upd = [self._encode_row(node.properties, row, full=True) for row in updated]
+            for part in _chunks(encoded_upd):
+                r.run(cypher.set_nodes(node), {"rows": list(part)})
+            if node.searchable:
+                self._index_text(r, [self._text_doc(node, row) for row in created + updated])
+            result.created, result.updated = len(created), len(updated)
+        return result
+
+    def upsert_edges(self, type_: str, rows: Iterable[Row]) -> UpsertResult:
+        """Create or update edges, one per (type, src, dst); both ends must exist."""
+        edge = self.model.edge(type_)
+        allowed = set(edge.endpoints)
+        groups: dict[tuple[str, str], dict[tuple[str, str], Row]] = defaultdict(dict)
+        for row in rows:
+            row = dict(row)
+            pair = (self.model.label_of(row["src"]), self.model.label_of(row["dst"]))
+            if pair not in allowed:
+                raise InvalidWrite(
+                    f"{type_}: {pair[0]} -> {pair[1]} is not an allowed endpoint pair "
+                    f"({', '.join(f'{a}->{b}' for a, b in edge.endpoints)})"
+                )
+            try:
+                check_properties(edge.properties, row, f"{type_} {row['src']}->{row['dst']}")
+            except ValidationError as exc:
+                raise InvalidWrite(str(exc)) from exc
+            key = self._edge_key(row)
+            props = {k: v for k, v in row.items() if k not in ("src", "dst")}
+            old = groups[pair].get(key, {})
+            groups[pair][key] = _merge(edge.properties, old, props)
+        result = UpsertResult()
+        with self._unit(write=True) as r:
+            for (src_label, dst_label), batch in groups.items():
+                self._check_endpoints(r, src_label, [k[0] for k in batch])
+                self._check_endpoints(r, dst_label, [k[1] for k in batch])
+                existing = self._fetch_edges(r, edge, src_label, dst_label, [k[0] for k in batch])
+                created: list[Row] = []
+                updated: list[Row] = []
+                for (src, dst), props in batch.items():
+                    stored = existing.get((src, dst))
+                    if stored is None:
+                        created.append({"src": src, "dst": dst, **props})
+                        continue
+                    merged = _merge(edge.properties, stored, props)
+                    if merged == stored:
+                        result.unchanged += 1
+                    else:
+                        updated.append({"src": src, "dst": dst, **merged})
+                for part in _chunks(created):
+                    self._create_edges(r, edge, src_label, dst_label, list(part))
+                enc_upd = [self._encode_row(edge.properties, row, full=True) for row in updated]
+                query = cypher.set_edges(edge, src_label, dst_label)
+                for part in _chunks(enc_upd):
+                    r.run(query, {"rows": list(part)})
+                result.created += len(created)
+                result.updated += len(updated)
+        return result
+
+    def delete_nodes(self, ids: Sequence[str]) -> int:
+        """Delete nodes and their edges; returns how many existed."""
+        by_label = self._group_by_label(ids)
+        deleted = 0
+        with self._unit(write=True) as r:
+            for label, part in by_label.items():
+                deleted += len(r.run(cypher.node_ids(label), {"ids": part}))
+                r.run(cypher.delete_nodes(label), {"ids": part})
+            self._unindex_text(r, list(ids))
+        return deleted
+
+    # reads ---------------------------------------------------------------------------
+
+    def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
+        """The nodes with these ids that exist, keyed by id."""
+        out: dict[str, Node] = {}
+        with self._unit() as r:
+            for label, part in self._group_by_label(ids).items():
+                out.update(self._fetch_nodes(r, label, part))
+        return out
+
+    def find_nodes(
+        self, label: str, where: Mapping[str, Any] | None = None, *, limit: int | None = None
+    ) -> list[Node]:
+        """Nodes of ``label`` whose properties equal ``where`` (all of them), by id."""
+        node = self.model.node(label)
+        where = dict(where or {})
+        for name in where:
+            if name not in node.properties and name != "id":
+                raise InvalidWrite(f"{label} has no property {name!r}")
+        params = {
+            f"w{i}": self._encode_value(node.properties.get(k), v)
+            for i, (k, v) in enumerate(where.items())
+        }
+        query = cypher.find_nodes(label, list(where), limit)
+        with self._unit() as r:
+            rows = r.run(query, {**params, "limit": limit} if limit is not None else params)
+        return [self._node_from(label, row["n"]) for row in rows]
+
+    def find_edges(
+        self, type_: str, *, src: Sequence[str] | None = None, dst: Sequence[str] | None = None
+    ) -> list[Edge]:
+        """Edges of a type, optionally only those leaving ``src`` or entering ``dst`` ids."""
+        edge = self.model.edge(type_)
+        out: list[Edge] = []
+        with self._unit() as r:
+            for a, b in edge.endpoints:
+                if src is not None:
+                    ids = [i for i in src if self.model.label_of(i) == a]
+                    if not ids:
+                        continue
+                    rows = r.run(cypher.edges_from(type_, a, b), {"ids": ids})
+                elif dst is not None:
+                    ids = [i for i in dst if self.model.label_of(i) == b]
+                    if not ids:
+                        continue
+                    rows = r.run(cypher.edges_to(type_, a, b), {"ids": ids})
+                else:
+                    rows = r.run(cypher.all_edges(type_, a, b))
+                for row in rows:
+                    if dst is not None and row["dst"] not in dst:
+                        continue
+                    out.append(self._edge_from(edge, row))
+        return out
+
+    def neighbourhood(
+        self,
+        ids: Sequence[str],
+        *,
+        depth: int = 1,
+        limit: int = 200,
+        edge_types: Sequence[str] | None = None,
+    ) -> Subgraph:
+        """The nodes within ``depth`` hops of ``ids``, at most ``limit`` of them.
+
+        Expansion is breadth first; once the cap is reached, ``more[node]``
+        counts the neighbours of ``node`` that were left out, so a UI can say
+        "12 more" instead of drawing a hairball.
+        """
+        with self._unit() as r:
+            seeds = list(self.get_nodes(ids))
+            edges = self._expand(r, seeds, depth)
+            if edge_types:
+                edges = [e for e in edges if e.type in set(edge_types)]
+            keep, kept_edges, more = capped_bfs(seeds, edges, depth=depth, limit=limit)
+            return Subgraph(nodes=self.get_nodes(keep), edges=kept_edges, more=more)
+
+    def _expand(self, r: Runner, seeds: Sequence[str], depth: int) -> list[Edge]:
+        """Every edge on a path of at most ``depth`` hops from ``seeds``, hop by hop."""
+        edges: dict[tuple[str, str, str], Edge] = {}
+        seen, frontier = set(seeds), list(seeds)
+        for _ in range(depth):
+            nxt: list[str] = []
+            for node_id, adjacent in self._adjacent(r, frontier).items():
+                for e in adjacent:
+                    edges[(e.type, e.src, e.dst)] = e
+                    other = e.dst if e.src == node_id else e.src
+                    if other not in seen:
+                        seen.add(other)
+                        nxt.append(other)
+            frontier = nxt
+        return list(edges.values())
+
+    def shortest_path(self, a: str, b: str, *, max_depth: int = 6) -> Subgraph | None:
+        """One shortest undirected path from ``a`` to ``b``, or None."""
+        if a == b:
+            nodes = self.get_nodes([a])
+            return Subgraph(nodes=nodes) if nodes else None
+        with self._unit() as r:
+            path = self._shortest_path(r, a, b, max_depth)
+        if path is None:
+            return None
+        sub = Subgraph()
+        for raw in path[0]:
+            node = self._node_from(raw["_LABEL"], raw)
+            sub.nodes[node.id] = node
+        for row in path[1]:
+            sub.edges.append(self._edge_from(self.model.edge(row["e"]["_LABEL"]), row))
+        return sub
+
+    def search(
+        self, text: str, *, labels: Sequence[str] | None = None, limit: int = 50
+    ) -> list[SearchHit]:
+        """Full-text search over the model's ``search: true`` properties."""
+        if not text.strip():
+            return []
+        with self._unit() as r:
+            hits = self._search(r, text, labels, limit * 2)
+            alive = self.get_nodes([h.id for h in hits])
+        return [h for h in hits if h.id in alive][:limit]
+
+    def subgraph_for_analysis(
+        self, *, node_labels: Sequence[str], edge_types: Sequence[str]
+    ) -> Subgraph:
+        """Every node of ``node_labels`` and edge of ``edge_types``, for a projection."""
+        sub = Subgraph()
+        with self._unit() as r:
+            for label in node_labels:
+                for row in r.run(cypher.all_nodes(self.model.node(label).label)):
+                    node = self._node_from(label, row["n"])
+                    sub.nodes[node.id] = node
+            for type_ in edge_types:
+                sub.edges.extend(self.find_edges(type_))
+        return sub
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Node counts per label and edge counts per type (zeros included)."""
+        out: dict[str, dict[str, int]] = {"nodes": {}, "edges": {}}
+        with self._unit() as r:
+            for label in sorted(self.model.nodes):
+                out["nodes"][label] = int(r.run(cypher.count_nodes(label))[0]["n"])
+            for type_ in sorted(self.model.edges):
+                out["edges"][type_] = int(r.run(cypher.count_edges(type_))[0]["n"])
+        return out
+
+    # helpers --------------------------------------------------------------------
+
+    def _group_by_label(self, ids: Iterable[str]) -> dict[str, list[str]]:
+        groups: dict[str, list[str]] = defaultdict(list)
+        for node_id in dict.fromkeys(ids):
+            label = self.model.label_of(node_id)
+            if label in self.model.nodes:
+                groups[label].append(node_id)
+        return groups
+
+    def _fetch_nodes(self, r: Runner, label: str, ids: Sequence[str]) -> dict[str, Node]:
+        out: dict[str, Node] = {}
+        for part in _chunks(ids):
+            for row in r.run(cypher.get_nodes(label), {"ids": list(part)}):
+                node = self._node_from(label, row["n"])
+                out[node.id] = node
+        return out
+
+    def _fetch_edges(
+        self, r: Runner, edge: EdgeType, src: str, dst: str, src_ids: Sequence[str]
+    ) -> dict[tuple[str, str], Row]:
+        out: dict[tuple[str, str], Row] = {}
+        for part in _chunks(list(dict.fromkeys(src_ids))):
+            for row in r.run(cypher.edges_from(edge.type, src, dst), {"ids": list(part)}):
+                e = self._edge_from(edge, row)
+                out[(e.src, e.dst)] = e.props
+        return out
+
+    def _existing_ids(self, r: Runner, label: str, ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for part in _chunks(ids):
+            found.update(row["id"] for row in r.run(cypher.node_ids(label), {"ids": list(part)}))
+        return found
+
+    def _check_endpoints(self, r: Runner, label: str, ids: Sequence[str]) -> None:
+        wanted = list(dict.fromkeys(ids))
+        found = self._existing_ids(r, label, wanted)
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise MissingEndpoint(
+                f"{len(missing)} edge endpoint(s) of label {label} do not exist, e.g. "
+                f"{missing[0]!r}; upsert the nodes before their edges"
+            )
+
+    def _adjacent(self, r: Runner, ids: Sequence[str]) -> dict[str, list[Edge]]:
+        out: dict[str, list[Edge]] = defaultdict(list)
+        for label, part in self._group_by_label(ids).items():
+            for query in (cypher.adjacent_out(label), cypher.adjacent_in(label)):
+                for row in r.run(query, {"ids": part}):
+                    out[row["me"]].append(self._edge_from(self.model.edge(row["e"]["_LABEL"]), row))
+        return out
+
+    def _encode_value(self, prop: Property | None, value: Any) -> Any:
+        return value if prop is None else encode(prop, value)
+
+    def _encode_row(self, props: Mapping[str, Property], row: Row, *, full: bool) -> Row:
+        out = {k: v for k, v in row.items() if k in ("id", "src", "dst")}
+        for name, prop in props.items():
+            if full or name in row:
+                out[name] = self._encode_value(prop, row.get(name))
+        return out
+
+    def _node_from(self, label: str, raw: Mapping[str, Any]) -> Node:
+        props = self.model.node(label).properties
+        return Node(
+            id=raw["id"],
+            label=label,
+            props={name: decode(prop, raw.get(name)) for name, prop in props.items()},
+        )
+
+    def _edge_from(self, edge: EdgeType, row: Mapping[str, Any]) -> Edge:
+        raw = row.get("e", row)
+        return Edge(
+            type=edge.type,
+            src=row["src"],
+            dst=row["dst"],
+            props={name: decode(prop, raw.get(name)) for name, prop in edge.properties.items()},
+        )
+
+    def _text_doc(self, node: NodeType, row: Row) -> tuple[str, str, str]:
+        parts = [str(row[p]) for p in node.searchable if row.get(p) not in (None, "")]
+        return (row["id"], node.label, "\n".join(parts))
+
+    def close(self) -> None:  # noqa: B027 - backends without resources need nothing
+        """Release resources held between units of work."""
