@@ -1,0 +1,510 @@
+"""The one loading pipeline: read -> map columns -> normalise -> validate.
+
+Every loader is a ``LoaderSpec``: a reader (``loaders.readers``) and a
+``build`` function that maps one row's values onto a ``Signal`` through the
+helpers of ``RowContext``. Those helpers apply section 5 of the formats
+contract the same way for all four sources:
+
+- required values (record id, signal date, kind, theme) missing or
+  unreadable: reject;
+- a value outside its enumeration (compared trimmed, case-insensitively):
+  reject;
+- a date that is impossible or unreadable: reject;
+- a present V-number that is not exactly ten digits: reject;
+- an optional value that does not parse (country, phone, IMEI, plate,
+  document number, amount): warning, and the value is kept as written;
+- facts in free text (phones, plates, amounts, aliases): kept only when
+  they parse, as ``Extracted`` pointing at their span.
+
+A row collects all its problems before it is judged, so that one reject
+list tells the partner everything to correct. A rejected row's warnings are
+dropped (the row is quarantined as a whole). Duplicates and conflicts
+(same record id) are not judged here: they span files and loads, so ingest
+judges them.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal, NamedTuple, TypeVar
+
+from graph_schema.enums import canonical
+from graph_schema.enums import values as enum_values
+from graph_schema.types import alias as alias_type
+from graph_schema.types import amount as amount_type
+from graph_schema.types import country as country_type
+from graph_schema.types import document as document_type
+from graph_schema.types import imei as imei_type
+from graph_schema.types import phone as phone_type
+from graph_schema.types import plate as plate_type
+from graph_schema.types import vnumber as vnumber_type
+from graph_schema.types.date import Order, PartialDate, from_value, parse_timestamp
+from graph_schema.types.name import Name, NameStyle, parse_name
+from loaders.readers import ROW_FIELD, FileRejected, RawRow, Reader, cell_text
+from loaders.records import (
+    Document,
+    Extracted,
+    Issue,
+    LoadResult,
+    Person,
+    Phone,
+    Signal,
+    Source,
+)
+
+__all__ = [
+    "LoaderSpec",
+    "Role",
+    "RowContext",
+    "SignalColumns",
+    "as_text",
+    "extract_facts",
+    "name_of",
+    "present",
+    "run",
+]
+
+log = logging.getLogger(__name__)
+
+# How much an extracted fact is worth next to a column value: a valid phone
+# number or a Dutch side-code plate is rarely anything else; an alias or an
+# amount in prose is more often about someone or something else.
+Role = Literal["subject", "companion", "visitor"]
+_T = TypeVar("_T")
+
+_CONFIDENCE = {"phone": 0.8, "plate": 0.7, "amount": 0.6, "alias": 0.5}
+
+
+def as_text(value: object) -> str | None:
+    """A field value as text, ``None`` when empty or absent.
+
+    Containers (a JSON object where text was expected) become their JSON
+    text, so that they fail the value's own check and show in the issue.
+
+    >>> as_text("  "), as_text(" a "), as_text(2901122334), as_text(3.0), as_text(None)
+    (None, ' a ', '2901122334', '3', None)
+    """
+    if type(value) is str:
+        return value if value.strip() else None
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return cell_text(value)
+
+
+def extract_facts(text: str | None, *, region: str = "NL") -> tuple[Extracted, ...]:
+    """Phones, plates, euro amounts and aliases found in free text.
+
+    >>> [(e.kind, e.value) for e in extract_facts("Busje 53-VKT-8, 3000 euro, tel 06-12345678")]
+    [('plate', '53VKT8'), ('amount', '3000.00'), ('phone', '+31612345678')]
+    """
+    if not text:
+        return ()
+    found = [
+        Extracted("phone", e164, span, start, _CONFIDENCE["phone"])
+        for e164, span, start in phone_type.find_in_text(text, region=region)
+    ]
+    found += [
+        Extracted("plate", plate, span, start, _CONFIDENCE["plate"])
+        for plate, span, start in plate_type.find_in_text(text)
+    ]
+    found += [
+        Extracted("amount", f"{amount:.2f}", span, start, _CONFIDENCE["amount"])
+        for amount, span, start in amount_type.find_in_text(text)
+    ]
+    found += [
+        Extracted("alias", name, span, start, _CONFIDENCE["alias"])
+        for name, span, start in alias_type.find_in_text(text)
+    ]
+    return tuple(sorted(found, key=lambda e: e.start))
+
+
+@lru_cache(maxsize=4096)
+def _route_codes(texts: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    """Alpha-3 codes of a route's stops; routes repeat, so they are cached whole."""
+    return tuple(country_type.clean(t) if t is not None else None for t in texts)
+
+
+class RowContext:
+    """One row being normalised: its place, and the issues found so far."""
+
+    __slots__ = ("file", "raw", "record_id", "rejects", "row", "source", "warnings")
+
+    def __init__(self, file: str, row: int, source: Source, raw: dict[str, Any]) -> None:
+        self.file = file
+        self.row = row
+        self.source: Source = source
+        self.raw = raw
+        self.record_id: str | None = None
+        self.rejects: list[Issue] = []
+        self.warnings: list[Issue] = []
+
+    # -- issues -----------------------------------------------------------
+    def reject(self, field: str, reason: str, value: str | None = None) -> None:
+        """Reject the row because of ``field``."""
+        self.rejects.append(Issue(self.file, self.row, field, reason, self.record_id, value))
+
+    def warn(self, field: str, reason: str, value: str | None = None) -> None:
+        """Note a value that did not parse; the row is kept."""
+        self.warnings.append(Issue(self.file, self.row, field, reason, self.record_id, value))
+
+    # -- required values and enumerations ---------------------------------
+    def required(self, field: str, value: object) -> str | None:
+        """A required text value, trimmed; reject when missing."""
+        text = as_text(value)
+        if text is None:
+            self.reject(field, "required value missing")
+            return None
+        return text.strip()
+
+    def enum(self, field: str, name: str, value: object, required: bool = False) -> str | None:
+        """The canonical value of enumeration ``name``; reject when outside it."""
+        text = as_text(value)
+        if text is None:
+            if required:
+                self.reject(field, "required value missing")
+            return None
+        found = canonical(name, text)
+        if found is None:
+            allowed = ", ".join(enum_values(name))
+            self.reject(field, f"not a {name} value (expected one of: {allowed})", text)
+        return found
+
+    def record(self, field: str, value: object) -> str | None:
+        """The record id: required, and named in every later issue of the row."""
+        self.record_id = self.required(field, value)
+        return self.record_id
+
+    # -- dates ------------------------------------------------------------
+    def partial_date(
+        self, field: str, value: object, *, order: Order
+    ) -> tuple[PartialDate | None, str | None]:
+        """(date, text as written) of an optional date; reject when impossible."""
+        text = as_text(value)
+        if text is None:
+            return None, None
+        found = from_value(value, order=order, excel_serial=not isinstance(value, str))
+        if found is None:
+            layout = "YYYY-MM-DD" if order == "ymd" else "DD-MM-YYYY"
+            self.reject(field, f"impossible or unreadable date (expected {layout})", text)
+        return found, text
+
+    def signal_date(self, field: str, value: object, *, order: Order) -> str | None:
+        """The required signal date as ISO ``YYYY-MM-DD`` (day precision)."""
+        if as_text(value) is None:
+            self.reject(field, "required value missing")
+            return None
+        found, text = self.partial_date(field, value, order=order)
+        if found is not None and found.precision != "day":
+            self.reject(field, "signal date must be a full date", text)
+            return None
+        return found.value if found else None
+
+    def timestamp(self, field: str, value: object) -> str | None:
+        """A required ISO 8601 timestamp, kept ISO with its offset."""
+        text = self.required(field, value)
+        if text is None:
+            return None
+        found = parse_timestamp(text)
+        if found is None:
+            self.reject(field, "impossible or unreadable timestamp (expected ISO 8601)", text)
+            return None
+        if found.tzinfo is None:
+            self.warn(field, "timestamp without UTC offset: local time assumed", text)
+        return found.isoformat()
+
+    # -- identifiers and optional values ----------------------------------
+    def v_number(self, field: str, value: object) -> str | None:
+        """A V-number if present; reject when it is not exactly ten digits."""
+        text = as_text(value)
+        if text is None:
+            return None
+        found = vnumber_type.clean(text)
+        if found is None:
+            reason = "V-number must be exactly ten digits"
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                reason += " (numeric cell: leading zeros may be lost; format the column as text)"
+            self.reject(field, reason, text)
+        return found
+
+    def _optional(
+        self, field: str, value: object, clean: Callable[[str], str | None], problem: str
+    ) -> tuple[str | None, str | None]:
+        """(clean value, text as written) of an optional value; warn when it does not parse."""
+        text = as_text(value)
+        if text is None:
+            return None, None
+        found = clean(text)
+        if found is None:
+            self.warn(field, problem, text)
+        return found, text
+
+    def country(self, field: str, value: object) -> tuple[str | None, str | None]:
+        """(alpha-3 code, text as written); warn when the country is unknown."""
+        return self._optional(field, value, country_type.clean, "unknown country: kept as written")
+
+    def imei(self, field: str, value: object) -> str | None:
+        """An IMEI (15 digits, Luhn); warn when it does not check."""
+        problem = "not a valid IMEI (15 digits, Luhn check): not kept"
+        return self._optional(field, value, imei_type.clean, problem)[0]
+
+    def plate(self, field: str, value: object) -> str | None:
+        """A licence plate in compare form; warn (and keep as written) when odd."""
+        problem = "odd licence plate: kept as written"
+        found, text = self._optional(field, value, plate_type.clean, problem)
+        return found or (text.strip() if text else None)
+
+    def phone(self, field: str, value: object, *, imei: str | None = None) -> Phone | None:
+        """A phone (E.164 when valid); warn and keep as written when not."""
+        problem = "not a valid phone number: kept as written"
+        e164, text = self._optional(field, value, phone_type.clean, problem)
+        if text is None:
+            return Phone("", None, imei) if imei else None
+        return Phone(text, e164, imei)
+
+    def phones(self, field: str, value: object, *, sep: str) -> tuple[Phone, ...]:
+        """Several phones in one field, separated by ``sep``."""
+        text = as_text(value)
+        if text is None:
+            return ()
+        return present(*(self.phone(field, part) for part in text.split(sep)))
+
+    def amount(self, field: str, value: object, *, decimal_comma: bool) -> float | None:
+        """An amount in euros (JSON number or text); warn when it does not parse."""
+        text = as_text(value)
+        if text is None:
+            return None
+        number = value if isinstance(value, int | float) else text
+        found = amount_type.parse_eur(number, decimal_comma=decimal_comma)
+        if found is None:
+            self.warn(field, "not an amount in euros: kept as written", text)
+        return found
+
+    def route(self, items: Iterable[tuple[str, object]]) -> tuple[str, ...]:
+        """Countries in travel order: alpha-3 where known, else as written.
+
+        An unknown country keeps its place (dropping it would change the
+        route) as its trimmed text, with a warning.
+        """
+        pairs = [(field, as_text(value)) for field, value in items]
+        texts = tuple(text for _, text in pairs)
+        route = []
+        for (field, text), code in zip(pairs, _route_codes(texts), strict=True):
+            if text is None:
+                continue
+            if code is None:
+                self.warn(field, "unknown country: kept as written", text)
+            route.append(code or text.strip())
+        return tuple(route)
+
+    def obj(self, field: str, value: object) -> dict[str, Any]:
+        """A nested JSON object; ``{}`` when absent; reject when not an object."""
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.reject(field, "expected a JSON object", as_text(value))
+            return {}
+        return value
+
+    def items(self, field: str, value: object) -> list[tuple[str, dict[str, Any]]]:
+        """A JSON array of objects as ``(field[i], object)``; reject other shapes."""
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.reject(field, "expected a JSON array", as_text(value))
+            return []
+        found = [(f"{field}[{i}]", self.obj(f"{field}[{i}]", item)) for i, item in enumerate(value)]
+        return [(name, item) for name, item in found if item]
+
+    def document(
+        self, values: dict[str, Any], *, prefix: str = "", field_prefix: str = ""
+    ) -> Document | None:
+        """A document from columns ``type``, ``nummer``, ``land``, ``beoordeling``.
+
+        Columns are named ``prefix`` + part (``document_type`` for the
+        police), issues ``field_prefix`` + column (``documenten[0].type``
+        for KMar). None when all parts are empty.
+        """
+
+        def part(name: str) -> tuple[str, object]:
+            return field_prefix + prefix + name, values.get(prefix + name)
+
+        field, value = part("type")
+        kind = self.enum(field, "document_type", value)
+        problem = "odd document number: kept as written"
+        number, number_raw = self._optional(*part("nummer"), document_type.clean_number, problem)
+        code, country_raw = self.country(*part("land"))
+        field, value = part("beoordeling")
+        verdict = self.enum(field, "document_assessment", value)
+        if kind is None and number_raw is None and country_raw is None and verdict is None:
+            return None
+        return Document(kind, number_raw, number, code, country_raw, verdict)
+
+    def person(
+        self,
+        role: Role,
+        values: dict[str, Any],
+        *,
+        name: Name | None,
+        order: Order,
+        prefix: str = "",
+        phones: tuple[Phone, ...] = (),
+        documents: tuple[Document, ...] = (),
+    ) -> Person | None:
+        """A person from the shared columns ``geboortedatum``, ``nationaliteit``,
+        ``geslacht`` and ``v_nummer`` of ``values`` (absent ones are unknown).
+
+        Issues name the field ``prefix`` + column. None when nothing about
+        the person is known.
+        """
+        birth, birth_raw = self.partial_date(
+            prefix + "geboortedatum", values.get("geboortedatum"), order=order
+        )
+        nationality, nationality_raw = self.country(
+            prefix + "nationaliteit", values.get("nationaliteit")
+        )
+        sex = self.enum(prefix + "geslacht", "sex", values.get("geslacht"))
+        v_number = self.v_number(prefix + "v_nummer", values.get("v_nummer"))
+        known = (name, birth_raw, nationality_raw, sex, v_number)
+        if not phones and not documents and all(v is None for v in known):
+            return None
+        return Person(
+            role, name, birth, birth_raw, nationality, nationality_raw, sex, v_number, phones,
+            documents,
+        )  # fmt: skip
+
+    # -- the signal -------------------------------------------------------
+    def signal(
+        self,
+        values: dict[str, Any],
+        columns: SignalColumns,
+        *,
+        date: str | None,
+        **fields: Any,
+    ) -> Signal | None:
+        """The row's Signal, or None when the row was rejected.
+
+        ``columns`` names the columns of ``values`` with the signal kind and
+        theme (required enumerations) and the free text (kept verbatim;
+        facts are extracted from it).
+        """
+        prefix = columns.prefix
+        kind = self.enum(prefix + columns.kind, "signal_kind", values.get(columns.kind), True)
+        theme = self.enum(prefix + columns.theme, "theme", values.get(columns.theme), True)
+        if self.rejects or self.record_id is None or date is None:
+            return None
+        if kind is None or theme is None:
+            return None
+        text = as_text(values.get(columns.text))
+        return Signal(
+            self.source, self.record_id, date, kind, theme, self.file, self.row, self.raw,
+            text=text, extracted=extract_facts(text), warnings=tuple(self.warnings), **fields,
+        )  # fmt: skip
+
+
+def present(*items: _T | None) -> tuple[_T, ...]:
+    """The items that are not None, as a tuple.
+
+    >>> present(None, 1, None, 2)
+    (1, 2)
+    """
+    return tuple(item for item in items if item is not None)
+
+
+def name_of(value: object, style: NameStyle) -> Name | None:
+    """The Name in a one-field name ``value`` (None when empty)."""
+    text = as_text(value)
+    return parse_name(text, style=style) if text else None
+
+
+class SignalColumns(NamedTuple):
+    """Where a format keeps the signal kind, theme and free text.
+
+    ``prefix`` is put before the column names in issues (``signaal.``).
+    """
+
+    kind: str
+    theme: str
+    text: str
+    prefix: str = ""
+
+
+Build = Callable[[RowContext, dict[str, Any]], Signal | None]
+
+
+@dataclass(frozen=True)
+class LoaderSpec:
+    """A loader: what source it is, how to read its files and map a row."""
+
+    source: Source
+    read: Reader
+    build: Build
+
+    def __call__(self, path: str | Path) -> LoadResult:
+        return run(path, self)
+
+
+def _rows(spec: LoaderSpec, file: str, data: bytes, warnings: list[Issue]) -> Iterable[RawRow]:
+    return spec.read(data, file, warnings)
+
+
+def run(path: str | Path, spec: LoaderSpec) -> LoadResult:
+    """Load one file: every data row ends as one record or as rejects.
+
+    A whole-file reject returns a LoadResult with ``error`` set (naming the
+    file) and nothing else, so the other files of a load go on.
+    """
+    file = str(path)
+    result = LoadResult(path=file, source=spec.source)
+    file_warnings: list[Issue] = []
+    try:
+        data = Path(path).read_bytes()
+        for raw in _rows(spec, file, data, file_warnings):
+            result.rows += 1
+            ctx = RowContext(file, raw.row, spec.source, raw.raw)
+            if raw.problem is not None:
+                ctx.reject(*raw.problem)
+                result.rejects.extend(ctx.rejects)
+                continue
+            signal = _build_row(spec, ctx, raw)
+            if signal is None or ctx.rejects:
+                result.rejects.extend(ctx.rejects)
+            else:
+                result.records.append(signal)
+                result.warnings.extend(ctx.warnings)
+    except FileRejected as exc:
+        log.warning("file rejected: %s: %s", file, exc)
+        return LoadResult(path=file, source=spec.source, error=f"{file}: {exc}")
+    except OSError as exc:
+        return LoadResult(path=file, source=spec.source, error=f"{file}: cannot read: {exc}")
+    result.warnings[:0] = file_warnings
+    log.info(
+        "%s: %d rows, %d records, %d rejected rows, %d warnings",
+        file, result.rows, len(result.records), result.rejected_rows, len(result.warnings),
+    )  # fmt: skip
+    return result
+
+
+def _build_row(spec: LoaderSpec, ctx: RowContext, raw: RawRow) -> Signal | None:
+    """Build one row; a bug or an unforeseen value rejects the row, not the file."""
+    try:
+        signal = spec.build(ctx, raw.values)
+    except Exception as exc:
+        log.exception("%s row %d: unexpected error", ctx.file, ctx.row)
+        ctx.reject(ROW_FIELD, f"could not be processed: {type(exc).__name__}: {exc}")
+        return None
+    if signal is None and not ctx.rejects:
+        ctx.reject(ROW_FIELD, "could not be processed")
+    return signal

@@ -1,0 +1,150 @@
+"""Normalised records: what every loader returns, whatever its source format.
+
+These dataclasses are the contract between ``loaders/`` (pure parsing) and
+``workbench.ingest`` (writing to the graph). A loader never touches the store;
+ingest never parses a file. Every normalised value keeps the text it came from
+(``*_raw``), so an analyst can always see what the source organisation wrote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from graph_schema.types.date import PartialDate as PartialDate
+from graph_schema.types.date import Precision as Precision
+from graph_schema.types.name import Name as Name
+
+Source = Literal["politie", "kmar", "ind", "coa"]
+
+# PartialDate and Name live in graph_schema.types (graph_schema must not import
+# loaders); they are re-exported here so that ``loaders.records`` stays the
+# one place ingest imports record types from.
+
+
+@dataclass(frozen=True)
+class Phone:
+    """A phone number: E.164 when it parsed, otherwise only the raw text."""
+
+    raw: str
+    e164: str | None
+    imei: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """An identity or travel document as shown or found."""
+
+    type: str | None
+    number_raw: str | None
+    number: str | None
+    country: str | None
+    country_raw: str | None = None
+    assessment: str | None = None
+
+
+@dataclass(frozen=True)
+class Facilitator:
+    """A suspected facilitator named in a signal (alias, phone, role, payment)."""
+
+    alias: str | None
+    phone: Phone | None = None
+    role: str | None = None
+    amount_eur: float | None = None
+    payment_method: str | None = None
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A fact found in free text: lower confidence, points at its text span.
+
+    ``kind`` is ``phone``, ``plate``, ``amount`` or ``alias``; ``value`` the
+    normalised value; ``span`` the exact text it was read from and ``start``
+    its offset in the signal's text.
+    """
+
+    kind: Literal["phone", "plate", "amount", "alias"]
+    value: str
+    span: str
+    start: int
+    confidence: float = 0.5
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person as one record describes them (becomes a PersonMention)."""
+
+    role: Literal["subject", "companion", "visitor"]
+    name: Name | None = None
+    birth_date: PartialDate | None = None
+    birth_date_raw: str | None = None
+    nationality: str | None = None
+    nationality_raw: str | None = None
+    sex: str | None = None
+    v_number: str | None = None
+    phones: tuple[Phone, ...] = ()
+    documents: tuple[Document, ...] = ()
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A reject or warning about one field of one row of one file."""
+
+    file: str
+    row: int
+    field: str
+    reason: str
+    record_id: str | None = None
+    value: str | None = None
+
+
+@dataclass(frozen=True)
+class Signal:
+    """One source record: the unit of evidence.
+
+    ``raw`` is the record exactly as read (column -> cell text, or the
+    JSON object), so it can be shown and exported verbatim.
+    """
+
+    source: Source
+    record_id: str
+    date: str  # ISO date (YYYY-MM-DD) or ISO datetime with offset
+    kind: str
+    theme: str
+    file: str
+    row: int
+    raw: dict[str, Any]
+    text: str | None = None
+    persons: tuple[Person, ...] = ()
+    facilitators: tuple[Facilitator, ...] = ()
+    route: tuple[str, ...] = ()
+    arrival_date: str | None = None
+    location: str | None = None
+    vehicles: tuple[str, ...] = ()
+    indicators: tuple[str, ...] = ()
+    origin: str | None = None  # IND `bron`
+    extracted: tuple[Extracted, ...] = ()
+    warnings: tuple[Issue, ...] = ()
+
+
+@dataclass
+class LoadResult:
+    """What a loader returns for one file.
+
+    ``rows`` counts data rows read (header excluded); every row ends up as
+    exactly one of ``records`` or ``rejects`` (several rejects of one row
+    count once: see ``rejected_rows``). ``error`` is set, with no records,
+    when the whole file was rejected.
+    """
+
+    path: str
+    source: Source | None
+    rows: int = 0
+    records: list[Signal] = field(default_factory=list)
+    rejects: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({r.row for r in self.rejects})

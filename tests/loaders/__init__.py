@@ -1,0 +1,1 @@
+"""Tests of the four loaders and their shared pipeline."""
