@@ -274,3 +274,16 @@ def test_subgraph_for_analysis(store: CypherStore) -> None:
 def test_reader_refuses_writes(store: CypherStore) -> None:
     with pytest.raises(InvalidWrite, match="reader"), store.reader():
         store.upsert_nodes("Phone", [phone("+31612345678")])
+
+
+def test_edges_of_nodes_created_in_the_same_unit_merge_correctly(store: CypherStore) -> None:
+    """Nodes created in the open unit skip the stored-edge lookup; re-upserts must still merge."""
+    edge = {"src": "Phone:+31612345678", "dst": "Device:356938035643809", "signals": ["S:a"]}
+    with store.writer() as w:
+        w.upsert_nodes("Phone", [phone("+31612345678")])
+        w.upsert_nodes("Device", [{"imei": "356938035643809", "signals": ["S:a"]}])
+        assert w.upsert_edges("HAS_DEVICE", [edge]).created == 1
+        again = w.upsert_edges("HAS_DEVICE", [{**edge, "signals": ["S:b"]}])
+        assert (again.created, again.updated) == (0, 1)
+    [stored] = store.find_edges("HAS_DEVICE")
+    assert stored.props["signals"] == ["S:a", "S:b"]

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 from rich.logging import RichHandler
+from rich.progress import Progress
 from rich.table import Table
 
-from workbench.cli.output import PARTIAL, USAGE, emit, stderr, stdout
+from loaders.records import Source
+from workbench.cli.output import OK, PARTIAL, USAGE, emit, stderr, stdout
 from workbench.config import ConfigError, Settings
 from workbench.store import GraphStore, StoreError, open_store
 
@@ -96,3 +98,142 @@ def status(as_json: JsonOption = False) -> None:
             stdout.print(table)
 
     emit(data, as_json=as_json, render=render)
+
+
+@app.command()
+def generate(
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory to write the four files and truth.json.")
+    ],
+    persons: Annotated[int, typer.Option("--persons", min=1, help="How many persons.")] = 5000,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same files.")] = 1,
+    bad_rows: Annotated[
+        bool, typer.Option("--bad-rows", help="Add rows loaders must reject.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Write a synthetic corpus in all four export formats, with planted networks."""
+    from workbench.generate import generate as write_corpus
+
+    try:
+        summary = write_corpus(out, persons=persons, seed=seed, bad_rows=bad_rows)
+    except ValueError as exc:
+        fail(str(exc), USAGE)
+    data = {
+        "out": str(summary.out_dir),
+        "persons": summary.persons,
+        "seed": summary.seed,
+        "files": summary.files,
+        "networks": summary.networks,
+        "truth": str(summary.truth),
+    }
+
+    def render(d: dict[str, Any]) -> None:
+        stdout.print(
+            f"wrote {sum(d['files'].values()):,} rows for {d['persons']:,} persons "
+            f"({d['networks']} planted networks) to {d['out']}",
+            markup=False,
+        )
+
+    emit(data, as_json=as_json, render=render)
+
+
+@app.command()
+def load(
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Export files to load.", exists=True, dir_okay=False, readable=True),
+    ],
+    source: Annotated[
+        str | None, typer.Option("--source", help="politie, kmar, ind or coa (default: detect).")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Load export files; each row is loaded, a duplicate, a conflict or a quarantined reject.
+
+    Exit 0 when every file could be read, 1 when a file was rejected whole (the
+    other files still load), 2 on usage errors.
+    """
+    from workbench.ingest import ingest
+
+    if source is not None and source not in ("politie", "kmar", "ind", "coa"):
+        fail(f"--source must be politie, kmar, ind or coa, not {source!r}", USAGE)
+    s = store()
+    with Progress(console=stderr, transient=True) as bar:
+        task = bar.add_task("loading", total=len(paths))
+        try:
+            report = ingest(
+                s,
+                paths,
+                source=cast(Source | None, source),
+                operator=state.settings.operator,
+                progress=lambda p: bar.update(task, advance=1, description=Path(p).name),
+            )
+        except StoreError as exc:
+            fail(str(exc), PARTIAL)
+
+    def render(d: dict[str, Any]) -> None:
+        table = Table("file", "source", "rows", "loaded", "duplicates", "conflicts", "rejected")
+        for f in d["files"]:
+            table.add_row(
+                Path(f["path"]).name,
+                f["source"] or "?",
+                *(str(f[k]) for k in ("rows", "loaded", "duplicates", "conflicts", "rejected")),
+            )
+        stdout.print(f"batch {d['batch_id']}", markup=False)
+        stdout.print(table)
+        for f in d["files"]:
+            if f["error"]:
+                stderr.print(f"file rejected: {f['error']}", markup=False)
+            for r in f["rejects"][:20]:
+                stderr.print(
+                    f"{Path(f['path']).name} row {r['row']} field {r['field']}: {r['reason']}",
+                    markup=False,
+                )
+
+    emit(report.to_dict(), as_json=as_json, render=render)
+    raise typer.Exit(OK if report.ok else PARTIAL)
+
+
+@app.command()
+def rejects(as_json: JsonOption = False) -> None:
+    """Quarantined rows: file, row, field and reason, to correct and load again."""
+    from workbench.ingest import rejects as list_rejects
+
+    rows = list_rejects(store())
+
+    def render(d: list[dict[str, Any]]) -> None:
+        table = Table("file", "row", "record", "field", "reason")
+        for r in d:
+            table.add_row(r["file"], str(r["row"]), r["record_id"] or "", r["field"], r["reason"])
+        stdout.print(table)
+
+    emit(rows, as_json=as_json, render=render)
+
+
+@app.command()
+def demo(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the synthetic exports.")],
+    persons: Annotated[int, typer.Option("--persons", min=1)] = 5000,
+    seed: Annotated[int, typer.Option("--seed")] = 1,
+) -> None:
+    """The whole job on the embedded default: generate, load and report the store.
+
+    Resolution, detection and the UI join this pipeline as they are built.
+    """
+    from workbench.generate import generate as write_corpus
+    from workbench.ingest import ingest
+
+    summary = write_corpus(out, persons=persons, seed=seed)
+    files = sorted(p for p in out.iterdir() if p.suffix in (".csv", ".jsonl", ".xlsx"))
+    stderr.print(
+        f"generated {sum(summary.files.values()):,} rows in {len(files)} files", markup=False
+    )
+    report = ingest(store(), files, operator=state.settings.operator)
+    for f in report.files:
+        stderr.print(
+            f"{Path(f.path).name}: {f.loaded} loaded, {f.duplicates} duplicates, "
+            f"{f.conflicts} conflicts, {f.rejected} rejected",
+            markup=False,
+        )
+    status(as_json=False)

@@ -241,6 +241,10 @@ class CypherStore(ABC):
         self.model = model
         self._runner: Runner | None = None
         self._writing = False
+        # Nodes created in the open write unit have no stored edges yet, so
+        # upsert_edges need not look theirs up (the lookup dominates ingest).
+        self._fresh: set[str] = set()
+        self._touched: set[tuple[str, str]] = set()  # (edge type, fresh src) written since
 
     # hooks ---------------------------------------------------------------------
 
@@ -291,10 +295,12 @@ class CypherStore(ABC):
             return
         with self._open(write=write) as runner:
             self._runner, self._writing = runner, write
+            self._fresh, self._touched = set(), set()
             try:
                 yield runner
             finally:
                 self._runner, self._writing = None, False
+                self._fresh, self._touched = set(), set()
 
     @contextmanager
     def reader(self) -> Iterator[None]:
@@ -355,6 +361,7 @@ class CypherStore(ABC):
             if node.searchable:
                 self._index_text(r, [self._text_doc(node, row) for row in created + updated])
             result.created, result.updated = len(created), len(updated)
+            self._fresh.update(row["id"] for row in created)
         return result
 
     def upsert_edges(self, type_: str, rows: Iterable[Row]) -> UpsertResult:
@@ -383,7 +390,10 @@ class CypherStore(ABC):
             for (src_label, dst_label), batch in groups.items():
                 self._check_endpoints(r, src_label, [k[0] for k in batch])
                 self._check_endpoints(r, dst_label, [k[1] for k in batch])
-                existing = self._fetch_edges(r, edge, src_label, dst_label, [k[0] for k in batch])
+                stored_srcs = [
+                    k[0] for k in batch if k[0] not in self._fresh or (type_, k[0]) in self._touched
+                ]
+                existing = self._fetch_edges(r, edge, src_label, dst_label, stored_srcs)
                 created: list[Row] = []
                 updated: list[Row] = []
                 for (src, dst), props in batch.items():
@@ -404,6 +414,8 @@ class CypherStore(ABC):
                     r.run(query, {"rows": list(part)})
                 result.created += len(created)
                 result.updated += len(updated)
+                # a fresh node's edges of this type are stored now: look them up next time
+                self._touched.update((type_, row["src"]) for row in created)
         return result
 
     def delete_nodes(self, ids: Sequence[str]) -> int:

@@ -1,0 +1,226 @@
+"""Ingest: write loaded records to the graph, idempotently, losing nothing.
+
+A record's identity is its source organisation and record id. The same
+record again with identical content is a *duplicate* (counted, not stored
+twice); the same id with other content is a *conflict*, kept as a Conflict
+node for review and never overwriting the first. Rows the loader rejected are
+quarantined as Reject nodes with file, row, field and reason. Each file is
+written in one transaction, so a failure leaves no half-written file and the
+other files still load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import loaders
+from loaders.records import LoadResult, Source
+from workbench.ingest.mapping import GraphRows, content_hash, signal_id, signal_rows
+from workbench.store import GraphStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class FileReport:
+    """What happened to one file. ``loaded + duplicates + conflicts + rejected == rows``."""
+
+    path: str
+    source: str | None
+    rows: int = 0
+    loaded: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    warnings: int = 0
+    error: str | None = None
+    rejects: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class LoadReport:
+    """The report of one ``workbench load``."""
+
+    batch_id: str
+    files: list[FileReport]
+
+    @property
+    def ok(self) -> bool:
+        """True when every file could be read (row rejects do not count)."""
+        return all(f.error is None for f in self.files)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"batch_id": self.batch_id, "files": [asdict(f) for f in self.files]}
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def batch_id_for(checksums: Sequence[str], source: str | None) -> str:
+    """The same files (and source override) always make the same batch id."""
+    text = "\n".join(sorted(checksums)) + f"\n{source or ''}"
+    return "B-" + hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def ingest(
+    store: GraphStore,
+    paths: Sequence[Path],
+    *,
+    source: Source | None = None,
+    operator: str = "local-operator",
+    progress: Callable[[str], None] | None = None,
+) -> LoadReport:
+    """Load ``paths`` into ``store`` and report per file."""
+    checksums = {p: file_sha256(p) for p in paths if p.is_file()}
+    batch_id = batch_id_for(list(checksums.values()), source)
+    results = []
+    for path in paths:
+        if path not in checksums:
+            results.append(LoadResult(path=str(path), source=source, error=f"{path}: not a file"))
+        else:
+            results.append(loaders.load(path, source=source))
+    _write_batch(store, batch_id, operator, results, checksums)
+    reports = []
+    for path, result in zip(paths, results, strict=True):
+        if progress:
+            progress(str(path))
+        reports.append(_write_file(store, batch_id, result, checksums.get(path, "")))
+    return LoadReport(batch_id=batch_id, files=reports)
+
+
+def _write_batch(
+    store: GraphStore,
+    batch_id: str,
+    operator: str,
+    results: Sequence[LoadResult],
+    checksums: dict[Path, str],
+) -> None:
+    """The LoadBatch node, created once: reloading the same files changes nothing."""
+    node_id = f"LoadBatch:{batch_id}"
+    if store.get_nodes([node_id]):
+        return
+    files = [
+        {
+            "name": Path(r.path).name,
+            "path": r.path,
+            "source": r.source,
+            "sha256": checksums.get(Path(r.path), ""),
+            "rows": r.rows,
+            "error": r.error,
+        }
+        for r in results
+    ]
+    with store.writer() as w:
+        w.upsert_nodes(
+            "LoadBatch",
+            [
+                {
+                    "batch_id": batch_id,
+                    "started_at": dt.datetime.now(dt.UTC),
+                    "operator": operator,
+                    "files": files,
+                    "signals": [],
+                }
+            ],
+        )
+
+
+def _write_file(store: GraphStore, batch_id: str, result: LoadResult, sha: str) -> FileReport:
+    report = FileReport(
+        path=result.path,
+        source=result.source,
+        rows=result.rows,
+        error=result.error,
+        warnings=len(result.warnings),
+    )
+    report.rejected = result.rejected_rows
+    report.rejects = [
+        {"row": r.row, "record_id": r.record_id, "field": r.field, "reason": r.reason}
+        for r in result.rejects
+    ]
+    if result.error:
+        log.warning("file rejected: %s", result.error)
+        return report
+
+    ids = [signal_id(rec.source, rec.record_id) for rec in result.records]
+    known = {i: n.props["content_hash"] for i, n in store.get_nodes(ids).items()}
+    graph = GraphRows()
+    conflicts = []
+    for rec, sid in zip(result.records, ids, strict=True):
+        digest = content_hash(rec.raw)
+        first = known.get(sid)
+        if first == digest:
+            report.duplicates += 1
+        elif first is not None:
+            report.conflicts += 1
+            conflicts.append((rec, sid, digest))
+        else:
+            known[sid] = digest
+            report.loaded += 1
+            graph.extend(signal_rows(rec, batch_id=batch_id, digest=digest))
+    for rec, sid, digest in conflicts:
+        cid = graph.node(
+            "Conflict",
+            {
+                "source": rec.source,
+                "record_id": rec.record_id,
+                "content_hash": digest,
+                "raw": rec.raw,
+                "file": Path(rec.file).name,
+                "row": rec.row,
+                "batch_id": batch_id,
+                "status": "open",
+                "signals": [sid],
+            },
+        )
+        graph.edge("CONFLICTS_WITH", cid, sid, signals=[sid])
+        graph.edge("LOADED_IN", cid, f"LoadBatch:{batch_id}", signals=[sid])
+    for reject in result.rejects:
+        graph.node(
+            "Reject",
+            {
+                "file_sha256": sha,
+                "file": Path(result.path).name,
+                "source": result.source,
+                "row": reject.row,
+                "field": reject.field,
+                "reason": reject.reason,
+                "record_id": reject.record_id,
+                "value": reject.value,
+                "batch_id": batch_id,
+                "signals": [],
+            },
+        )
+    with store.writer() as w:
+        for label, nodes in graph.nodes.items():
+            w.upsert_nodes(label, list(nodes.values()))
+        for type_, edges in graph.edges.items():
+            w.upsert_edges(type_, edges)
+    log.info(
+        "%s: %d loaded, %d duplicates, %d conflicts, %d rejected",
+        result.path,
+        report.loaded,
+        report.duplicates,
+        report.conflicts,
+        report.rejected,
+    )
+    return report
+
+
+def rejects(store: GraphStore) -> list[dict[str, Any]]:
+    """Every quarantined row, by file and row."""
+    rows = [{"id": n.id, **n.props} for n in store.find_nodes("Reject")]
+    for row in rows:
+        row.pop("signals", None)
+    return sorted(rows, key=lambda r: (r["file"], r["row"], r["field"]))
