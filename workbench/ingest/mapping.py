@@ -31,6 +31,11 @@ PURPOSE = {
     "coa": "reception of asylum seekers (Aliens Act)",
 }
 LOCATION_KIND = {"politie": "place", "kmar": "border post", "ind": "place", "coa": "azc"}
+# Facts read from free text that become value-keyed nodes: label, key, edge type.
+TEXT_PIVOTS = {
+    "phone": ("Phone", "e164", "MENTIONS_PHONE"),
+    "plate": ("Vehicle", "plate", "MENTIONS_VEHICLE"),
+}
 ROLE_EDGE = {"subject": "SUBJECT", "companion": "TRAVEL_COMPANION", "visitor": "VISITOR"}
 
 
@@ -227,28 +232,11 @@ def signal_rows(sig: Signal, *, batch_id: str, digest: str) -> GraphRows:
             )
     position = len(sig.facilitators)
     for fact in sig.extracted:
-        if fact.kind == "phone":
-            phone = g.node("Phone", {"e164": fact.value, "signals": prov})
-            g.edge(
-                "MENTIONS_PHONE",
-                sid,
-                phone,
-                span=fact.span,
-                start=fact.start,
-                confidence=fact.confidence,
-                signals=prov,
-            )
-        elif fact.kind == "plate":
-            vehicle = g.node("Vehicle", {"plate": fact.value, "signals": prov})
-            g.edge(
-                "MENTIONS_VEHICLE",
-                sid,
-                vehicle,
-                span=fact.span,
-                start=fact.start,
-                confidence=fact.confidence,
-                signals=prov,
-            )
+        if fact.kind in TEXT_PIVOTS:
+            label, key, edge_type = TEXT_PIVOTS[fact.kind]
+            target = g.node(label, {key: fact.value, "signals": prov})
+            g.edge(edge_type, sid, target, span=fact.span, start=fact.start,
+                   confidence=fact.confidence, signals=prov)  # fmt: skip
         elif fact.kind == "alias" and fact.value.casefold() not in aliases:
             aliases.add(fact.value.casefold())
             fm = g.node(
