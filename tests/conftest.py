@@ -14,6 +14,18 @@ from workbench.store.base import CypherStore
 BACKENDS = ["embedded", "neo4j"]
 
 
+def _examples() -> Path:
+    """The formats contract's example files: ``shared/`` beside the checkout (CI) or here."""
+    root = Path(__file__).resolve().parents[1]
+    for candidate in (root.parent / "shared" / "formats", Path("/work/shared/formats")):
+        if candidate.is_dir():
+            return candidate
+    return root.parent / "shared" / "formats"
+
+
+EXAMPLES = _examples()
+
+
 def make_store(kind: str, home: Path) -> CypherStore:
     """A fresh, empty store of ``kind`` (Neo4j: the database is wiped first)."""
     if kind == "embedded":

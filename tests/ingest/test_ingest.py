@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import EXAMPLES
 from workbench.generate import generate
 from workbench.ingest import ingest, rejects
 from workbench.ingest.mapping import signal_id
 from workbench.store.base import CypherStore
 
-EXAMPLES = Path(__file__).parents[3] / "shared" / "formats"
 HOSTILE = (
     '<script>alert(1)</script> =HYPERLINK("http://x","y") \' OR 1=1 -- MATCH (n) DETACH DELETE n'
 )

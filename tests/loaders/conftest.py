@@ -12,8 +12,7 @@ import openpyxl
 import pytest
 
 from loaders.records import LoadResult
-
-EXAMPLES = Path("/work/shared/formats")
+from tests.conftest import EXAMPLES
 
 POLITIE_HEADER = [
     "registratie_id",
