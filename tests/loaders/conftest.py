@@ -13,58 +13,12 @@ import pytest
 
 from loaders.records import LoadResult
 from tests.conftest import EXAMPLES
+from workbench.generate.records import COLUMNS
 
-POLITIE_HEADER = [
-    "registratie_id",
-    "datum",
-    "signaalsoort",
-    "thema",
-    "v_nummer",
-    "achternaam",
-    "voornaam",
-    "geboortedatum",
-    "nationaliteit",
-    "geslacht",
-    "telefoon",
-    "document_type",
-    "document_nummer",
-    "document_land",
-    "locatie",
-    "facilitator",
-    "omschrijving",
-]
-IND_HEADER = [
-    "zaaknummer",
-    "v_nummer",
-    "naam",
-    "geboortedatum",
-    "nationaliteit",
-    "signaaldatum",
-    "soort",
-    "thema",
-    "bron",
-    "reisroute",
-    "smokkelaar_naam",
-    "smokkelaar_telefoon",
-    "bedrag",
-    "toelichting",
-]
-COA_HEADER = [
-    "melding_nr",
-    "datum",
-    "locatie",
-    "v_nummer",
-    "naam_bewoner",
-    "geboortedatum",
-    "nationaliteit",
-    "soort",
-    "thema",
-    "indicatoren",
-    "bezoeker_naam",
-    "bezoeker_telefoon",
-    "kenteken",
-    "toelichting",
-]
+# The contract's column order, as the generator writes it: one table for both.
+POLITIE_HEADER = list(COLUMNS["politie"])
+IND_HEADER = list(COLUMNS["ind"])
+COA_HEADER = list(COLUMNS["coa"])
 
 HOSTILE = [
     "<script>alert(1)</script>",
