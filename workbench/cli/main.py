@@ -18,9 +18,11 @@ from rich.progress import Progress
 from rich.table import Table
 
 from loaders.records import Source
+from workbench.cli import detection, dossier, governance, identity
+from workbench.cli.common import JsonOption, fail, state, store
 from workbench.cli.output import OK, PARTIAL, USAGE, emit, stderr, stdout
 from workbench.config import ConfigError, Settings
-from workbench.store import GraphStore, StoreError, open_store
+from workbench.store import StoreError
 
 app = typer.Typer(
     name="workbench",
@@ -29,17 +31,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
-JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
-
-
-class State:
-    """What the global options decided, shared with every command."""
-
-    settings: Settings
-
-
-state = State()
 
 
 @app.callback()
@@ -62,21 +53,6 @@ def main(
         state.settings = Settings.from_env(home)
     except ConfigError as exc:
         fail(str(exc), USAGE)
-
-
-def fail(message: str, code: int) -> None:
-    """Report an error on stderr and exit with ``code``."""
-    stderr.print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
-    raise typer.Exit(code)
-
-
-def store() -> GraphStore:
-    """Open the configured store, turning storage errors into a clean exit."""
-    try:
-        return open_store(state.settings)
-    except StoreError as exc:
-        fail(str(exc), PARTIAL)
-        raise  # unreachable: fail() exits
 
 
 @app.command()
@@ -237,3 +213,7 @@ def demo(
             markup=False,
         )
     status(as_json=False)
+
+
+for _feature in (identity, detection, governance, dossier):
+    _feature.register(app)

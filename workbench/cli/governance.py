@@ -1,0 +1,9 @@
+"""Users, audit log and retention: ``users``, ``audit``, ``purge``."""
+
+from __future__ import annotations
+
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    """Add this feature's commands to ``app``."""
