@@ -265,6 +265,17 @@ def test_delete_removes_node_edges_and_search_hits(store: CypherStore) -> None:
     assert [h.id for h in store.search("Person 1")] == []
 
 
+def test_delete_edges_from_leaves_the_nodes(store: CypherStore) -> None:
+    _star(store, 3)
+    with store.writer() as w:
+        w.delete_edges_from("HAS_PHONE", ["PersonMention:kmar|KM-1|subject|0", "Phone:+1"])
+    assert store.counts()["edges"]["HAS_PHONE"] == 2
+    assert store.counts()["nodes"]["PersonMention"] == 3
+    with store.writer() as w:  # nothing left to delete: a no-op, not an error
+        w.delete_edges_from("HAS_PHONE", ["PersonMention:kmar|KM-1|subject|0"])
+    assert store.counts()["edges"]["HAS_PHONE"] == 2
+
+
 def test_subgraph_for_analysis(store: CypherStore) -> None:
     _star(store, 4)
     sub = store.subgraph_for_analysis(node_labels=["PersonMention"], edge_types=["HAS_PHONE"])

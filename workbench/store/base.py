@@ -102,6 +102,7 @@ class Writer(Protocol):
     def upsert_nodes(self, label: str, rows: Iterable[Row]) -> UpsertResult: ...
     def upsert_edges(self, type_: str, rows: Iterable[Row]) -> UpsertResult: ...
     def delete_nodes(self, ids: Sequence[str]) -> int: ...
+    def delete_edges_from(self, type_: str, src: Sequence[str]) -> None: ...
 
 
 class GraphStore(Protocol):
@@ -428,6 +429,15 @@ class CypherStore(ABC):
                 r.run(cypher.delete_nodes(label), {"ids": part})
             self._unindex_text(r, list(ids))
         return deleted
+
+    def delete_edges_from(self, type_: str, src: Sequence[str]) -> None:
+        """Delete every ``type_`` edge leaving the ``src`` nodes (to re-point them)."""
+        edge = self.model.edge(type_)
+        with self._unit(write=True) as r:
+            for a, b in edge.endpoints:
+                ids = [i for i in dict.fromkeys(src) if self.model.label_of(i) == a]
+                for part in _chunks(ids):
+                    r.run(cypher.delete_edges_from(type_, a, b), {"ids": list(part)})
 
     # reads ---------------------------------------------------------------------------
 
