@@ -30,6 +30,7 @@ demo: install
 bench: install
 	$(BIN)/python benchmarks/store_bench.py
 	$(BIN)/python benchmarks/load_bench.py
+	$(BIN)/python benchmarks/er_bench.py
 
 schema-docs: install
 	$(BIN)/python -m graph_schema.docs > docs/schema.md

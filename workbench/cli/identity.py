@@ -1,9 +1,160 @@
-"""Entity resolution: ``resolve``, ``persons``, ``review``, ``decide``."""
+"""Entity resolution: ``resolve``, ``persons``, ``person``, ``review``, ``decide``."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from typing import Annotated, Any
+
 import typer
+from rich.table import Table
+
+from workbench.cli.common import JsonOption, fail, state, store
+from workbench.cli.output import PARTIAL, USAGE, emit, stderr, stdout
+from workbench.store import StoreError
+
+JUDGEMENT_HELP = "same, different or unsure"
 
 
 def register(app: typer.Typer) -> None:
     """Add this feature's commands to ``app``."""
+    app.command()(resolve)
+    app.command()(persons)
+    app.command()(person)
+    app.command()(review)
+    app.command()(decide)
+
+
+def resolve(
+    full: Annotated[
+        bool, typer.Option("--full", help="Re-resolve every mention, not only new ones.")
+    ] = False,
+    retrain: Annotated[
+        bool, typer.Option("--retrain", help="Learn the match weights anew (with decisions).")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Group person mentions into persons and facilitator mentions into facilitators."""
+    from workbench.resolve import resolve as run
+
+    try:
+        report = run(store(), full=full, retrain=retrain, operator=state.settings.operator)
+    except StoreError as exc:
+        fail(str(exc), PARTIAL)
+
+    def render(d: dict[str, Any]) -> None:
+        stdout.print(
+            f"{d['mode']} run {d['run_id']}: {d['mentions']:,} mentions -> {d['persons']:,} "
+            f"persons ({d['persons_created']} new, {d['persons_changed']} changed, "
+            f"{d['persons_removed']} merged away); {d['facilitators']:,} facilitators; "
+            f"{d['links']:,} links; {d['review_queue']:,} pairs to review; {d['seconds']} s",
+            markup=False,
+        )
+
+    emit(report.to_dict(), as_json=as_json, render=render)
+
+
+def persons(as_json: JsonOption = False) -> None:
+    """Every resolved person with the records that mention them, and in which role."""
+    from workbench.resolve import persons as list_persons
+
+    data = list_persons(store())
+
+    def render(d: list[dict[str, Any]]) -> None:
+        table = Table("id", "name", "V-number", "born", "records")
+        for p in d:
+            records = ", ".join(
+                f"{r['source']}:{r['record_id']} ({r['role']})" for r in p["records"]
+            )
+            table.add_row(
+                p["id"], p["name"] or "", p["v_number"] or "", p["birth_date"] or "", records
+            )
+        stdout.print(table)
+
+    emit(data, as_json=as_json, render=render)
+
+
+def person(
+    person_id: Annotated[str, typer.Argument(help="A person id (P...) from `workbench persons`.")],
+    as_json: JsonOption = False,
+) -> None:
+    """One person's resolution history and the explained links between their mentions."""
+    from workbench.resolve import explain_person, history
+
+    s = store()
+    links = explain_person(s, person_id)
+    events = history(s, person_id)
+    if not links and not events:
+        fail(f"no person {person_id!r} (list them with `workbench persons`)", USAGE)
+    data = {"history": [asdict(e) for e in events], "links": [asdict(x) for x in links]}
+
+    def render(d: dict[str, Any]) -> None:
+        for e in d["history"]:
+            stdout.print(
+                f"{e['at']:%Y-%m-%d %H:%M} {e['kind']} {e['judgement'] or ''} {e['author']}: "
+                f"{e['reason'] or ''}",
+                markup=False,
+            )
+        for link in d["links"]:
+            _render_pair(link)
+
+    emit(data, as_json=as_json, render=render)
+
+
+def _render_pair(pair: dict[str, Any], impact: int | None = None) -> None:
+    head = (
+        f"{pair['left']}  ~  {pair['right']}: p={pair['score']:.3f} (weight {pair['weight']:+.1f})"
+    )
+    stdout.print(head + (f", impact {impact}" if impact is not None else ""), markup=False)
+    table = Table("feature", "level", "weight", "left", "right")
+    for c in pair["contributions"]:
+        table.add_row(
+            c["feature"], c["level"], f"{c['weight']:+.2f}", c["left"] or "", c["right"] or ""
+        )
+    stdout.print(table)
+
+
+def review(
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many pairs.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Near-threshold pairs for an analyst, biggest effect of a decision first."""
+    from workbench.resolve import review_queue
+
+    items = review_queue(store(), limit=limit)
+    data = [{"impact": i.impact, **asdict(i.pair)} for i in items]
+
+    def render(d: list[dict[str, Any]]) -> None:
+        if not d:
+            stdout.print("nothing to review", markup=False)
+        for item in d:
+            _render_pair(item, item["impact"])
+
+    emit(data, as_json=as_json, render=render)
+
+
+def decide(
+    left: Annotated[str, typer.Argument(help="A PersonMention id, or a person id.")],
+    right: Annotated[str, typer.Argument(help="A PersonMention id, or a person id.")],
+    judgement: Annotated[str, typer.Argument(help=JUDGEMENT_HELP)],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the history).")] = "",
+    as_json: JsonOption = False,
+) -> None:
+    """Decide whether two mentions (or persons) are the same person; persons follow."""
+    from workbench.resolve import ResolveError
+    from workbench.resolve import decide as record
+
+    if judgement not in ("same", "different", "unsure"):
+        fail(f"judgement must be {JUDGEMENT_HELP}, not {judgement!r}", USAGE)
+    try:
+        report = record(
+            store(),
+            left,
+            right,
+            judgement,  # type: ignore[arg-type]  # checked above
+            author=state.settings.operator,
+            reason=reason,
+        )
+    except ResolveError as exc:
+        fail(str(exc), USAGE)
+    stderr.print(f"recorded: {left} {judgement} {right}", markup=False)
+    emit(report.to_dict(), as_json=as_json, render=lambda d: None)

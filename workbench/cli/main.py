@@ -193,25 +193,30 @@ def demo(
     persons: Annotated[int, typer.Option("--persons", min=1)] = 5000,
     seed: Annotated[int, typer.Option("--seed")] = 1,
 ) -> None:
-    """The whole job on the embedded default: generate, load and report the store.
-
-    Resolution, detection and the UI join this pipeline as they are built.
-    """
+    """The whole job on the embedded default: generate, load, resolve and report the store."""
     from workbench.generate import generate as write_corpus
     from workbench.ingest import ingest
+    from workbench.resolve import resolve as resolve_persons
 
     summary = write_corpus(out, persons=persons, seed=seed)
     files = sorted(p for p in out.iterdir() if p.suffix in (".csv", ".jsonl", ".xlsx"))
     stderr.print(
         f"generated {sum(summary.files.values()):,} rows in {len(files)} files", markup=False
     )
-    report = ingest(store(), files, operator=state.settings.operator)
+    s = store()
+    report = ingest(s, files, operator=state.settings.operator)
     for f in report.files:
         stderr.print(
             f"{Path(f.path).name}: {f.loaded} loaded, {f.duplicates} duplicates, "
             f"{f.conflicts} conflicts, {f.rejected} rejected",
             markup=False,
         )
+    resolved = resolve_persons(s, operator=state.settings.operator)
+    stderr.print(
+        f"resolved {resolved.mentions:,} mentions into {resolved.persons:,} persons and "
+        f"{resolved.facilitators:,} facilitators ({resolved.review_queue:,} pairs to review)",
+        markup=False,
+    )
     status(as_json=False)
 
 

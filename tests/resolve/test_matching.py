@@ -1,0 +1,147 @@
+"""Pure entity-resolution parts: names, comparisons, weights, clustering."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from workbench.resolve.blocking import PERSON_RULES, candidate_pairs
+from workbench.resolve.clustering import Constraints, agglomerate, pair
+from workbench.resolve.compare import BIRTH, NAME, PERSON
+from workbench.resolve.fellegi_sunter import estimate, level_frequencies
+from workbench.resolve.names import name_key, tokens
+from workbench.resolve.records import Birth, Record
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ("Mohammed Al-Hassan", "Muhammad Alhassan", "Mohamad El Hassan", "AL-HASSAN, Mohamed"),
+        ("Youssef Haddad", "Yusuf HADDAD", "HADDAD, Yousef"),
+        ("Abd al-Rahman Khalil", "Abdul Rahman KHALIL", "KHALIL, Abdulrahman"),
+        ("Hussein Ali", "Husein ALI", "ALI Hussain"),
+        ("Ibrahim Omar", "Ebrahim Umar"),
+    ],
+)
+def test_transliterations_order_swaps_and_comma_names_share_a_key(
+    spellings: tuple[str, ...],
+) -> None:
+    assert len({name_key(s) for s in spellings}) == 1
+
+
+def test_different_names_keep_different_keys() -> None:
+    assert name_key("Mahmoud Haddad") != name_key("Mohammed Haddad")
+    assert name_key("Hassan Ali") != name_key("Hussein Ali")
+
+
+@given(st.text(max_size=60))
+def test_tokens_never_fail_and_are_ascii_lowercase(text: str) -> None:
+    for token in tokens(text):
+        assert token.isascii() and token.isalpha() and token == token.lower()
+
+
+def _r(rid: str, name: str, birth: Birth | None = None, **kw: object) -> Record:
+    return Record(rid, name, birth, **kw)  # type: ignore[arg-type]
+
+
+def test_name_levels() -> None:
+    a = _r("a", "Mohammed AL-HASSAN")
+    assert NAME.label(a, _r("b", "AL-HASSAN, Mohammed")) == "exact"
+    assert NAME.label(a, _r("b", "Muhammad Alhassan")) == "transliteration"
+    assert NAME.label(a, _r("b", "Mohammed")) == "words missing"
+    assert NAME.label(a, _r("b", "Selam Tesfay")) == "different"
+    assert NAME.label(a, _r("b", "")) is None
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "level"),
+    [
+        (Birth(1990, 5, 17), Birth(1990, 5, 17), "exact day"),
+        (Birth(1990, 1, 1, True), Birth(1990, 1, 1, True), "same 1 January"),
+        (Birth(1990, 5, 17), Birth(1990), "same year, one imprecise"),
+        (Birth(1990, 5, 17), Birth(1990, 1, 1, True), "same year, one imprecise"),
+        (Birth(1990, 5, 17), Birth(1990, 5, 71), "one typo"),
+        (Birth(1990, 5, 17), Birth(1990, 17, 5), "one typo"),
+        (Birth(1990), Birth(1991, 3, 2), "within a year, one imprecise"),
+        (Birth(1990, 5, 17), Birth(1990, 11, 2), "different"),
+        (Birth(1990, 1, 1, True), Birth(1975, 1, 1, True), "different"),
+    ],
+)
+def test_partial_dates_and_administrative_first_of_january(x: Birth, y: Birth, level: str) -> None:
+    assert BIRTH.label(_r("a", "x", x), _r("b", "x", y)) == level
+    assert BIRTH.label(_r("b", "x", y), _r("a", "x", x)) == level  # symmetric
+
+
+def test_v_number_levels_tell_a_typo_from_another_person() -> None:
+    v = next(c for c in PERSON if c.name == "v_number")
+    a = _r("a", "x", v_number="2803456781")
+    assert v.label(a, _r("b", "x", v_number="2803456781")) == "same"
+    assert v.label(a, _r("b", "x", v_number="2803456718")) == "one typo"
+    assert v.label(a, _r("b", "x", v_number="1234567890")) == "different"
+
+
+def test_blocking_pairs_variants_but_not_records_of_one_group() -> None:
+    rs = [
+        _r("a", "Yonas HAILE", Birth(1990)),
+        _r("b", "HAILE, Jonas", Birth(1990)),
+        _r("c", "Haile Yonas", Birth(1990), group="b"),
+    ]
+    rs[1] = Record("b", "HAILE, Jonas", Birth(1990), group="b")
+    assert candidate_pairs(rs, PERSON_RULES) == {("a", "b"), ("a", "c")}
+    assert candidate_pairs(rs, PERSON_RULES, new={"c"}) == {("a", "c")}
+
+
+def test_em_recovers_the_parameters_of_simulated_pairs() -> None:
+    """Two binary features, known m and u and prior: EM with u fixed finds m and the prior."""
+    rng = np.random.default_rng(7)
+    n, prior = 20_000, 0.3
+    match = rng.random(n) < prior
+    m, u = [0.9, 0.8], [0.05, 0.1]
+    cols = [
+        np.where(match, rng.random(n) < m[j], rng.random(n) < u[j]).astype(np.int8) for j in (0, 1)
+    ]
+    gamma = 1 - np.stack(cols, axis=1)  # level 0 = agree
+    u_cols = [np.array([u[j], 1 - u[j]]) for j in (0, 1)]
+    fit = estimate((("agree", "disagree"),) * 2, gamma.astype(np.int8), u=u_cols)
+    assert fit.prior == pytest.approx(prior, abs=0.03)
+    assert [round(x[0], 1) for x in fit.m] == [0.9, 0.8]
+    assert level_frequencies(gamma.astype(np.int8), [2, 2])[0][0] == pytest.approx(
+        (match * m[0] + ~match * u[0]).mean(), abs=0.02
+    )
+
+
+def _weights(table: dict[tuple[str, str], float]) -> dict[tuple[str, str], float]:
+    return {pair(*k): v for k, v in table.items()}
+
+
+def test_a_chain_does_not_merge_its_ends() -> None:
+    """A~B and B~C are strong, A and C plainly differ: A and C never share a cluster."""
+    w = _weights({("a", "b"): 12.0, ("b", "c"): 11.0, ("a", "c"): -14.0})
+    clusters = agglomerate(["a", "b", "c"], w, weight=lambda x, y: w[(x, y)], threshold=8.0)
+    assert sorted(clusters) == [["a", "b"], ["c"]]
+
+
+def test_two_valid_v_numbers_never_merge_without_a_decision() -> None:
+    w = _weights({("a", "b"): 20.0})
+    exclusive = {"a": "1111111111", "b": "2222222222"}
+    alone = agglomerate(["a", "b"], w, weight=lambda x, y: w[(x, y)],
+                        constraints=Constraints(exclusive=exclusive))  # fmt: skip
+    assert sorted(alone) == [["a"], ["b"]]
+    decided = agglomerate(["a", "b"], w, weight=lambda x, y: w[(x, y)],
+                          constraints=Constraints(exclusive=exclusive, same=[("a", "b")]))  # fmt: skip
+    assert decided == [["a", "b"]]
+
+
+def test_a_different_decision_splits_and_a_same_decision_joins() -> None:
+    w = _weights({("a", "b"): 20.0, ("b", "c"): 20.0, ("a", "c"): 20.0, ("c", "d"): -3.0})
+    cons = Constraints(different=[("a", "c")], same=[("c", "d")])
+    clusters = agglomerate(list("abcd"), w, weight=lambda x, y: w.get(pair(x, y), -20.0),
+                           constraints=cons, threshold=8.0)  # fmt: skip
+    assert sorted(clusters) == [["a", "b"], ["c", "d"]]
+
+
+def test_self_pairs_are_an_error() -> None:
+    with pytest.raises(ValueError, match="itself"):
+        pair("a", "a")

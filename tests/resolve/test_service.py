@@ -1,0 +1,199 @@
+"""Entity resolution against a real store loaded with a generated corpus."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from workbench.generate import generate
+from workbench.ingest import ingest
+from workbench.resolve import decide, explain_person, history, persons, resolve, review_queue
+from workbench.resolve import ResolveError
+from workbench.store.base import CypherStore
+
+from ..conftest import make_store
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("corpus")
+    generate(out, persons=150, seed=3)
+    return out
+
+
+def _files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.iterdir() if p.suffix in (".csv", ".jsonl", ".xlsx"))
+
+
+@pytest.fixture(scope="module")
+def resolved_home(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    home = tmp_path_factory.mktemp("resolved") / "home"
+    store = make_store("embedded", home)
+    ingest(store, _files(corpus), operator="test")
+    resolve(store, operator="test")
+    store.close()
+    return home
+
+
+@pytest.fixture
+def resolved(resolved_home: Path, tmp_path: Path) -> CypherStore:
+    """A private copy of the resolved store, so a test may decide and re-resolve."""
+    home = tmp_path / "home"
+    shutil.copytree(resolved_home, home)
+    return make_store("embedded", home)
+
+
+def _groups(store: CypherStore) -> set[frozenset[tuple[str, str, str]]]:
+    return {
+        frozenset((r["source"], r["record_id"], r["role"]) for r in p["records"])
+        for p in persons(store)
+    }
+
+
+def test_every_record_appears_in_exactly_one_person_as_subject(resolved: CypherStore) -> None:
+    subjects = Counter(
+        (r["source"], r["record_id"])
+        for p in persons(resolved)
+        for r in p["records"]
+        if r["role"] == "subject"
+    )
+    signals = {(n.props["source"], n.props["record_id"]) for n in resolved.find_nodes("Signal")}
+    assert set(subjects) == signals
+    assert set(subjects.values()) == {1}
+
+
+def test_records_group_into_the_true_persons(resolved: CypherStore, corpus: Path) -> None:
+    truth = json.loads((corpus / "truth.json").read_text())["records"]
+    true_subject = {key: rec["subject"] for key, rec in truth.items()}
+    found = [
+        {f"{r['source']}:{r['record_id']}" for r in p["records"] if r["role"] == "subject"}
+        for p in persons(resolved)
+    ]
+    pairs = {(a, b) for g in found for a in g for b in g if a < b}
+    true_pairs = {
+        (a, b)
+        for a in true_subject
+        for b in true_subject
+        if a < b and true_subject[a] == true_subject[b]
+    }
+    precision = len(pairs & true_pairs) / max(len(pairs), 1)
+    recall = len(pairs & true_pairs) / max(len(true_pairs), 1)
+    assert precision >= 0.95 and recall >= 0.85, (precision, recall)
+
+
+def test_resolving_again_changes_nothing_and_full_gives_the_same_persons(
+    resolved: CypherStore,
+) -> None:
+    before = {p["id"]: p["records"] for p in persons(resolved)}
+    again = resolve(resolved, operator="test")
+    assert (again.persons_created, again.persons_changed, again.persons_removed) == (0, 0, 0)
+    full = resolve(resolved, full=True, operator="test")
+    assert full.mode == "full"
+    assert {p["id"]: p["records"] for p in persons(resolved)} == before
+
+
+def test_incremental_loads_resolve_like_one_full_run(corpus: Path, tmp_path: Path) -> None:
+    files = _files(corpus)
+    step = make_store("embedded", tmp_path / "step")
+    ingest(step, files[:2], operator="test")
+    resolve(step, operator="test")
+    ingest(step, files[2:], operator="test")
+    report = resolve(step, operator="test")
+    assert report.mode == "incremental" and report.new_mentions > 0
+    whole = make_store("embedded", tmp_path / "whole")
+    ingest(whole, files, operator="test")
+    resolve(whole, operator="test")
+    # The same weights make the same persons; learn them once and share them.
+    resolve(whole, full=True, operator="test")
+    run = max(step.find_nodes("ResolutionRun"), key=lambda n: n.props["started_at"])
+    with whole.writer() as w:
+        w.upsert_nodes("ResolutionRun", [{**run.props, "run_id": "zz-shared",
+                                          "started_at": run.props["started_at"].replace(year=2100)}])  # fmt: skip
+    resolve(whole, full=True, operator="test")
+    assert _groups(step) == _groups(whole)
+
+
+def _merged_pair(store: CypherStore) -> tuple[str, str, str]:
+    for p in persons(store):
+        links = explain_person(store, p["id"])
+        if links:
+            return p["id"], links[0].left, links[0].right
+    raise AssertionError("no merged person in the corpus")
+
+
+def test_a_different_decision_splits_and_survives_a_full_re_resolve(resolved: CypherStore) -> None:
+    person, a, b = _merged_pair(resolved)
+    decide(resolved, a, b, "different", author="analyst1", reason="different fathers' names")
+    owner = {e.src: e.dst for e in resolved.find_edges("RESOLVED_TO")}
+    assert owner[a] != owner[b]
+    resolve(resolved, full=True, operator="test")
+    owner = {e.src: e.dst for e in resolved.find_edges("RESOLVED_TO")}
+    assert owner[a] != owner[b]
+    decide(resolved, a, b, "same", author="analyst2", reason="passport photo matches")
+    owner = {e.src: e.dst for e in resolved.find_edges("RESOLVED_TO")}
+    assert owner[a] == owner[b]
+    events = [e for e in history(resolved, owner[a]) if e.kind == "decision"]
+    assert [(e.judgement, e.author) for e in events] == [
+        ("different", "analyst1"),
+        ("same", "analyst2"),
+    ]
+    live = [
+        d
+        for d in resolved.find_nodes("MatchDecision", {"left": a, "right": b})
+        if d.props["judgement"] != "suggested"
+    ]
+    assert sum(d.props["deleted_at"] is None for d in live) == 1  # the newest decision rules
+
+
+def test_decisions_need_a_reason_and_two_mentions(resolved: CypherStore) -> None:
+    _, a, b = _merged_pair(resolved)
+    with pytest.raises(ResolveError, match="reason"):
+        decide(resolved, a, b, "same", author="x", reason=" ")
+    with pytest.raises(ResolveError, match="two different"):
+        decide(resolved, a, a, "same", author="x", reason="r")
+    with pytest.raises(ResolveError, match="no such person"):
+        decide(resolved, a, "P-NOPE", "same", author="x", reason="r")
+
+
+def test_every_link_explains_itself(resolved: CypherStore) -> None:
+    person, _, _ = _merged_pair(resolved)
+    for link in explain_person(resolved, person):
+        features = [c.feature for c in link.contributions]
+        assert features[:3] == ["prior", "name", "birth_date"]
+        assert sum(c.weight for c in link.contributions) == pytest.approx(link.weight, abs=0.01)
+
+
+def test_the_review_queue_puts_the_biggest_effect_first(resolved: CypherStore) -> None:
+    queue = review_queue(resolved, limit=500)
+    impacts = [item.impact for item in queue]
+    assert impacts == sorted(impacts, reverse=True)
+    assert all(item.pair.contributions for item in queue)
+
+
+def test_cli_resolve_persons_review_and_decide(resolved: CypherStore) -> None:
+    home = Path(resolved.location).parent
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "workbench", "--home", str(home), *args],
+            capture_output=True, text=True, check=False, timeout=300,
+        )  # fmt: skip
+
+    out = cli("resolve", "--json")
+    assert out.returncode == 0, out.stderr
+    assert {"persons", "mentions", "links", "review_queue"} <= set(json.loads(out.stdout))
+    listed = json.loads(cli("persons", "--json").stdout)
+    assert {"id", "name", "v_number", "records"} <= set(listed[0])
+    assert {"source", "record_id", "role"} == set(listed[0]["records"][0])
+    assert cli("review", "--json").returncode == 0
+    _, a, b = _merged_pair(resolved)
+    bad = cli("decide", a, b, "maybe", "--reason", "x")
+    assert bad.returncode == 2 and "judgement" in bad.stderr
+    ok = cli("decide", a, b, "different", "--reason", "checked the file", "--json")
+    assert ok.returncode == 0, ok.stderr

@@ -1,0 +1,59 @@
+"""The public face of entity resolution, for the CLI, the UI and dossiers.
+
+Mentions are ``PersonMention`` node ids; persons are ``Person`` node ids.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+Judgement = Literal["same", "different", "unsure"]
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One feature's part in a match score (a bar of splink's waterfall chart).
+
+    ``weight`` is the log2 Bayes factor the feature's comparison level adds:
+    positive pushes towards "same person", negative away from it.
+    """
+
+    feature: str
+    level: str
+    weight: float
+    left: str | None = None
+    right: str | None = None
+
+
+@dataclass(frozen=True)
+class PairExplanation:
+    """Why two mentions are (or are not) thought to be the same person."""
+
+    left: str
+    right: str
+    score: float  # match probability 0..1
+    weight: float  # total log2 odds, prior included
+    contributions: list[Contribution] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A near-threshold pair for an analyst, with how much a decision would change."""
+
+    pair: PairExplanation
+    impact: int  # mentions whose person would change with a "same" decision
+
+
+@dataclass(frozen=True)
+class HistoryEvent:
+    """One step in a person's resolution history (a decision or a re-resolve)."""
+
+    at: dt.datetime
+    kind: str  # "decision" or "resolve"
+    judgement: str | None
+    left: str | None
+    right: str | None
+    author: str
+    reason: str | None

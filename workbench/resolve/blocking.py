@@ -1,0 +1,148 @@
+"""Blocking: which pairs are worth comparing at all.
+
+Comparing every pair of 100,000 mentions is 5 billion comparisons; records
+of one person almost always share something cheap to index - a V-number, a
+phone, a document, or a name outline with the birth year. Each rule maps a
+record to keys; records sharing a key become candidate pairs. Blocks larger
+than ``max_block`` (a helpdesk number, the commonest name) carry little
+information and are skipped: other rules still pair the records they hold.
+
+>>> from workbench.resolve.records import Birth, Record
+>>> rs = [Record("a", "Yonas HAILE", Birth(1990)), Record("b", "HAILE, Jonas", Birth(1990)),
+...       Record("c", "Selam Tesfay", Birth(1990))]
+>>> sorted(candidate_pairs(rs, PERSON_RULES))
+[('a', 'b')]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable, Sequence
+
+from workbench.resolve.names import skeleton
+from workbench.resolve.records import Record
+
+__all__ = [
+    "FEBRL_RULES",
+    "FEBRL_TRAINING",
+    "PERSON_RULES",
+    "PERSON_TRAINING",
+    "Rule",
+    "candidate_pairs",
+]
+
+Rule = Callable[[Record], Iterable[str]]
+Pair = tuple[str, str]
+
+
+def _ids(attr: str) -> Rule:
+    def rule(r: Record) -> Iterable[str]:
+        value = getattr(r, attr)
+        if isinstance(value, frozenset):
+            return value
+        return [value] if value else []
+
+    return rule
+
+
+def _loose(outline: str) -> str:
+    """An outline without its first sound, where transliterations differ most (``J``/``Y``)."""
+    return "*" + "".join(c for c in outline[1:] if c not in "aiu")
+
+
+def _sounds(r: Record) -> list[str]:
+    """Skeletons of the name's tokens, and their loose forms."""
+    out = []
+    for t in r.tokens:
+        s = skeleton(t)
+        out.append(s)
+        if len(s) > 2:
+            out.append(_loose(s))
+    return out
+
+
+def _name_year(r: Record) -> Iterable[str]:
+    """The whole name's outline (order-free) with the birth year, or the nationality."""
+    if not r.key:
+        return []
+    loose = " ".join(sorted(_loose(s) for s in r.key.split()))
+    tail = str(r.birth.year) if r.birth is not None else f"?{r.nationality}"
+    return [f"{r.key}|{tail}", f"{loose}|{tail}"]
+
+
+def _token_date(r: Record) -> Iterable[str]:
+    if r.birth is None or r.birth.month is None:
+        return []
+    return [f"{s}|{r.birth.digits()}" for s in _sounds(r)]
+
+
+def _full_date(r: Record) -> Iterable[str]:
+    """The exact birth date alone: catches names mangled beyond their outline."""
+    return [r.birth.digits()] if r.birth is not None and r.birth.precise else []
+
+
+def _token_pairs(r: Record) -> Iterable[str]:
+    """Any two name outlines together: catches a wrong birth year."""
+    sounds = sorted({skeleton(t) for t in r.tokens})
+    return [f"{a}+{b}" for i, a in enumerate(sounds) for b in sounds[i + 1 :]]
+
+
+def _name_only(r: Record) -> Iterable[str]:
+    """The whole name's outline alone: pairs a mention without a birth date with one with."""
+    return [r.key] if r.key else []
+
+
+PERSON_RULES: tuple[Rule, ...] = (
+    _ids("v_number"),
+    _ids("phones"),
+    _ids("documents"),
+    _name_year,
+    _token_date,
+    _name_only,
+)
+FEBRL_RULES: tuple[Rule, ...] = (_name_year, _token_date, _token_pairs, _full_date)
+
+
+# EM training sessions (see ``pipeline.train``): pairs blocked on one feature teach the others.
+# Persons: identifiers first - pairs sharing a V-number or phone are nearly all one person,
+# while pairs sharing a name outline are not (common names, families).
+PERSON_TRAINING: tuple[tuple[str, Rule], ...] = (
+    ("v_number", _ids("v_number")),
+    ("phone", _ids("phones")),
+    ("birth_date", _full_date),
+)
+FEBRL_TRAINING: tuple[tuple[str, Rule], ...] = (("birth_date", _full_date), ("name", _name_only))
+
+
+def candidate_pairs(
+    records: Sequence[Record],
+    rules: Sequence[Rule],
+    *,
+    max_block: int = 30,
+    new: Collection[str] | None = None,
+) -> set[Pair]:
+    """Ordered id pairs sharing a key under some rule.
+
+    With ``new``, only pairs with at least one new record (incremental
+    resolution: the old pairs were compared before). Records of one
+    ``group`` are never paired.
+    """
+    pairs: set[Pair] = set()
+    for i, rule in enumerate(rules):
+        blocks: dict[str, list[Record]] = defaultdict(list)
+        for r in records:
+            for key in set(rule(r)):
+                blocks[f"{i}:{key}"].append(r)
+        for block in blocks.values():
+            if len(block) < 2 or len(block) > max_block:
+                continue
+            if new is not None and not any(r.id in new for r in block):
+                continue
+            for x, a in enumerate(block):
+                for b in block[x + 1 :]:
+                    if a.group is not None and a.group == b.group:
+                        continue
+                    if new is not None and a.id not in new and b.id not in new:
+                        continue
+                    pairs.add((a.id, b.id) if a.id < b.id else (b.id, a.id))
+    return pairs

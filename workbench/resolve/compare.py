@@ -1,0 +1,180 @@
+"""Comparisons: for each feature, which agreement level a pair of records reaches.
+
+As in splink, a comparison is an ordered list of levels, strongest first,
+with ``None`` meaning "cannot say" (a value missing on either side): a
+missing value neither helps nor hurts. How much each level weighs is not
+decided here but learned (:mod:`workbench.resolve.fellegi_sunter`).
+
+>>> a = Record("a", "Mohammed AL-HASSAN", Birth(1990, 5, 17), "SYR")
+>>> b = Record("b", "ALHASSAN, Muhammad", Birth(1990), "SYR")
+>>> [(c.name, c.label(a, b)) for c in PERSON]  # doctest: +NORMALIZE_WHITESPACE
+[('name', 'transliteration'), ('birth_date', 'same year, one imprecise'),
+ ('nationality', 'same'), ('sex', None), ('v_number', None), ('phone', None),
+ ('document', None)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from rapidfuzz.distance import DamerauLevenshtein
+
+from workbench.resolve.names import name_similarity
+from workbench.resolve.records import Birth, Record
+
+__all__ = ["FEBRL", "PERSON", "Comparison"]
+
+Level = int | None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One feature: its level labels (strongest first) and how to pick a level."""
+
+    name: str
+    levels: tuple[str, ...]
+    compare: Callable[[Record, Record], Level]
+    show: Callable[[Record], str | None]
+
+    def level(self, a: Record, b: Record) -> Level:
+        """The index into ``levels`` the pair reaches, or None when it cannot be told."""
+        return self.compare(a, b)
+
+    def label(self, a: Record, b: Record) -> str | None:
+        """The name of the level the pair reaches, None when it cannot be told."""
+        level = self.compare(a, b)
+        return None if level is None else self.levels[level]
+
+
+def _name(a: Record, b: Record) -> Level:
+    if not a.tokens or not b.tokens:
+        return None
+    if a.words == b.words:
+        return 0
+    if a.key == b.key:
+        return 1
+    worst, best = name_similarity(a.tokens, b.tokens)
+    if worst >= 0.92:
+        return 2
+    if worst >= 0.8:
+        return 3
+    if best >= 0.95:  # one name is the other with words left out
+        return 4
+    return 5
+
+
+def _birth(a: Record, b: Record) -> Level:
+    x, y = a.birth, b.birth
+    if x is None or y is None:
+        return None
+    if x.precise and y.precise and x == y:
+        return 0
+    if x.day is not None and (x.year, x.month, x.day) == (y.year, y.month, y.day):
+        return 1  # the same 1 January: often administrative
+    if x.year == y.year and not (x.precise and y.precise):
+        return 2
+    if x.precise and y.precise and _typo(x, y):
+        return 3
+    if abs(x.year - y.year) <= 1 and not (x.precise and y.precise):
+        return 4
+    return 5
+
+
+def _typo(x: Birth, y: Birth) -> bool:
+    """One digit wrong or two swapped, or day and month transposed."""
+    if (x.year, x.month, x.day) == (y.year, y.day, y.month):
+        return True
+    return DamerauLevenshtein.distance(x.digits(), y.digits()) <= 1
+
+
+def _equal(attr: str) -> Callable[[Record, Record], Level]:
+    def compare(a: Record, b: Record) -> Level:
+        x, y = getattr(a, attr), getattr(b, attr)
+        if not x or not y:
+            return None
+        return 0 if x == y else 1
+
+    return compare
+
+
+def _v_number(a: Record, b: Record) -> Level:
+    if not a.v_number or not b.v_number:
+        return None
+    if a.v_number == b.v_number:
+        return 0
+    return 1 if DamerauLevenshtein.distance(a.v_number, b.v_number) <= 1 else 2
+
+
+def _shared(attr: str) -> Callable[[Record, Record], Level]:
+    def compare(a: Record, b: Record) -> Level:
+        x, y = getattr(a, attr), getattr(b, attr)
+        if not x or not y:
+            return None
+        return 0 if x & y else 1
+
+    return compare
+
+
+def _show_birth(r: Record) -> str | None:
+    b = r.birth
+    if b is None:
+        return None
+    text = "-".join(f"{p:02d}" for p in (b.year, b.month, b.day) if p is not None)
+    return text + (" (1 Jan)" if b.administrative else "")
+
+
+def _show(attr: str) -> Callable[[Record], str | None]:
+    def show(r: Record) -> str | None:
+        value = getattr(r, attr)
+        if isinstance(value, frozenset):
+            return ", ".join(sorted(value)) or None
+        return str(value) if value else None
+
+    return show
+
+
+NAME = Comparison(
+    "name",
+    (
+        "exact",
+        "transliteration",
+        "fuzzy (>= 0.92)",
+        "fuzzy (>= 0.80)",
+        "words missing",
+        "different",
+    ),
+    _name,
+    _show("name"),
+)
+BIRTH = Comparison(
+    "birth_date",
+    (
+        "exact day",
+        "same 1 January",
+        "same year, one imprecise",
+        "one typo",
+        "within a year, one imprecise",
+        "different",
+    ),
+    _birth,
+    _show_birth,
+)
+
+# Person mentions from the four chain partners.
+PERSON: tuple[Comparison, ...] = (
+    NAME,
+    BIRTH,
+    Comparison("nationality", ("same", "different"), _equal("nationality"), _show("nationality")),
+    Comparison("sex", ("same", "different"), _equal("sex"), _show("sex")),
+    Comparison("v_number", ("same", "one typo", "different"), _v_number, _show("v_number")),
+    Comparison("phone", ("shared", "none shared"), _shared("phones"), _show("phones")),
+    Comparison("document", ("shared", "none shared"), _shared("documents"), _show("documents")),
+)
+
+# The FEBRL benchmark's fields (given name, surname, date of birth, state).
+FEBRL: tuple[Comparison, ...] = (
+    NAME,
+    BIRTH,
+    Comparison("state", ("same", "different"), _equal("region"), _show("region")),
+)

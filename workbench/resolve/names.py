@@ -1,0 +1,147 @@
+"""Name keys that survive transliteration, order swaps and ``SURNAME, Given``.
+
+Names from Arabic, Tigrinya, Pashto or Farsi reach the chain partners in
+Latin letters chosen by a clerk: ``Mohammed``, ``Muhammad`` and ``Mohamad``
+are one name, as are ``Al-Hassan``, ``Alhassan`` and ``El Hassan``. Three
+steps make such spellings comparable without a table per name:
+
+1. :func:`tokens` folds case and accents, splits on spaces, hyphens and
+   commas, and glues article-like particles (``al``, ``el``, ``abu``,
+   ``abd``, ``bin`` ...) to the word they belong to, with ``el``/``ul``
+   read as ``al``;
+2. :func:`skeleton` keeps the consonant outline of a token (vowels and
+   doubled letters dropped, common digraphs merged), the way the
+   transliterations differ least;
+3. comparisons are order-free (a bag of tokens), so swapped given and
+   family names and ``SURNAME, Given`` compare equal.
+
+>>> tokens("AL-HASSAN, Mohamed")
+('alhassan', 'mohamed')
+>>> [skeleton(t) for t in tokens("Muhammad El Hassan")]
+['muhmd', 'alhsn']
+>>> name_key("Mohammed Al-Hassan") == name_key("ALHASSAN, Muhammad")
+True
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from rapidfuzz.distance import JaroWinkler
+
+__all__ = ["name_key", "name_similarity", "skeleton", "token_similarity", "tokens"]
+
+_SPLIT = re.compile(r"[\s,\-_./'’`]+")
+_NOT_LETTER = re.compile(r"[^a-z]")
+# Particles glued to the next token; the value is their canonical spelling.
+_PARTICLES = {
+    "al": "al", "el": "al", "ul": "al", "ad": "al", "as": "al", "ash": "al", "at": "al",
+    "abu": "abu", "abou": "abu", "abo": "abu",
+    "abd": "abd", "abdel": "abdal", "abdul": "abdal", "abdal": "abdal", "abdol": "abdal",
+    "bin": "bin", "ben": "bin", "ibn": "bin", "bint": "bint",
+    "wad": "wad", "wedi": "wedi", "ould": "wad",
+}  # fmt: skip
+# Digraphs that different transliteration schemes write for one sound.
+_DIGRAPHS = (("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("sh", "s"), ("ph", "f"),
+             ("ch", "s"), ("ou", "u"), ("q", "k"), ("x", "h"), ("j", "g"), ("z", "s"),
+             ("w", "u"), ("y", "i"), ("e", "i"), ("o", "u"))  # fmt: skip
+_VOWELS = frozenset("aiu")
+
+
+@lru_cache(maxsize=200_000)
+def tokens(name: str) -> tuple[str, ...]:
+    """The name's words folded to ASCII lower case, particles glued on.
+
+    >>> tokens("Abd al-Rahman"), tokens("Abdul Rahman"), tokens("ABDELRAHMAN")
+    (('abdalrahman',), ('abdalrahman',), ('abdelrahman',))
+    >>> tokens("  ")
+    ()
+    """
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    words = [_NOT_LETTER.sub("", w) for w in _SPLIT.split(ascii_)]
+    out: list[str] = []
+    pending = ""
+    for word in filter(None, words):
+        particle = _PARTICLES.get(word)
+        if particle is not None:
+            pending += particle
+            continue
+        if word.startswith(("el", "ul")) and len(word) > 4 and not pending:
+            word = "al" + word[2:]
+        out.append(pending + word)
+        pending = ""
+    if pending:
+        out.append(pending)
+    return tuple(out)
+
+
+@lru_cache(maxsize=200_000)
+def skeleton(token: str) -> str:
+    """The consonant outline of one folded token, with its first vowel.
+
+    Vowels are where transliterations differ most, but dropping them all
+    makes ``Mahmoud`` and ``Mohammed`` one name; the first vowel (after
+    ``o``->``u`` and ``e``->``i``) keeps them apart.
+
+    >>> skeleton("mohammed"), skeleton("muhammad"), skeleton("mohamad"), skeleton("mahmoud")
+    ('muhmd', 'muhmd', 'muhmd', 'mahmd')
+    >>> skeleton("youssef"), skeleton("yusuf"), skeleton("abdalrahman"), skeleton("abdelrahman")
+    ('isf', 'isf', 'abdlrhmn', 'abdlrhmn')
+    """
+    if not token:
+        return ""
+    text = token
+    for old, new in _DIGRAPHS:
+        text = text.replace(old, new)
+    vowel = next((c for c in text if c in _VOWELS), "")
+    out = [text[0]] if text[0] in _VOWELS else [text[0], vowel]
+    for c in text[1:]:
+        if c not in _VOWELS and c != out[-1]:
+            out.append(c)
+    return "".join(out)
+
+
+def name_key(name: str) -> str:
+    """An order-free key of the whole name: sorted token skeletons.
+
+    >>> name_key("HAILE Yonas") == name_key("Yonas Haile")
+    True
+    """
+    return " ".join(sorted(skeleton(t) for t in tokens(name)))
+
+
+@lru_cache(maxsize=500_000)
+def token_similarity(a: str, b: str) -> float:
+    """1.0 for the same skeleton, else Jaro-Winkler similarity of the tokens.
+
+    >>> token_similarity("hussein", "husein")
+    1.0
+    >>> round(token_similarity("yonas", "jonas"), 2)
+    0.87
+    """
+    if a == b or skeleton(a) == skeleton(b):
+        return 1.0
+    return float(JaroWinkler.similarity(a, b))
+
+
+def name_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[float, float]:
+    """How well each side's tokens are found in the other: ``(worst side, best side)``.
+
+    Each token is matched to its most similar token on the other side; a
+    side's figure is the mean over its tokens. The worst side says whether
+    the names are the same; the best side says whether one name is the other
+    with words missing (a second given name left out).
+
+    >>> name_similarity(("yonas", "haile"), ("haile", "yonas"))
+    (1.0, 1.0)
+    >>> name_similarity(("yonas", "haile", "tesfay"), ("yonas", "haile"))[1]
+    1.0
+    """
+    if not a or not b:
+        return 0.0, 0.0
+    sims = [[token_similarity(s, t) for t in b] for s in a]
+    ab = sum(max(row) for row in sims) / len(a)
+    ba = sum(max(col) for col in zip(*sims, strict=True)) / len(b)
+    return min(ab, ba), max(ab, ba)

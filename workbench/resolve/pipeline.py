@@ -1,0 +1,151 @@
+"""Entity resolution as pure functions: records in, weights and clusters out.
+
+``train`` learns a :class:`~workbench.resolve.fellegi_sunter.FSModel`
+without labels; ``score`` weighs candidate pairs; ``cluster`` turns them into
+entities under the constraints. The store-facing code
+(:mod:`workbench.resolve.service`) only reads records and decisions and
+writes the result.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from workbench.resolve.blocking import Rule, candidate_pairs
+from workbench.resolve.clustering import Constraints, Pair, agglomerate
+from workbench.resolve.compare import Comparison
+from workbench.resolve.fellegi_sunter import FSModel, estimate, level_frequencies
+from workbench.resolve.records import Record
+from workbench.resolve.scoring import Scorer
+
+__all__ = ["Thresholds", "cluster", "score", "train"]
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Where links become merges, and which pairs an analyst should see.
+
+    Weights are log2 odds: 0 is an even chance, +3 about 9 to 1. The review
+    band brackets the merge threshold: pairs in it are the ones where an
+    analyst's decision changes most.
+    """
+
+    merge: float = 8.0
+    veto: float = -1.0
+    review_low: float = 4.0
+    review_high: float = 10.0
+    keep: float = 4.0  # links weaker than this are not stored (the review band starts here)
+
+
+def vectors(
+    pairs: Sequence[Pair], by_id: Mapping[str, Record], comparisons: Sequence[Comparison]
+) -> npt.NDArray[np.int8]:
+    """The comparison level of every pair for every feature (-1: missing)."""
+    out = np.full((len(pairs), len(comparisons)), -1, dtype=np.int8)
+    for i, (a, b) in enumerate(pairs):
+        ra, rb = by_id[a], by_id[b]
+        for j, c in enumerate(comparisons):
+            level = c.level(ra, rb)
+            if level is not None:
+                out[i, j] = level
+    return out
+
+
+def train(
+    records: Sequence[Record],
+    comparisons: Sequence[Comparison],
+    rules: Sequence[Rule],
+    sessions: Sequence[tuple[str, Rule]],
+    *,
+    seed: int = 0,
+    u_sample: int = 30_000,
+    pairs: Sequence[Pair] | None = None,
+    gamma: npt.NDArray[np.int8] | None = None,
+) -> FSModel:
+    """Learn m, u and the prior from the records alone (no labels).
+
+    ``u`` from random pairs; ``m`` from one EM session per ``(feature, rule)``
+    in ``sessions`` over pairs blocked by ``rule``, leaving ``feature`` out
+    (it agrees by construction); each feature's ``m`` is the mean over the
+    sessions that estimated it. The prior is then fitted on the candidate
+    pairs with m and u held.
+    """
+    by_id = {r.id: r for r in records}
+    names = [c.name for c in comparisons]
+    levels = [c.levels for c in comparisons]
+    sizes = [len(x) for x in levels]
+    rng = random.Random(seed)  # noqa: S311 - sampling, not secrecy
+    ids = [r.id for r in records]
+    randoms: list[Pair] = []
+    for _ in range(min(u_sample, len(ids) * (len(ids) - 1) // 2)):
+        a, b = rng.sample(ids, 2)
+        if by_id[a].group is None or by_id[a].group != by_id[b].group:
+            randoms.append((a, b))
+    u = level_frequencies(vectors(randoms, by_id, comparisons), sizes)
+    estimates: list[list[np.ndarray]] = [[] for _ in comparisons]
+    for feature, rule in sessions:
+        left_out = names.index(feature)
+        block = sorted(candidate_pairs(records, [rule], max_block=200))
+        if not block:
+            continue
+        fit = estimate(levels, vectors(block, by_id, comparisons), u=u, ignore=[left_out])
+        for j in range(len(comparisons)):
+            if j != left_out:
+                estimates[j].append(np.asarray(fit.m[j]))
+    m = [
+        np.mean(found, axis=0) if found else np.full(size, 1.0 / size)
+        for found, size in zip(estimates, sizes, strict=True)
+    ]
+    if gamma is None:
+        blocked = sorted(pairs if pairs is not None else candidate_pairs(records, rules))
+        gamma = vectors(blocked, by_id, comparisons)
+    model = estimate(levels, gamma, u=u, m=m, features=names, fix_m=True)
+    keys = Counter(r.key for r in records if r.key)
+    model.tf = {k: n / len(records) for k, n in keys.items() if n > 1}
+    return model
+
+
+def score(
+    pairs: Sequence[Pair],
+    by_id: Mapping[str, Record],
+    scorer: Scorer,
+    gamma: npt.NDArray[np.int8] | None = None,
+) -> dict[Pair, float]:
+    """Total log2 odds for each pair (``gamma``: their comparison vectors, if known)."""
+    if gamma is None:
+        gamma = vectors(pairs, by_id, scorer.comparisons)
+    records = [(by_id[a], by_id[b]) for a, b in pairs]
+    return dict(zip(pairs, scorer.weigh(gamma, records), strict=True))
+
+
+def cluster(
+    records: Sequence[Record],
+    links: Mapping[Pair, float],
+    scorer: Scorer,
+    *,
+    thresholds: Thresholds,
+    same: Collection[Pair] = (),
+    different: Collection[Pair] = (),
+) -> list[list[str]]:
+    """Entities from scored links, analysts' decisions and exclusive V-numbers."""
+    by_id = {r.id: r for r in records}
+    constraints = Constraints(
+        same=same,
+        different=different,
+        exclusive={r.id: r.v_number for r in records if r.v_number},
+        group={r.id: r.group for r in records if r.group},
+    )
+    return agglomerate(
+        [r.id for r in records],
+        {p: w for p, w in links.items() if p[0] in by_id and p[1] in by_id},
+        weight=lambda a, b: scorer.weight(by_id[a], by_id[b]),
+        constraints=constraints,
+        threshold=thresholds.merge,
+        veto=thresholds.veto,
+    )

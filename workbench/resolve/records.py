@@ -1,0 +1,83 @@
+"""What entity resolution knows of one mention, ready to compare.
+
+A :class:`Record` is built once per ``PersonMention`` (or per row of a
+benchmark data set) and holds only comparison-ready values: folded name
+tokens, the birth date as parts with its precision, identifiers as sets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workbench.resolve.names import name_key, tokens
+
+__all__ = ["Birth", "Record"]
+
+
+@dataclass(frozen=True, slots=True)
+class Birth:
+    """A birth date known to year, month or day; ``administrative`` marks 1 January.
+
+    Registrations of people without papers often get 1 January of the
+    estimated year, so such a date says little more than the year.
+
+    >>> Birth.parse("1990-01-01", administrative=True)
+    Birth(year=1990, month=1, day=1, administrative=True)
+    >>> Birth.parse("1990"), Birth.parse("not a date")
+    (Birth(year=1990, month=None, day=None, administrative=False), None)
+    """
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    administrative: bool = False
+
+    @classmethod
+    def parse(cls, iso: str | None, *, administrative: bool = False) -> Birth | None:
+        """From an ISO prefix (``1990``, ``1990-05``, ``1990-05-17``)."""
+        if not iso:
+            return None
+        parts = iso.split("-")
+        try:
+            numbers = [int(p) for p in parts[:3]]
+        except ValueError:
+            return None
+        month, day = (*numbers[1:], None, None)[:2]
+        return cls(numbers[0], month, day, administrative)
+
+    @property
+    def precise(self) -> bool:
+        """Known to the day and not an administrative 1 January."""
+        return self.day is not None and not self.administrative
+
+    def digits(self) -> str:
+        """``YYYYMMDD`` with unknown parts as ``00``, for typo comparisons."""
+        return f"{self.year:04d}{self.month or 0:02d}{self.day or 0:02d}"
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One mention as entity resolution compares it.
+
+    ``group`` marks records that can never be the same entity as each other
+    (two rows of one de-duplicated list); persons leave it empty.
+    """
+
+    id: str
+    name: str
+    birth: Birth | None = None
+    nationality: str | None = None
+    sex: str | None = None
+    v_number: str | None = None
+    phones: frozenset[str] = frozenset()
+    documents: frozenset[str] = frozenset()
+    region: str | None = None
+    group: str | None = None
+    tokens: tuple[str, ...] = field(init=False)
+    words: tuple[str, ...] = field(init=False)  # tokens sorted: equal for any word order
+    key: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tokens", tokens(self.name))
+        object.__setattr__(self, "words", tuple(sorted(self.tokens)))
+        object.__setattr__(self, "key", name_key(self.name))

@@ -1,0 +1,122 @@
+"""Scoring a pair and explaining the score, feature by feature.
+
+A pair's weight is the sum of its parts (log2 odds), which is what makes
+every match explainable: the prior, one weight per feature at the level the
+pair reached, and the name's term-frequency adjustment. When analysts have
+decided enough pairs, a logistic regression rescales each feature's
+weight (``scale``) and the baseline (``offset``); the sum stays a sum, so
+the explanation stays exact.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from workbench.resolve.api import Contribution, PairExplanation
+from workbench.resolve.compare import Comparison
+from workbench.resolve.fellegi_sunter import FSModel
+from workbench.resolve.records import Record
+
+__all__ = ["Scorer", "probability"]
+
+
+def probability(weight: float) -> float:
+    """Match probability from total log2 odds.
+
+    >>> probability(0.0), round(probability(3.0), 3)
+    (0.5, 0.889)
+    """
+    return float(1.0 / (1.0 + 2.0 ** (-max(min(weight, 60.0), -60.0))))
+
+
+@dataclass
+class Scorer:
+    """Weights of a fitted model applied to record pairs."""
+
+    model: FSModel
+    comparisons: tuple[Comparison, ...]
+    scale: list[float] = field(default_factory=list)
+    offset: float = 0.0
+
+    def __post_init__(self) -> None:
+        self._weights = self.model.weights
+        if not self.scale:
+            self.scale = [1.0] * len(self.comparisons)
+
+    def vector(self, a: Record, b: Record) -> list[int | None]:
+        """The level each comparison reaches for the pair."""
+        return [c.level(a, b) for c in self.comparisons]
+
+    def _parts(self, a: Record, b: Record) -> tuple[list[int | None], list[float], float]:
+        levels = self.vector(a, b)
+        parts = [
+            0.0 if lv is None else self.scale[j] * self._weights[j][lv]
+            for j, lv in enumerate(levels)
+        ]
+        tf = self.scale[0] * self.model.tf_adjustment(levels[0], a.key) if a.key == b.key else 0.0
+        return levels, parts, tf
+
+    def weight(self, a: Record, b: Record) -> float:
+        """Total log2 odds that the two records are the same entity."""
+        _, parts, tf = self._parts(a, b)
+        return self.model.prior_weight + self.offset + sum(parts) + tf
+
+    def weigh(self, gamma: npt.NDArray[np.int8], pairs: list[tuple[Record, Record]]) -> list[float]:
+        """:meth:`weight` for many pairs at once, from their comparison vectors."""
+        total = np.full(len(gamma), self.model.prior_weight + self.offset)
+        for j, weights in enumerate(self._weights):
+            table = np.array([*(self.scale[j] * w for w in weights), 0.0])  # -1 (missing) -> 0
+            total += table[gamma[:, j]]
+        for i in np.flatnonzero(np.isin(gamma[:, 0], self.model.tf_levels)):
+            a, b = pairs[i]
+            if a.key == b.key:
+                total[i] += self.scale[0] * self.model.tf_adjustment(int(gamma[i, 0]), a.key)
+        return [float(x) for x in total]
+
+    def explain(self, a: Record, b: Record) -> PairExplanation:
+        """The weight as a waterfall: prior, then each feature's contribution."""
+        levels, parts, tf = self._parts(a, b)
+        out = [Contribution("prior", "candidate pair", self.model.prior_weight + self.offset)]
+        for c, lv, w in zip(self.comparisons, levels, parts, strict=True):
+            out.append(
+                Contribution(
+                    c.name,
+                    "missing" if lv is None else c.levels[lv],
+                    round(w, 3),
+                    c.show(a),
+                    c.show(b),
+                )
+            )
+        if tf:
+            out.append(Contribution("name frequency", "rare name" if tf > 0 else "common name", tf))
+        total = sum(x.weight for x in out)
+        return PairExplanation(a.id, b.id, probability(total), round(total, 3), out)
+
+    def feature_weights(self, a: Record, b: Record) -> list[float]:
+        """Unscaled per-feature weights (the regression's inputs)."""
+        levels, _, _ = self._parts(a, b)
+        return [0.0 if lv is None else self._weights[j][lv] for j, lv in enumerate(levels)]
+
+
+def refine(scorer: Scorer, pairs: list[tuple[Record, Record]], same: list[bool]) -> Scorer:
+    """Rescale feature weights with analysts' decisions (logistic regression).
+
+    Inputs are the Fellegi-Sunter weights per feature; the fitted
+    coefficients become per-feature scales (log-odds converted to log2), so
+    the explanation keeps one bar per feature.
+    """
+    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
+
+    x = np.array([scorer.feature_weights(a, b) for a, b in pairs])
+    fit = LogisticRegression(C=1.0, max_iter=1000).fit(x, np.array(same))
+    ln2 = math.log(2)
+    return Scorer(
+        scorer.model,
+        scorer.comparisons,
+        scale=[float(c) / ln2 for c in fit.coef_[0]],
+        offset=float(fit.intercept_[0]) / ln2 - scorer.model.prior_weight,
+    )

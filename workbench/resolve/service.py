@@ -1,0 +1,737 @@
+"""Entity resolution against the store: read mentions and decisions, write persons.
+
+The identity layer is derived, never edited by hand: ``Person`` and
+``FacilitatorEntity`` nodes and their ``RESOLVED_TO`` edges follow from the
+mentions, the learned weights and the analysts' ``MatchDecision``s. So a
+wrong merge is undone by one ``different`` decision, and a full re-resolve
+reproduces the same persons.
+
+Incremental runs compare only pairs with a new mention, then re-cluster the
+part of the graph those links (and new decisions) touch: every component
+of merge-strength links is clustered as a whole, which is why the result
+equals a full run's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from workbench.resolve.api import HistoryEvent, Judgement, PairExplanation, ReviewItem
+from workbench.resolve.blocking import PERSON_RULES, PERSON_TRAINING, candidate_pairs
+from workbench.resolve.clustering import Pair, pair
+from workbench.resolve.compare import PERSON
+from workbench.resolve.facilitators import FacilitatorRecord, group_facilitators
+from workbench.resolve.fellegi_sunter import FSModel
+from workbench.resolve.pipeline import Thresholds, cluster, score, train, vectors
+from workbench.resolve.records import Birth, Record
+from workbench.resolve.scoring import Scorer, probability, refine
+from workbench.store.base import GraphStore, Node
+
+__all__ = [
+    "ResolveError",
+    "ResolveReport",
+    "decide",
+    "explain_person",
+    "history",
+    "persons",
+    "resolve",
+    "review_queue",
+]
+
+log = logging.getLogger(__name__)
+
+MODEL = "model"
+MIN_DECISIONS = 30  # analysts' decisions needed (both kinds) before they retrain weights
+JUDGEMENTS = ("same", "different", "unsure")
+# What resolution reads of a decision; the stored explanation is read only for display.
+DECISION_FIELDS = ("left", "right", "judgement", "weight", "score", "author", "reason",
+                   "created_at", "deleted_at")  # fmt: skip
+
+
+class ResolveError(ValueError):
+    """A decision or lookup that cannot be carried out as asked."""
+
+
+@dataclass
+class ResolveReport:
+    """What a run did (``workbench resolve --json``)."""
+
+    run_id: str
+    mode: str
+    persons: int
+    mentions: int
+    links: int
+    review_queue: int
+    new_mentions: int = 0
+    candidate_pairs: int = 0
+    persons_created: int = 0
+    persons_changed: int = 0
+    persons_removed: int = 0
+    facilitators: int = 0
+    method: str = "fellegi-sunter"
+    seconds: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# -- reading --------------------------------------------------------------------------
+
+
+@dataclass
+class _State:
+    """Everything resolution needs from the store, read once per run."""
+
+    records: list[Record]
+    mentions: dict[str, Node]
+    assigned: dict[str, str]  # mention -> person id
+    links: dict[Pair, float]  # stored model links (weights)
+    decisions: list[Node]  # live analyst decisions
+    last_run: Node | None
+    by_id: dict[str, Record] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {r.id: r for r in self.records}
+
+
+def _value(node_id: str) -> str:
+    return node_id.partition(":")[2]
+
+
+def _read(store: GraphStore) -> _State:
+    with store.reader():
+        mentions = {n.id: n for n in store.find_nodes("PersonMention")}
+        phones: dict[str, set[str]] = defaultdict(set)
+        for e in store.find_edges("HAS_PHONE"):
+            if e.src in mentions:
+                phones[e.src].add(_value(e.dst))
+        docs: dict[str, set[str]] = defaultdict(set)
+        for e in store.find_edges("HAS_DOCUMENT"):
+            docs[e.src].add(_value(e.dst))
+        assigned = {e.src: e.dst for e in store.find_edges("RESOLVED_TO") if e.src in mentions}
+        links: dict[Pair, float] = {}
+        decisions: list[Node] = []
+        for d in store.find_nodes("MatchDecision", fields=DECISION_FIELDS):
+            if d.props.get("deleted_at") is not None:
+                continue
+            if d.props["judgement"] == "suggested":
+                links[(d.props["left"], d.props["right"])] = float(d.props.get("weight") or 0.0)
+            else:
+                decisions.append(d)
+        runs = store.find_nodes("ResolutionRun")
+    records = [
+        _record(n, phones.get(n.id, set()), docs.get(n.id, set())) for n in mentions.values()
+    ]
+    records.sort(key=lambda r: r.id)
+    last = max(runs, key=lambda n: n.props["started_at"], default=None)
+    decisions.sort(key=lambda d: d.props["created_at"])
+    return _State(records, mentions, assigned, links, decisions, last)
+
+
+def _record(n: Node, phones: Iterable[str], docs: Iterable[str]) -> Record:
+    p = n.props
+    return Record(
+        n.id,
+        p.get("name") or " ".join(x for x in (p.get("given"), p.get("surname")) if x),
+        Birth.parse(p.get("birth_date"), administrative=bool(p.get("birth_administrative"))),
+        nationality=p.get("nationality"),
+        sex=p.get("sex"),
+        v_number=p.get("v_number"),
+        phones=frozenset(phones),
+        documents=frozenset(docs),
+        group=f"{p['source']}:{p['record_id']}",  # two people in one record are two people
+    )
+
+
+# -- the model --------------------------------------------------------------------------
+
+
+def _model_from(params: Mapping[str, Any]) -> FSModel:
+    return FSModel(
+        features=tuple(params["features"]),
+        levels=tuple(tuple(x) for x in params["levels"]),
+        m=params["m"],
+        u=params["u"],
+        prior=params["prior"],
+        iterations=params.get("iterations", 0),
+        tf=dict(params.get("tf", {})),
+    )
+
+
+def _scorer(
+    state: _State,
+    *,
+    retrain: bool,
+    seed: int,
+    candidates: tuple[list[Pair], npt.NDArray[np.int8]] | None = None,
+) -> Scorer:
+    """The last run's weights, or new ones learned from the mentions (and decisions)."""
+    params = state.last_run.props["parameters"] if state.last_run and not retrain else None
+    if params and [tuple(x) for x in params["levels"]] == [c.levels for c in PERSON]:
+        scorer = Scorer(
+            _model_from(params), PERSON, params.get("scale") or [], params.get("offset", 0.0)
+        )
+        return scorer
+    pairs, gamma = candidates if candidates is not None else (None, None)
+    model = train(
+        state.records, PERSON, PERSON_RULES, PERSON_TRAINING, seed=seed, pairs=pairs, gamma=gamma
+    )
+    scorer = Scorer(model, PERSON)
+    labelled = [
+        (
+            state.by_id[d.props["left"]],
+            state.by_id[d.props["right"]],
+            d.props["judgement"] == "same",
+        )
+        for d in state.decisions
+        if d.props["judgement"] in ("same", "different")
+        and d.props["left"] in state.by_id
+        and d.props["right"] in state.by_id
+    ]
+    kinds = Counter(same for *_, same in labelled)
+    if min(kinds[True], kinds[False]) >= MIN_DECISIONS // 2 and len(labelled) >= MIN_DECISIONS:
+        scorer = refine(scorer, [(a, b) for a, b, _ in labelled], [s for *_, s in labelled])
+    return scorer
+
+
+def _parameters(scorer: Scorer, thresholds: Thresholds) -> dict[str, Any]:
+    return {
+        **scorer.model.to_json(),
+        "tf": scorer.model.tf,
+        "scale": scorer.scale,
+        "offset": scorer.offset,
+        "thresholds": asdict(thresholds),
+        "method": "fellegi-sunter+logistic" if scorer.offset else "fellegi-sunter",
+    }
+
+
+# -- resolution ---------------------------------------------------------------------------
+
+
+def _components(ids: Iterable[str], edges: Iterable[Pair]) -> list[set[str]]:
+    parent: dict[str, str] = {i: i for i in ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        if a in parent and b in parent:
+            parent[find(a)] = find(b)
+    groups: dict[str, set[str]] = defaultdict(set)
+    for i in parent:
+        groups[find(i)].add(i)
+    return list(groups.values())
+
+
+def _mint(prefix: str, members: Sequence[str]) -> str:
+    return prefix + hashlib.sha256(min(members).encode()).hexdigest()[:12].upper()
+
+
+def _assign_ids(clusters: list[list[str]], current: Mapping[str, str]) -> dict[str, list[str]]:
+    """Person id per cluster: keep an existing id where the cluster holds most of it."""
+    claims: list[tuple[int, str, str, int]] = []  # (-count, cluster's first member, id, index)
+    for n, members in enumerate(clusters):
+        held = Counter(current[m] for m in members if m in current)
+        for person, count in held.items():
+            claims.append((-count, members[0], person, n))
+    out: dict[str, list[str]] = {}
+    given: dict[int, str] = {}
+    for _, _, person, n in sorted(claims):
+        if n in given or person in out:
+            continue
+        given[n] = person
+        out[person] = clusters[n]
+    for n, members in enumerate(clusters):
+        if n not in given:
+            person = "Person:" + _mint("P", members)
+            while person in out:
+                person += "x"
+            out[person] = members
+    return out
+
+
+def _person_props(person_id: str, members: Sequence[str], state: _State) -> dict[str, Any]:
+    nodes = [state.mentions[m].props for m in members]
+
+    def mode(key: str) -> Any:
+        values = Counter(p.get(key) for p in nodes if p.get(key))
+        return min(values.items(), key=lambda kv: (-kv[1], str(kv[0])))[0] if values else None
+
+    births = [p for p in nodes if p.get("birth_date")]
+    best = max(
+        births,
+        key=lambda p: (not p.get("birth_administrative"), len(p["birth_date"]), p["birth_date"]),
+        default=None,
+    )
+    return {
+        "person_id": _value(person_id),
+        "name": mode("name"),
+        "v_number": mode("v_number"),
+        "birth_date": best["birth_date"] if best else None,
+        "nationality": mode("nationality"),
+        "sex": mode("sex"),
+        "mentions": len(members),
+        "sources": sorted({p["source"] for p in nodes}),
+    }
+
+
+def _link_id(left: str, right: str) -> str:
+    return f"{MODEL}:{left}~{right}"
+
+
+def _link_row(exp: PairExplanation, now: dt.datetime) -> dict[str, Any]:
+    return {
+        "decision_id": _link_id(exp.left, exp.right),
+        "left": exp.left,
+        "right": exp.right,
+        "judgement": "suggested",
+        "score": round(exp.score, 6),
+        "weight": exp.weight,
+        "author": MODEL,
+        "explanation": [asdict(c) for c in exp.contributions],
+        "created_at": now,
+    }
+
+
+def resolve(
+    store: GraphStore,
+    *,
+    full: bool = False,
+    retrain: bool = False,
+    operator: str = "workbench",
+    thresholds: Thresholds | None = None,
+    seed: int = 0,
+) -> ResolveReport:
+    """Resolve new mentions (or, with ``full``, all of them) into persons and facilitators."""
+    started = dt.datetime.now(dt.UTC)
+    limits = thresholds or Thresholds()
+    state = _read(store)
+    mode = "full" if full or state.last_run is None else "incremental"
+    new = {r.id for r in state.records if r.id not in state.assigned}
+    pairs = sorted(
+        candidate_pairs(state.records, PERSON_RULES, new=None if mode == "full" else new)
+    )
+    gamma = vectors(pairs, state.by_id, PERSON)
+    every = (pairs, gamma) if mode == "full" else None
+    scorer = _scorer(state, retrain=retrain, seed=seed, candidates=every)
+    scored = score(pairs, state.by_id, scorer, gamma)
+    kept = {p: w for p, w in scored.items() if w >= limits.keep}
+    links = {**({} if mode == "full" else state.links), **{p: round(w, 3) for p, w in kept.items()}}
+    same = [
+        pair(d.props["left"], d.props["right"])
+        for d in state.decisions
+        if d.props["judgement"] == "same"
+    ]
+    different = [
+        pair(d.props["left"], d.props["right"])
+        for d in state.decisions
+        if d.props["judgement"] == "different"
+    ]
+    if mode == "full":
+        scope = {r.id for r in state.records}
+    else:
+        since = state.last_run.props["started_at"] if state.last_run else None
+        touched = set(new)
+        for d in state.decisions:
+            if since is None or d.props["created_at"] >= since:
+                touched |= {d.props["left"], d.props["right"]}
+        for a, b in kept:
+            touched |= {a, b}
+        scope = _closure(touched, state, links, same, limits)
+    records = [state.by_id[i] for i in sorted(scope) if i in state.by_id]
+    clusters = cluster(
+        records,
+        {p: w for p, w in links.items() if p[0] in scope and p[1] in scope},
+        scorer,
+        thresholds=limits,
+        same=[p for p in same if p[0] in scope and p[1] in scope],
+        different=[p for p in different if p[0] in scope and p[1] in scope],
+    )
+    people = _assign_ids(clusters, state.assigned)
+    report = _write(store, state, people, scored, scope, scorer, limits, started, mode, operator)
+    report.new_mentions = len(new)
+    report.candidate_pairs = len(pairs)
+    report.facilitators = _resolve_facilitators(store, report.run_id)
+    report.seconds = round((dt.datetime.now(dt.UTC) - started).total_seconds(), 2)
+    report.links = sum(1 for w in links.values() if w >= limits.merge)
+    assigned = {**state.assigned, **{m: p for p, ms in people.items() for m in ms}}
+    suggestions = [
+        {"left": a, "right": b, "judgement": "suggested", "weight": w}
+        for (a, b), w in links.items()
+    ]
+    decisions = [d.props for d in state.decisions]
+    report.review_queue = len(_queue([*suggestions, *decisions], assigned, limits))
+    return report
+
+
+def _closure(
+    seeds: set[str],
+    state: _State,
+    links: Mapping[Pair, float],
+    same: Sequence[Pair],
+    limits: Thresholds,
+) -> set[str]:
+    """Seeds, their current persons' mentions, and everything merge-strength links reach."""
+    members: dict[str, list[str]] = defaultdict(list)
+    for m, p in state.assigned.items():
+        members[p].append(m)
+    adjacent: dict[str, set[str]] = defaultdict(set)
+    for (a, b), w in links.items():
+        if w >= limits.merge:
+            adjacent[a].add(b)
+            adjacent[b].add(a)
+    for a, b in same:
+        adjacent[a].add(b)
+        adjacent[b].add(a)
+    scope: set[str] = set()
+    todo = list(seeds)
+    while todo:
+        m = todo.pop()
+        if m in scope:
+            continue
+        scope.add(m)
+        todo.extend(adjacent[m] - scope)
+        if m in state.assigned:
+            todo.extend(x for x in members[state.assigned[m]] if x not in scope)
+    return scope
+
+
+def _write(
+    store: GraphStore,
+    state: _State,
+    people: dict[str, list[str]],
+    scored: Mapping[Pair, float],
+    scope: set[str],
+    scorer: Scorer,
+    limits: Thresholds,
+    started: dt.datetime,
+    mode: str,
+    operator: str,
+) -> ResolveReport:
+    run_id = f"resolve-{started:%Y%m%dT%H%M%S%fZ}"
+    old_persons = {state.assigned[m] for m in scope if m in state.assigned}
+    moved = [m for p, ms in people.items() for m in ms if state.assigned.get(m) != p]
+    removed = sorted(old_persons - set(people))
+    changed = {p for p, ms in people.items() if p in old_persons and any(m in moved for m in ms)}
+    created = [p for p in people if p not in old_persons]
+    link_rows = [
+        _link_row(scorer.explain(state.by_id[a], state.by_id[b]), started)
+        for (a, b), w in scored.items()
+        if w >= limits.keep and state.links.get((a, b)) != round(w, 3)
+    ]
+    stale = [  # stored links that were re-scored below ``keep`` (or not at all, in a full run)
+        f"MatchDecision:{_link_id(a, b)}"
+        for a, b in state.links
+        if ((a, b) in scored or mode == "full")
+        and scored.get((a, b), limits.keep - 1) < limits.keep
+    ]
+    edges = []
+    for p, ms in people.items():
+        for m in ms:
+            if m in moved:
+                edges.append(
+                    {
+                        "src": m,
+                        "dst": p,
+                        "score": _membership(m, ms, scored),
+                        "method": "fellegi-sunter",
+                        "run": run_id,
+                    }
+                )
+    with store.writer() as w:
+        w.delete_nodes(stale)
+        w.upsert_nodes("MatchDecision", link_rows)
+        w.upsert_nodes("Person", [_person_props(p, ms, state) for p, ms in people.items()])
+        w.delete_edges_from("RESOLVED_TO", [m for m in moved if m in state.assigned])
+        w.upsert_edges("RESOLVED_TO", edges)
+        w.delete_nodes(removed)
+        w.upsert_nodes(
+            "ResolutionRun",
+            [
+                {
+                    "run_id": run_id,
+                    "started_at": started,
+                    "finished_at": dt.datetime.now(dt.UTC),
+                    "mode": mode,
+                    "operator": operator,
+                    "parameters": _parameters(scorer, limits),
+                    "counts": {
+                        "mentions": len(state.records),
+                        "in_scope": len(scope),
+                        "links_written": len(link_rows),
+                        "mentions_moved": len(moved),
+                        "persons_created": len(created),
+                        "persons_changed": len(changed),
+                        "persons_removed": len(removed),
+                    },
+                }
+            ],
+        )
+    persons_total = len({*state.assigned.values()} - set(removed) | set(people))
+    return ResolveReport(
+        run_id=run_id,
+        mode=mode,
+        persons=persons_total,
+        mentions=len(state.records),
+        links=0,
+        review_queue=0,
+        persons_created=len(created),
+        persons_changed=len(changed),
+        persons_removed=len(removed),
+        method=_parameters(scorer, limits)["method"],
+    )
+
+
+def _membership(m: str, members: Sequence[str], scored: Mapping[Pair, float]) -> float:
+    """How firmly a mention sits in its person: its best link's probability (1 alone)."""
+    weights = [scored[pair(m, o)] for o in members if o != m and pair(m, o) in scored]
+    return round(probability(max(weights)), 6) if weights else 1.0
+
+
+def _resolve_facilitators(store: GraphStore, run_id: str) -> int:
+    """Facilitator mentions into facilitators (recomputed whole: they are few)."""
+    with store.reader():
+        mentions = {n.id: n for n in store.find_nodes("FacilitatorMention")}
+        phone = {e.src: _value(e.dst) for e in store.find_edges("HAS_PHONE") if e.src in mentions}
+        current = {e.src: e.dst for e in store.find_edges("RESOLVED_TO") if e.src in mentions}
+        old = {n.id for n in store.find_nodes("FacilitatorEntity")}
+    records = [
+        FacilitatorRecord(
+            i, n.props.get("alias"), phone.get(i), n.props.get("role"), n.props["source"]
+        )
+        for i, n in sorted(mentions.items())
+    ]
+    groups = group_facilitators(records)
+    rows, edges, moved = [], [], []
+    for members in groups:
+        fid = _mint("F", members)
+        entity = f"FacilitatorEntity:{fid}"
+        props = [mentions[m].props for m in members]
+        aliases = Counter(p["alias"] for p in props if p.get("alias"))
+        rows.append(
+            {
+                "facilitator_id": fid,
+                "alias": min(aliases.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+                if aliases
+                else None,
+                "aliases": sorted(aliases),
+                "roles": sorted({p["role"] for p in props if p.get("role")}),
+                "phones": sorted({phone[m] for m in members if m in phone}),
+                "mentions": len(members),
+                "sources": sorted({p["source"] for p in props}),
+            }
+        )
+        for m in members:
+            if current.get(m) != entity:
+                moved.append(m)
+                edges.append(
+                    {"src": m, "dst": entity, "score": 1.0, "method": "phone/alias", "run": run_id}
+                )
+    wanted = {f"FacilitatorEntity:{r['facilitator_id']}" for r in rows}
+    with store.writer() as w:
+        w.upsert_nodes("FacilitatorEntity", rows)
+        w.delete_edges_from("RESOLVED_TO", [m for m in moved if m in current])
+        w.upsert_edges("RESOLVED_TO", edges)
+        w.delete_nodes(sorted(old - wanted))
+    return len(rows)
+
+
+# -- decisions, queue, history ---------------------------------------------------------------
+
+
+def _mention_pair(store: GraphStore, left: str, right: str) -> Pair:
+    """Mention ids from mention or person ids (a person stands for its first mention)."""
+    ends = []
+    for ref in (left, right):
+        if ref.startswith("PersonMention:"):
+            if not store.get_nodes([ref]):
+                raise ResolveError(f"no such mention: {ref}")
+            ends.append(ref)
+            continue
+        person = ref if ref.startswith("Person:") else f"Person:{ref}"
+        members = sorted(e.src for e in store.find_edges("RESOLVED_TO", dst=[person]))
+        if not members:
+            raise ResolveError(f"no such person: {ref} (give a Person or PersonMention id)")
+        ends.append(members[0])
+    if ends[0] == ends[1]:
+        raise ResolveError("a decision needs two different mentions")
+    return pair(ends[0], ends[1])
+
+
+def decide(
+    store: GraphStore,
+    left: str,
+    right: str,
+    judgement: Judgement,
+    *,
+    author: str,
+    reason: str,
+) -> ResolveReport:
+    """Record an analyst's decision on a pair, supersede the old one, and re-resolve."""
+    if judgement not in JUDGEMENTS:
+        raise ResolveError(f"judgement must be one of {', '.join(JUDGEMENTS)}, not {judgement!r}")
+    if not reason or not reason.strip():
+        raise ResolveError("a decision needs a reason (--reason)")
+    a, b = _mention_pair(store, left, right)
+    now = dt.datetime.now(dt.UTC)
+    live = [
+        d
+        for d in store.find_nodes("MatchDecision", {"left": a, "right": b})
+        if d.props["judgement"] != "suggested" and d.props.get("deleted_at") is None
+    ]
+    with store.writer() as w:
+        w.upsert_nodes(
+            "MatchDecision",
+            [{**{k: v for k, v in d.props.items()}, "deleted_at": now} for d in live]
+            + [
+                {
+                    "decision_id": f"{author}:{a}~{b}:{now:%Y%m%dT%H%M%S%fZ}",
+                    "left": a,
+                    "right": b,
+                    "judgement": judgement,
+                    "author": author,
+                    "reason": reason,
+                    "created_at": now,
+                }
+            ],
+        )
+    return resolve(store, operator=author)
+
+
+def review_queue(store: GraphStore, *, limit: int = 50) -> list[ReviewItem]:
+    """Near-threshold pairs nobody decided, biggest effect of a decision first."""
+    with store.reader():
+        nodes = store.find_nodes("MatchDecision", fields=DECISION_FIELDS)
+        person = {e.src: e.dst for e in store.find_edges("RESOLVED_TO")}
+    ranked = _queue([n.props for n in nodes], person, Thresholds())[:limit]
+    full = store.get_nodes([f"MatchDecision:{_link_id(p['left'], p['right'])}" for p, _ in ranked])
+    return [
+        ReviewItem(_explanation(full[f"MatchDecision:{_link_id(p['left'], p['right'])}"].props), n)
+        for p, n in ranked
+    ]
+
+
+def _queue(
+    decisions: Sequence[Mapping[str, Any]], person: Mapping[str, str], limits: Thresholds
+) -> list[tuple[Mapping[str, Any], int]]:
+    """Undecided links in the review band with their impact, most impact first."""
+    decided = {
+        (d["left"], d["right"])
+        for d in decisions
+        if d["judgement"] != "suggested" and d.get("deleted_at") is None
+    }
+    size = Counter(person.values())
+    out = []
+    for p in decisions:
+        if p["judgement"] != "suggested" or p.get("deleted_at") is not None:
+            continue
+        weight = float(p.get("weight") or 0.0)
+        if not limits.review_low <= weight <= limits.review_high:
+            continue
+        if (p["left"], p["right"]) in decided:
+            continue
+        pa, pb = person.get(p["left"]), person.get(p["right"])
+        na, nb = size[pa or ""], size[pb or ""]
+        out.append((p, na if pa == pb else na + nb))
+    out.sort(key=lambda x: (-x[1], abs(float(x[0]["weight"]) - limits.merge), x[0]["left"]))
+    return out
+
+
+def _explanation(p: Mapping[str, Any]) -> PairExplanation:
+    from workbench.resolve.api import Contribution
+
+    return PairExplanation(
+        p["left"],
+        p["right"],
+        float(p.get("score") or 0.0),
+        float(p.get("weight") or 0.0),
+        [Contribution(**c) for c in p.get("explanation") or []],
+    )
+
+
+def explain_person(store: GraphStore, person_id: str) -> list[PairExplanation]:
+    """The stored, explained links between the mentions of one person."""
+    person = person_id if person_id.startswith("Person:") else f"Person:{person_id}"
+    members = {e.src for e in store.find_edges("RESOLVED_TO", dst=[person])}
+    out = []
+    for m in sorted(members):
+        for d in store.find_nodes("MatchDecision", {"left": m, "judgement": "suggested"}):
+            if d.props["right"] in members:
+                out.append(_explanation(d.props))
+    return sorted(out, key=lambda e: -e.weight)
+
+
+def history(store: GraphStore, person_id: str) -> list[HistoryEvent]:
+    """Decisions on this person's mentions, and the runs that placed them, oldest first."""
+    person = person_id if person_id.startswith("Person:") else f"Person:{person_id}"
+    edges = store.find_edges("RESOLVED_TO", dst=[person])
+    members = {e.src for e in edges}
+    events = []
+    for side in ("left", "right"):
+        for m in sorted(members):
+            for d in store.find_nodes("MatchDecision", {side: m}):
+                p = d.props
+                if p["judgement"] == "suggested" or (side == "right" and p["left"] in members):
+                    continue
+                events.append(
+                    HistoryEvent(
+                        p["created_at"],
+                        "decision",
+                        p["judgement"],
+                        p["left"],
+                        p["right"],
+                        p["author"],
+                        p.get("reason"),
+                    )
+                )
+    runs = store.get_nodes([f"ResolutionRun:{r}" for r in {e.props.get("run") for e in edges} if r])
+    for run in runs.values():
+        events.append(
+            HistoryEvent(
+                run.props["started_at"],
+                "resolve",
+                None,
+                None,
+                None,
+                run.props.get("operator") or MODEL,
+                f"{run.props['mode']} run {run.props['run_id']}",
+            )
+        )
+    return sorted(events, key=lambda e: e.at)
+
+
+def persons(store: GraphStore) -> list[dict[str, Any]]:
+    """Every person with the records that mention it (``workbench persons --json``)."""
+    with store.reader():
+        people = {n.id: n for n in store.find_nodes("Person")}
+        mentions = {n.id: n for n in store.find_nodes("PersonMention")}
+        edges = [e for e in store.find_edges("RESOLVED_TO") if e.dst in people]
+    records: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for e in edges:
+        m = mentions[e.src].props
+        records[e.dst].append(
+            {"source": m["source"], "record_id": m["record_id"], "role": m["role"]}
+        )
+    return [
+        {
+            "id": _value(pid),
+            "name": n.props.get("name"),
+            "v_number": n.props.get("v_number"),
+            "birth_date": n.props.get("birth_date"),
+            "nationality": n.props.get("nationality"),
+            "records": sorted(records[pid], key=lambda r: (r["source"], r["record_id"], r["role"])),
+        }
+        for pid, n in sorted(people.items())
+    ]
