@@ -215,6 +215,10 @@ def test_find_nodes_and_edges(store: CypherStore) -> None:
     assert len(store.find_edges("HAS_PHONE", dst=["Phone:+905321234567"])) == 5
     assert len(store.find_edges("HAS_PHONE", src=["PersonMention:kmar|KM-1|subject|0"])) == 1
     assert store.get_nodes(["Phone:+0000", "Nope:1"]) == {}
+    [slim] = store.find_nodes("PersonMention", {"record_id": "KM-3"}, fields=["source", "role"])
+    assert slim.props == {"source": "kmar", "role": "subject"}
+    with pytest.raises(InvalidWrite, match="no property"):
+        store.find_nodes("PersonMention", fields=["no_such_field"])
 
 
 def test_neighbourhood_depth_and_capped_expansion(store: CypherStore) -> None:
@@ -263,6 +267,19 @@ def test_delete_removes_node_edges_and_search_hits(store: CypherStore) -> None:
     assert store.counts()["nodes"]["PersonMention"] == 2
     assert store.counts()["edges"]["HAS_PHONE"] == 2
     assert [h.id for h in store.search("Person 1")] == []
+
+
+def test_update_with_a_property_null_in_every_row(store: CypherStore) -> None:
+    """A batch where a typed property is null throughout must still update (and clear) it."""
+    when = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+    row = {"decision_id": "d1", "left": "a", "right": "b", "judgement": "same",
+           "author": "x", "created_at": when}  # fmt: skip
+    with store.writer() as w:
+        w.upsert_nodes("MatchDecision", [row])
+        w.upsert_nodes("MatchDecision", [{**row, "score": 0.5}])
+        w.upsert_nodes("MatchDecision", [{**row, "deleted_at": when}])
+    [node] = store.find_nodes("MatchDecision")
+    assert node.props["score"] == 0.5 and node.props["deleted_at"] == when
 
 
 def test_delete_edges_from_leaves_the_nodes(store: CypherStore) -> None:

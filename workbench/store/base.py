@@ -90,6 +90,20 @@ class UpsertResult:
         return self
 
 
+@dataclass
+class Retraction:
+    """What withdrawing signals as provenance does (``retract_signals``).
+
+    ``deleted_nodes`` are the ids of nodes that no remaining signal asserts;
+    the other counts are of nodes and edges that stay but forget the ids.
+    """
+
+    deleted_nodes: list[str] = field(default_factory=list)
+    updated_nodes: int = 0
+    deleted_edges: int = 0
+    updated_edges: int = 0
+
+
 class Runner(Protocol):
     """One open unit of work: runs parameterised Cypher, returns plain rows."""
 
@@ -103,6 +117,7 @@ class Writer(Protocol):
     def upsert_edges(self, type_: str, rows: Iterable[Row]) -> UpsertResult: ...
     def delete_nodes(self, ids: Sequence[str]) -> int: ...
     def delete_edges_from(self, type_: str, src: Sequence[str]) -> None: ...
+    def retract_signals(self, signal_ids: Sequence[str]) -> Retraction: ...
 
 
 class GraphStore(Protocol):
@@ -117,7 +132,12 @@ class GraphStore(Protocol):
     def reader(self) -> AbstractContextManager[None]: ...
     def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]: ...
     def find_nodes(
-        self, label: str, where: Mapping[str, Any] | None = None, *, limit: int | None = None
+        self,
+        label: str,
+        where: Mapping[str, Any] | None = None,
+        *,
+        limit: int | None = None,
+        fields: Sequence[str] | None = None,
     ) -> list[Node]: ...
     def find_edges(
         self, type_: str, *, src: Sequence[str] | None = None, dst: Sequence[str] | None = None
@@ -138,6 +158,7 @@ class GraphStore(Protocol):
         self, *, node_labels: Sequence[str], edge_types: Sequence[str]
     ) -> Subgraph: ...
     def counts(self) -> dict[str, dict[str, int]]: ...
+    def plan_retraction(self, signal_ids: Sequence[str]) -> Retraction: ...
     def close(self) -> None: ...
 
 
@@ -186,6 +207,31 @@ def _merge(props: Mapping[str, Property], old: Mapping[str, Any], new: Mapping[s
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
+
+
+def _retracted(
+    rows: Iterable[Row], gone: set[str], keys: tuple[str, ...]
+) -> tuple[list[Row], list[Row]]:
+    """Rows naming a ``gone`` signal: those keeping other signals, and those left with none.
+
+    >>> _retracted([{"id": "a", "signals": ["s1", "s2"]}, {"id": "b", "signals": ["s1"]},
+    ...             {"id": "c", "signals": ["s3"]}], {"s1"}, ("id",))
+    ([{'id': 'a', 'signals': ['s2']}], [{'id': 'b', 'signals': []}])
+    """
+    keep: list[Row] = []
+    drop: list[Row] = []
+    for row in rows:
+        signals = row["signals"] or []
+        if gone.isdisjoint(signals):
+            continue
+        left = [s for s in signals if s not in gone]
+        (keep if left else drop).append({**{k: row[k] for k in keys}, "signals": left})
+    return keep, drop
+
+
+def _all_null(props: Iterable[str], rows: Sequence[Row]) -> set[str]:
+    """Properties that are null in every row of a batch."""
+    return {p for p in props if all(row.get(p) is None for row in rows)}
 
 
 def capped_bfs(
@@ -358,7 +404,8 @@ class CypherStore(ABC):
                 self._create_nodes(r, node, list(part))
             encoded_upd = [self._encode_row(node.properties, row, full=True) for row in updated]
             for part in _chunks(encoded_upd):
-                r.run(cypher.set_nodes(node), {"rows": list(part)})
+                query = cypher.set_nodes(node, _all_null(node.properties, part))
+                r.run(query, {"rows": list(part)})
             if node.searchable:
                 self._index_text(r, [self._text_doc(node, row) for row in created + updated])
             result.created, result.updated = len(created), len(updated)
@@ -410,9 +457,9 @@ class CypherStore(ABC):
                 for part in _chunks(created):
                     self._create_edges(r, edge, src_label, dst_label, list(part))
                 enc_upd = [self._encode_row(edge.properties, row, full=True) for row in updated]
-                query = cypher.set_edges(edge, src_label, dst_label)
                 for part in _chunks(enc_upd):
-                    r.run(query, {"rows": list(part)})
+                    nulls = _all_null(edge.properties, part)
+                    r.run(cypher.set_edges(edge, src_label, dst_label, nulls), {"rows": list(part)})
                 result.created += len(created)
                 result.updated += len(updated)
                 # a fresh node's edges of this type are stored now: look them up next time
@@ -439,6 +486,53 @@ class CypherStore(ABC):
                 for part in _chunks(ids):
                     r.run(cypher.delete_edges_from(type_, a, b), {"ids": list(part)})
 
+    def retract_signals(self, signal_ids: Sequence[str]) -> Retraction:
+        """Withdraw signals as provenance (retention purges): what only they assert goes.
+
+        Every node and edge whose ``signals`` list names one of ``signal_ids``
+        loses those ids; one left with none is deleted (a node with its edges
+        and its text-index entry). Nodes and edges other signals still assert
+        stay. Nodes outside the evidence layer are the caller's to tidy.
+        """
+        with self._unit(write=True) as r:
+            return self._retraction(r, set(signal_ids), apply=True)
+
+    def plan_retraction(self, signal_ids: Sequence[str]) -> Retraction:
+        """What ``retract_signals`` would do, without writing (a purge's dry run)."""
+        with self._unit() as r:
+            return self._retraction(r, set(signal_ids), apply=False)
+
+    def _retraction(self, r: Runner, gone: set[str], *, apply: bool) -> Retraction:
+        # One scan per label and edge type, intersected here: LadybugDB has no
+        # usable list-intersection predicate for a parameter list.
+        out = Retraction()
+        for edge in self.model.edges.values():
+            if "signals" not in edge.properties:
+                continue
+            for a, b in edge.endpoints:
+                rows = r.run(cypher.edge_provenance(edge.type, a, b))
+                keep, drop = _retracted(rows, gone, ("src", "dst"))
+                out.updated_edges += len(keep)
+                out.deleted_edges += len(drop)
+                for part in _chunks(keep) if apply else ():
+                    r.run(cypher.set_edge_signals(edge.type, a, b), {"rows": list(part)})
+                for part in _chunks(drop) if apply else ():
+                    r.run(cypher.delete_edges(edge.type, a, b), {"rows": list(part)})
+        for node in self.model.nodes.values():
+            if "signals" not in node.properties:
+                continue
+            keep, drop = _retracted(r.run(cypher.node_provenance(node.label)), gone, ("id",))
+            out.updated_nodes += len(keep)
+            out.deleted_nodes += [row["id"] for row in drop]
+            if apply:
+                for part in _chunks(keep):
+                    r.run(cypher.set_node_signals(node.label), {"rows": list(part)})
+                for part in _chunks([row["id"] for row in drop]):
+                    r.run(cypher.delete_nodes(node.label), {"ids": list(part)})
+        if apply:
+            self._unindex_text(r, out.deleted_nodes)
+        return out
+
     # reads ---------------------------------------------------------------------------
 
     def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
@@ -450,21 +544,36 @@ class CypherStore(ABC):
         return out
 
     def find_nodes(
-        self, label: str, where: Mapping[str, Any] | None = None, *, limit: int | None = None
+        self,
+        label: str,
+        where: Mapping[str, Any] | None = None,
+        *,
+        limit: int | None = None,
+        fields: Sequence[str] | None = None,
     ) -> list[Node]:
-        """Nodes of ``label`` whose properties equal ``where`` (all of them), by id."""
+        """Nodes of ``label`` whose properties equal ``where`` (all of them), by id.
+
+        ``fields`` reads only those properties (the others are absent from
+        ``props``): much faster when a caller scans many nodes for a few values.
+        """
         node = self.model.node(label)
         where = dict(where or {})
-        for name in where:
+        for name in [*where, *(fields or [])]:
             if name not in node.properties and name != "id":
                 raise InvalidWrite(f"{label} has no property {name!r}")
         params = {
             f"w{i}": self._encode_value(node.properties.get(k), v)
             for i, (k, v) in enumerate(where.items())
         }
-        query = cypher.find_nodes(label, list(where), limit)
+        query = cypher.find_nodes(label, list(where), limit, fields)
         with self._unit() as r:
             rows = r.run(query, {**params, "limit": limit} if limit is not None else params)
+        if fields is not None:
+            props = node.properties
+            return [
+                Node(row["id"], label, {f: decode(props.get(f), row[f]) for f in fields})
+                for row in rows
+            ]
         return [self._node_from(label, row["n"]) for row in rows]
 
     def find_edges(

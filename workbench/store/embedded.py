@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +129,8 @@ class EmbeddedStore(CypherStore):
                     yield runner
                 except BaseException:
                     if write:
-                        conn.execute("ROLLBACK")
+                        with suppress(RuntimeError):  # a failed query may have ended it already
+                            conn.execute("ROLLBACK")
                         fts.rollback()
                     raise
                 if write:

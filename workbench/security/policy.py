@@ -1,0 +1,525 @@
+"""The need-to-know contract every read path honours, and its implementation.
+
+Every node or edge that leaves the query layer (UI page, CLI read command,
+dossier, detection output) passes through ``Policy.view_node`` /
+``Policy.view_edge`` first. A policy returns the item as the viewer may see it:
+unchanged, a pseudonymised copy, or ``None`` when it must not be shown at all.
+Derived things (clusters, projected links) are built only from what the
+policy lets through, so they never reveal more than their inputs.
+
+:class:`NeedToKnow` is the real policy. What a viewer may see of a node
+follows from the signals behind it:
+
+- evidence nodes and edges: the most any of their asserting signals
+  (``signals``) allows (``sharing.py``: own organisation in full, others by
+  the sharing rules, raised to full by the owner's release);
+- ``Person`` / ``FacilitatorEntity``: visible if a mention is, with values
+  only as visible mentions support them (``identity.py``);
+- ``Cluster``: hidden if any input of any member is hidden to the viewer,
+  in full if all are in full, else with its reasons withheld; alerts,
+  annotations and match decisions follow what they are about;
+- run metadata (``LoadBatch``, ``DetectionRun``, ``ResolutionRun``) is
+  shown; rejected rows only to their own organisation; any label this module
+  does not know is hidden (deny by default).
+
+A policy caches what it reads: make one per request (``session_for`` is
+cheap) and never share one between users. For pages of many items call
+:func:`prefetch` (or the bulk helpers :func:`view_subgraph`,
+:func:`view_hits`) first, so signals, mentions and members are read in a
+few bulk queries rather than per item.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from graph_schema.model import model
+from workbench.security.identity import derive_entity
+from workbench.security.pseudonyms import Pseudonymiser
+from workbench.security.redact import (
+    pseudonymise_edge,
+    pseudonymise_node,
+    pseudonymous_id,
+    redact_explanation,
+    redact_text_fields,
+)
+from workbench.security.roles import ORGANISATIONS, ROLES
+from workbench.security.sharing import Access, SharingRules, SignalFacts
+from workbench.store.base import Edge, GraphStore, Node, SearchHit, Subgraph
+
+__all__ = [
+    "ORGANISATIONS",
+    "PARTIAL",
+    "ROLES",
+    "Access",
+    "NeedToKnow",
+    "Policy",
+    "Unrestricted",
+    "Viewer",
+    "prefetch",
+    "view_hits",
+    "view_nodes",
+    "view_subgraph",
+]
+
+log = logging.getLogger(__name__)
+PARTIAL = "[details withheld: part of the evidence is pseudonymised for you]"
+METADATA = frozenset({"LoadBatch", "DetectionRun", "ResolutionRun"})
+ENTITIES = frozenset({"Person", "FacilitatorEntity"})
+_CATALOG_MAX = 1_000_000
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking: a user name, their organisation and their role."""
+
+    username: str
+    organisation: str
+    role: str
+
+
+class Policy(Protocol):
+    """What one viewer may see of the graph."""
+
+    viewer: Viewer
+
+    def view_node(self, node: Node) -> Node | None: ...
+    def view_edge(self, edge: Edge) -> Edge | None: ...
+
+
+@dataclass(frozen=True)
+class Unrestricted:
+    """Sees everything: for internal computation only (never for a user-facing read)."""
+
+    viewer: Viewer = Viewer("system", "joint", "admin")
+
+    def view_node(self, node: Node) -> Node | None:
+        return node
+
+    def view_edge(self, edge: Edge) -> Edge | None:
+        return edge
+
+
+# -- signal facts, cached per process ---------------------------------------------
+
+# A signal's organisation, kind, theme and regime never change once written
+# (a conflicting record becomes a Conflict node), so they are cached for the
+# life of the process, per store; a purge forgets the ids it removed.
+_catalogs: dict[tuple[str, str], dict[str, SignalFacts]] = defaultdict(dict)
+
+
+def signal_facts(store: GraphStore, ids: Iterable[str]) -> dict[str, SignalFacts]:
+    """The facts sharing decides on, for the signals among ``ids`` that exist."""
+    cache = _catalogs[(store.kind, store.location)]
+    wanted = list(dict.fromkeys(ids))
+    missing = [i for i in wanted if i not in cache and i.startswith("Signal:")]
+    if missing:
+        if len(cache) > _CATALOG_MAX:
+            cache.clear()
+        for node in store.get_nodes(missing).values():
+            p = node.props
+            cache[node.id] = SignalFacts(
+                node.id, p["source"], p["kind"], p["theme"], p.get("legal_regime")
+            )
+    return {i: cache[i] for i in wanted if i in cache}
+
+
+def forget_signals(store: GraphStore, ids: Iterable[str]) -> None:
+    """Drop purged signals from the process cache."""
+    cache = _catalogs[(store.kind, store.location)]
+    for i in ids:
+        cache.pop(i, None)
+
+
+# -- the policy ----------------------------------------------------------------------
+
+
+def _provenance(label: str) -> bool:
+    spec = model().nodes.get(label)
+    return spec is not None and "signals" in spec.properties
+
+
+class NeedToKnow:
+    """The sharing rules applied to one viewer, reading what it needs from ``store``."""
+
+    def __init__(
+        self,
+        viewer: Viewer,
+        store: GraphStore,
+        *,
+        rules: SharingRules,
+        releases: Mapping[str, frozenset[str]],
+        pseudonym: Pseudonymiser,
+        colleagues: frozenset[str] = frozenset(),
+    ) -> None:
+        if viewer.organisation not in ORGANISATIONS or viewer.role not in ROLES:
+            raise ValueError(f"not a valid viewer: {viewer}")
+        if pseudonym.organisation != viewer.organisation:
+            raise ValueError("pseudonyms must be keyed for the viewer's own organisation")
+        self.viewer = viewer
+        self.store = store
+        self.rules = rules
+        self.releases = releases
+        self.pseudonym = pseudonym
+        self.colleagues = colleagues | {viewer.username}
+        self._nodes: dict[str, Node | None] = {}
+        self._inputs: dict[str, list[str]] = {}
+        self._access: dict[str, Access] = {}
+        self._span: dict[str, tuple[Access, Access]] = {}
+        self._signals: dict[str, Access] = {}
+        self._unexpanded: set[str] = set()  # read, but their inputs not yet followed
+
+    # bulk reading ---------------------------------------------------------------------
+
+    def prefetch(self, items: Iterable[Node | Edge | str]) -> None:
+        """Read, in bulk, everything needed to judge ``items`` (nodes, edges or ids)."""
+        ids: list[str] = []
+        signal_ids: list[str] = []
+        for item in items:
+            if isinstance(item, Node):
+                self._remember(item.id, item)
+            elif isinstance(item, Edge):
+                ids += [item.src, item.dst]
+                signal_ids += item.props.get("signals") or []
+            else:
+                ids.append(item)
+        known = model().nodes
+        ids = [i for i in ids if i not in self._nodes and i.partition(":")[0] in known]
+        signal_ids = [i for i in signal_ids if i not in self._signals]
+        if not (ids or signal_ids or self._unexpanded):
+            return
+        with self.store.reader():  # one open store for every read below
+            self._load(ids)
+            while self._unexpanded:
+                batch = [n for i in self._unexpanded if (n := self._nodes[i]) is not None]
+                self._unexpanded.clear()
+                self._load(self._follow(batch))
+                signal_ids += [s for n in batch for s in n.props.get("signals") or []]
+            self._load_signals(signal_ids)
+
+    def _remember(self, node_id: str, node: Node | None) -> None:
+        if node_id not in self._nodes:
+            self._nodes[node_id] = node
+            if node is not None:
+                self._unexpanded.add(node_id)
+
+    def _load(self, ids: Iterable[str]) -> None:
+        known = model().nodes
+        missing = [
+            i
+            for i in dict.fromkeys(ids)
+            if i not in self._nodes and ":" in i and i.partition(":")[0] in known
+        ]
+        if missing:
+            found = self.store.get_nodes(missing)
+            for i in missing:
+                self._remember(i, found.get(i))
+
+    def _follow(self, nodes: Sequence[Node]) -> list[str]:
+        """Record what derived ``nodes`` are made of (one query per label); ids to read next."""
+        by_label: dict[str, list[Node]] = defaultdict(list)
+        for node in nodes:
+            by_label[node.label].append(node)
+            self._inputs[node.id] = []
+        wanted: list[str] = []
+        for label, group in by_label.items():
+            ids = [n.id for n in group]
+            if label in ENTITIES:
+                for e in self.store.find_edges("RESOLVED_TO", dst=ids):
+                    self._inputs[e.dst].append(e.src)
+                if label == "FacilitatorEntity":
+                    wanted += [f"Phone:{p}" for n in group for p in n.props.get("phones") or []]
+            elif label == "Cluster":
+                for e in self.store.find_edges("MEMBER_OF", dst=ids):
+                    self._inputs[e.dst].append(e.src)
+            elif label in ("Alert", "Annotation"):
+                for e in self.store.find_edges("ABOUT", src=ids):
+                    self._inputs[e.src].append(e.dst)
+            elif label == "MatchDecision":
+                for n in group:
+                    self._inputs[n.id] = [str(n.props["left"]), str(n.props["right"])]
+            wanted += [i for n in group for i in self._inputs[n.id]]
+        return wanted
+
+    def _load_signals(self, ids: Iterable[str]) -> None:
+        missing = [i for i in dict.fromkeys(ids) if i not in self._signals]
+        if not missing:
+            return
+        facts = signal_facts(self.store, missing)
+        for i in missing:
+            f = facts.get(i)
+            self._signals[i] = (
+                Access.HIDDEN
+                if f is None
+                else self.rules.level(self.viewer.organisation, f, self.releases)
+            )
+
+    # judging ----------------------------------------------------------------------------
+
+    def signal_access(self, signal_id: str) -> Access:
+        if signal_id not in self._signals:
+            self._load_signals([signal_id])
+        return self._signals[signal_id]
+
+    def _asserted(self, signals: Sequence[str]) -> Access:
+        self._load_signals(signals)
+        return max((self._signals[s] for s in signals), default=Access.HIDDEN)
+
+    def access(self, node_id: str) -> Access:
+        """How much of the node ``node_id`` the viewer may see (HIDDEN if it does not exist)."""
+        if node_id in self._access:
+            return self._access[node_id]
+        if node_id not in self._nodes or self._unexpanded:
+            self.prefetch([node_id])
+        self._access[node_id] = Access.HIDDEN  # guards against cycles while computing
+        node = self._nodes.get(node_id)
+        self._access[node_id] = Access.HIDDEN if node is None else self._judge(node)
+        return self._access[node_id]
+
+    def _judge(self, node: Node) -> Access:
+        label, props = node.label, node.props
+        inputs = self._inputs.get(node.id, [])
+        if label in METADATA or label == "User":
+            return Access.FULL
+        if label == "Reject":
+            return Access.FULL if props.get("source") == self.viewer.organisation else Access.HIDDEN
+        if _provenance(label):
+            return self._asserted(props.get("signals") or [])
+        if label in ENTITIES:
+            return self.span(node.id)[1]
+        if label == "Cluster":
+            return self._cluster(inputs)
+        if label == "MatchDecision":
+            return min((self.access(i) for i in inputs), default=Access.HIDDEN)
+        if label == "Alert":
+            return min((self.access(i) for i in inputs), default=Access.FULL)
+        if label == "Annotation":
+            # a note says what its author knew: in full to the author's colleagues,
+            # else only as far as the viewer sees everything behind what it is about
+            if props.get("author") in self.colleagues:
+                return Access.FULL
+            return min((self.floor(i) for i in inputs), default=Access.HIDDEN)
+        log.warning("need-to-know: no rule for label %s; hidden", label)
+        return Access.HIDDEN
+
+    def span(self, entity_id: str) -> tuple[Access, Access]:
+        """The least and the most the viewer may see of an entity's mentions."""
+        if entity_id not in self._span:
+            if entity_id not in self._nodes:
+                self.prefetch([entity_id])
+            levels = [self.access(m) for m in self._inputs.get(entity_id, [])]
+            self._span[entity_id] = (
+                min(levels, default=Access.HIDDEN),
+                max(levels, default=Access.HIDDEN),
+            )
+        return self._span[entity_id]
+
+    def floor(self, node_id: str) -> Access:
+        """The least the viewer may see of what stands behind a node (its weakest input)."""
+        if self.access(node_id) == Access.HIDDEN:
+            return Access.HIDDEN
+        label = node_id.partition(":")[0]
+        return self.span(node_id)[0] if label in ENTITIES else self.access(node_id)
+
+    def _cluster(self, members: Sequence[str]) -> Access:
+        return min((self.floor(m) for m in members), default=Access.FULL)
+
+    def node_ref(self, node_id: str) -> str:
+        """The id under which the viewer sees a node (value-keyed ids may be pseudonymised)."""
+        if self.access(node_id) == Access.PSEUDONYMISED and _provenance(node_id.partition(":")[0]):
+            return pseudonymous_id(node_id, self.pseudonym)
+        return node_id
+
+    # the Policy protocol ------------------------------------------------------------------
+
+    def view_node(self, node: Node) -> Node | None:
+        self._remember(node.id, node)
+        if self._unexpanded:
+            self.prefetch([node])
+        access = self.access(node.id)
+        return None if access == Access.HIDDEN else self._shape(node, access)
+
+    def view_edge(self, edge: Edge) -> Edge | None:
+        self.prefetch([edge])
+        spec = model().edge(edge.type)
+        signals = list(edge.props.get("signals") or [])
+        own = self._asserted(signals) if "signals" in spec.properties else Access.FULL
+        access = min(own, self.access(edge.src), self.access(edge.dst))
+        if access == Access.HIDDEN:
+            return None
+        seen = edge if access == Access.FULL else pseudonymise_edge(edge)
+        if "signals" in spec.properties:
+            seen = self._visible_signals(seen)
+        return replace(seen, src=self.node_ref(edge.src), dst=self.node_ref(edge.dst))
+
+    # shaping ---------------------------------------------------------------------------------
+
+    def _visible_signals(self, item: Any) -> Any:
+        signals = item.props.get("signals") or []
+        shown = [s for s in signals if self.signal_access(s) != Access.HIDDEN]
+        return item if shown == signals else replace(item, props={**item.props, "signals": shown})
+
+    def _owner(self, node: Node) -> str | None:
+        source = node.props.get("source")
+        if source:
+            return str(source)
+        signals = node.props.get("signals") or []
+        return signals[0].partition(":")[2].partition("|")[0] if signals else None
+
+    def _shape(self, node: Node, access: Access) -> Node:
+        label = node.label
+        if _provenance(label):
+            if access == Access.PSEUDONYMISED:
+                node = pseudonymise_node(node, self.pseudonym, self._owner(node))
+            return self._visible_signals(node) if label not in METADATA else node
+        if label == "User":
+            return redact_text_fields(node, {"password_hash": None})
+        if access == Access.FULL and self.floor(node.id) == Access.FULL:
+            return node
+        inputs = self._inputs.get(node.id, [])
+        if label in ENTITIES:
+            return self._entity(node, inputs)
+        if label == "MatchDecision":
+            return self._decision(node, inputs)
+        if label == "Cluster":
+            explanation = redact_explanation(node.props.get("explanation"))
+            return redact_text_fields(node, {"explanation": explanation})
+        if label == "Alert":
+            return redact_text_fields(node, {"message": PARTIAL})
+        if label == "Annotation":
+            return redact_text_fields(node, {"note": PARTIAL, "tags": []})
+        return node
+
+    def _mentions(self, ids: Sequence[str], least: Access) -> list[Node]:
+        return [n for i in ids if self.access(i) >= least and (n := self._nodes[i]) is not None]
+
+    def _entity(self, node: Node, mentions: Sequence[str]) -> Node:
+        full = self._mentions(mentions, Access.FULL)
+        seen = self._mentions(mentions, Access.PSEUDONYMISED)
+        return derive_entity(
+            node,
+            full,
+            seen,
+            pseudonym=self.pseudonym,
+            phone_access=lambda e164: self.access(f"Phone:{e164}"),
+        )
+
+    def _decision(self, node: Node, mentions: Sequence[str]) -> Node:
+        sides = dict(zip(("left", "right"), mentions, strict=False))
+        hidden = {side for side, m in sides.items() if self.access(m) != Access.FULL}
+        terms = node.props.get("explanation")
+        if isinstance(terms, list):
+            terms = [
+                {k: (None if k in hidden else v) for k, v in t.items()}
+                if isinstance(t, dict)
+                else t
+                for t in terms
+            ]
+        return redact_text_fields(node, {"reason": None, "explanation": terms})
+
+
+# -- bulk helpers for any Policy ------------------------------------------------------------
+
+
+def prefetch(policy: Policy, items: Iterable[Node | Edge | str]) -> None:
+    """Let ``policy`` read in bulk what it needs for ``items`` (a no-op for simple policies)."""
+    bulk = getattr(policy, "prefetch", None)
+    if bulk is not None:
+        bulk(list(items))
+
+
+def view_nodes(policy: Policy, nodes: Iterable[Node]) -> dict[str, Node]:
+    """The visible nodes as the viewer sees them, keyed by the id the viewer sees."""
+    nodes = list(nodes)
+    prefetch(policy, nodes)
+    out: dict[str, Node] = {}
+    for node in nodes:
+        seen = policy.view_node(node)
+        if seen is not None:
+            out[seen.id] = seen
+    return out
+
+
+def view_subgraph(policy: Policy, sub: Subgraph) -> Subgraph:
+    """``sub`` as the viewer may see it: hidden nodes gone, with every edge touching them.
+
+    Node ids may change (pseudonymised phone, IMEI, document and plate nodes);
+    edges and ``more`` follow. ``more`` counts neighbours the cap left out,
+    hidden ones included.
+    """
+    prefetch(policy, [*sub.nodes.values(), *sub.edges])
+    out = Subgraph()
+    ref: dict[str, str] = {}
+    for node_id, node in sub.nodes.items():
+        seen = policy.view_node(node)
+        if seen is not None:
+            out.nodes[seen.id] = seen
+            ref[node_id] = seen.id
+    for edge in sub.edges:
+        if edge.src in ref and edge.dst in ref:
+            seen_edge = policy.view_edge(edge)
+            if seen_edge is not None and {seen_edge.src, seen_edge.dst} <= out.nodes.keys():
+                out.edges.append(seen_edge)
+    out.more = {ref[k]: n for k, n in sub.more.items() if k in ref}
+    return out
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    """Words as the text index sees them: case and diacritics folded.
+
+    >>> _words("Zoë AL-Hassan")
+    ['zoe', 'al', 'hassan']
+    """
+    plain = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    return _WORD.findall(plain.casefold())
+
+
+def visible_text(node: Node, fields: Sequence[str] | None = None) -> str:
+    """The text of ``fields`` (default: the searchable ones) of a node as shown."""
+    spec = model().nodes.get(node.label)
+    names = fields if fields is not None else (spec.searchable if spec else ())
+    return " · ".join(str(node.props[n]) for n in names if node.props.get(n) not in (None, ""))
+
+
+def view_hits(
+    policy: Policy,
+    store: GraphStore,
+    hits: Sequence[SearchHit],
+    text: str,
+    *,
+    fields: Sequence[str] | None = None,
+) -> list[SearchHit]:
+    """The hits of a search for ``text`` that the viewer may know about.
+
+    A hit is kept only if the node is visible *and* the words searched for
+    still occur in its text as the viewer sees it: a pseudonymised signal
+    whose withheld text matched a name is dropped, because the match alone
+    would tell that the owner holds something about that name. Snippets are
+    rebuilt from the visible text. ``fields`` names the properties that
+    matched when they are not the searchable ones (an exact lookup by
+    V-number: ``fields=["v_number"]``).
+    """
+    nodes = store.get_nodes([h.id for h in hits])
+    prefetch(policy, nodes.values())
+    wanted = _words(text)
+    out = []
+    for hit in hits:
+        node = nodes.get(hit.id)
+        seen = policy.view_node(node) if node is not None else None
+        if seen is None:
+            continue
+        shown = visible_text(seen, fields)
+        words = _words(shown)
+        if all(any(w.startswith(q) for w in words) for q in wanted):
+            snippet = shown if len(shown) <= 200 else shown[:199] + "…"
+            out.append(replace(hit, id=seen.id, snippet=snippet))
+    return out
