@@ -130,11 +130,6 @@ def test_the_dossier_command_writes_only_what_the_user_may_see(
     assert not [s for s in SECRETS if s in text]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="workbench/cli/identity.py `persons` reads without a policy; it must take --as "
-    "(workbench.cli.governance.AsUser) and pass its rows through security_context(...).policy",
-)
 def test_the_persons_command_shows_only_what_the_operator_may_see(
     embedded: EmbeddedStore, ids: Ids, settings: Any
 ) -> None:

@@ -7,12 +7,20 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from workbench.cli.common import JsonOption, fail, state, store
+from workbench.cli.governance import AsUser, security_context
 from workbench.cli.output import PARTIAL, USAGE, emit, stderr, stdout
+from workbench.security import display_text
 from workbench.store import StoreError
 
 JUDGEMENT_HELP = "same, different or unsure"
+
+
+def _cell(value: Any) -> Text:
+    """Stored data as an inert table cell (never read as rich markup)."""
+    return Text(display_text(value, oneline=True)) if value else Text("")
 
 
 def register(app: typer.Typer) -> None:
@@ -53,11 +61,13 @@ def resolve(
     emit(report.to_dict(), as_json=as_json, render=render)
 
 
-def persons(as_json: JsonOption = False) -> None:
+def persons(as_user: AsUser = None, as_json: JsonOption = False) -> None:
     """Every resolved person with the records that mention them, and in which role."""
     from workbench.resolve import persons as list_persons
 
-    data = list_persons(store())
+    ctx = security_context(as_user, with_store=True)
+    data = list_persons(ctx.store or store(), ctx.policy)
+    ctx.record("view", {"target": "persons", "count": len(data)})
 
     def render(d: list[dict[str, Any]]) -> None:
         table = Table("id", "name", "V-number", "born", "records")
@@ -75,14 +85,17 @@ def persons(as_json: JsonOption = False) -> None:
 
 def person(
     person_id: Annotated[str, typer.Argument(help="A person id (P...) from `workbench persons`.")],
+    as_user: AsUser = None,
     as_json: JsonOption = False,
 ) -> None:
     """One person's resolution history and the explained links between their mentions."""
     from workbench.resolve import explain_person, history
 
-    s = store()
-    links = explain_person(s, person_id)
-    events = history(s, person_id)
+    ctx = security_context(as_user, with_store=True)
+    s = ctx.store or store()
+    links = explain_person(s, person_id, ctx.policy)
+    events = history(s, person_id, ctx.policy)
+    ctx.record("view", {"target": person_id})
     if not links and not events:
         fail(f"no person {person_id!r} (list them with `workbench persons`)", USAGE)
     data = {"history": [asdict(e) for e in events], "links": [asdict(x) for x in links]}
@@ -115,12 +128,15 @@ def _render_pair(pair: dict[str, Any], impact: int | None = None) -> None:
 
 def review(
     limit: Annotated[int, typer.Option("--limit", min=1, help="How many pairs.")] = 20,
+    as_user: AsUser = None,
     as_json: JsonOption = False,
 ) -> None:
     """Near-threshold pairs for an analyst, biggest effect of a decision first."""
     from workbench.resolve import review_queue
 
-    items = review_queue(store(), limit=limit)
+    ctx = security_context(as_user, with_store=True)
+    items = review_queue(ctx.store or store(), limit=limit, policy=ctx.policy)
+    ctx.record("view", {"target": "review queue", "count": len(items)})
     data = [{"impact": i.impact, **asdict(i.pair)} for i in items]
 
     def render(d: list[dict[str, Any]]) -> None:
@@ -137,6 +153,7 @@ def decide(
     right: Annotated[str, typer.Argument(help="A PersonMention id, or a person id.")],
     judgement: Annotated[str, typer.Argument(help=JUDGEMENT_HELP)],
     reason: Annotated[str, typer.Option("--reason", help="Why (kept in the history).")] = "",
+    as_user: AsUser = None,
     as_json: JsonOption = False,
 ) -> None:
     """Decide whether two mentions (or persons) are the same person; persons follow."""
@@ -145,16 +162,18 @@ def decide(
 
     if judgement not in ("same", "different", "unsure"):
         fail(f"judgement must be {JUDGEMENT_HELP}, not {judgement!r}", USAGE)
+    ctx = security_context(as_user, with_store=True)
     try:
         report = record(
-            store(),
+            ctx.store or store(),
             left,
             right,
             judgement,  # type: ignore[arg-type]  # checked above
-            author=state.settings.operator,
+            author=ctx.viewer.username,
             reason=reason,
         )
     except ResolveError as exc:
         fail(str(exc), USAGE)
+    ctx.record("decision", {"left": left, "right": right, "judgement": judgement, "reason": reason})
     stderr.print(f"recorded: {left} {judgement} {right}", markup=False)
     emit(report.to_dict(), as_json=as_json, render=lambda d: None)

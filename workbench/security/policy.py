@@ -87,7 +87,8 @@ class Viewer:
 class Policy(Protocol):
     """What one viewer may see of the graph."""
 
-    viewer: Viewer
+    @property
+    def viewer(self) -> Viewer: ...
 
     def view_node(self, node: Node) -> Node | None: ...
     def view_edge(self, edge: Edge) -> Edge | None: ...
