@@ -29,7 +29,7 @@ class Settings:
     neo4j_password: str | None = field(default=None, repr=False)
     neo4j_database: str = "neo4j"
     lock_timeout: float = 120.0
-    buffer_pool_mb: int = 1024
+    buffer_pool_mb: int = 4096
     operator: str = "local-operator"
 
     @classmethod
@@ -46,7 +46,7 @@ class Settings:
             raise ConfigError("WORKBENCH_STORE=neo4j needs NEO4J_URI (e.g. bolt://127.0.0.1:7687)")
         try:
             lock_timeout = float(env.get("WORKBENCH_LOCK_TIMEOUT", "120"))
-            buffer_pool_mb = int(env.get("WORKBENCH_BUFFER_POOL_MB", "1024"))
+            buffer_pool_mb = int(env.get("WORKBENCH_BUFFER_POOL_MB", "4096"))
         except ValueError as exc:
             raise ConfigError(f"bad numeric setting: {exc}") from exc
         return cls(

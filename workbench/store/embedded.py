@@ -83,6 +83,22 @@ def _arrow_table(
     return pa.table(columns)
 
 
+def _commit(conn: ladybug.Connection) -> None:
+    """COMMIT; a failed checkpoint *after* a durable commit is logged, not raised.
+
+    LadybugDB checkpoints right after a large commit; when that runs out of
+    buffer pool it reports the commit as durable (replayed from the WAL on the
+    next open), so failing the unit of work would make the caller retry
+    work that is already stored.
+    """
+    try:
+        conn.execute("COMMIT")
+    except RuntimeError as exc:
+        if "committed successfully" not in str(exc):
+            raise
+        log.warning("store committed; its checkpoint will finish on the next open (%s)", exc)
+
+
 class EmbeddedStore(CypherStore):
     """LadybugDB graph plus a SQLite FTS5 side index, both under ``home``."""
 
@@ -135,7 +151,7 @@ class EmbeddedStore(CypherStore):
                     raise
                 if write:
                     fts.commit()  # before the graph: extra index entries are harmless
-                    conn.execute("COMMIT")
+                    _commit(conn)
             finally:
                 self._fts = None
                 fts.close()
