@@ -6,8 +6,11 @@ STAMP := $(VENV)/.installed-stamp
 export WORKBENCH_HOME ?= $(CURDIR)/workbench-data
 DEMO_DATA := $(WORKBENCH_HOME)/demo-input
 DEMO_PERSONS ?= 5000
+DEMO_PORT ?= 8501
 
-.PHONY: install lint test demo bench schema-docs clean
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: install lint test demo bench schema-docs clean chromium
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -17,15 +20,22 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The browser tests drive Debian's Chromium (never a downloaded browser).
+chromium:
+	@test -x $(CHROMIUM) || command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then S=; else S=sudo; fi; \
+	  $$S apt-get update -qq && $$S apt-get install -y -qq chromium; }
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-test: lint
+test: lint chromium
 	$(BIN)/python -m pytest
 
 demo: install
 	$(BIN)/workbench demo --persons $(DEMO_PERSONS) --out $(DEMO_DATA)
+	$(BIN)/workbench ui --host 127.0.0.1 --port $(DEMO_PORT)
 
 bench: install
 	$(BIN)/python benchmarks/store_bench.py

@@ -129,8 +129,8 @@ def test_two_valid_v_numbers_never_merge_without_a_decision() -> None:
     alone = agglomerate(["a", "b"], w, weight=lambda x, y: w[(x, y)],
                         constraints=Constraints(exclusive=exclusive))  # fmt: skip
     assert sorted(alone) == [["a"], ["b"]]
-    decided = agglomerate(["a", "b"], w, weight=lambda x, y: w[(x, y)],
-                          constraints=Constraints(exclusive=exclusive, same=[("a", "b")]))  # fmt: skip
+    told = Constraints(exclusive=exclusive, same=[("a", "b")])
+    decided = agglomerate(["a", "b"], w, weight=lambda x, y: w[(x, y)], constraints=told)
     assert decided == [["a", "b"]]
 
 

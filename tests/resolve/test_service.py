@@ -13,8 +13,15 @@ import pytest
 
 from workbench.generate import generate
 from workbench.ingest import ingest
-from workbench.resolve import decide, explain_person, history, persons, resolve, review_queue
-from workbench.resolve import ResolveError
+from workbench.resolve import (
+    ResolveError,
+    decide,
+    explain_person,
+    history,
+    persons,
+    resolve,
+    review_queue,
+)
 from workbench.store.base import CypherStore
 
 from ..conftest import make_store
@@ -113,8 +120,8 @@ def test_incremental_loads_resolve_like_one_full_run(corpus: Path, tmp_path: Pat
     resolve(whole, full=True, operator="test")
     run = max(step.find_nodes("ResolutionRun"), key=lambda n: n.props["started_at"])
     with whole.writer() as w:
-        w.upsert_nodes("ResolutionRun", [{**run.props, "run_id": "zz-shared",
-                                          "started_at": run.props["started_at"].replace(year=2100)}])  # fmt: skip
+        later = run.props["started_at"].replace(year=2100)
+        w.upsert_nodes("ResolutionRun", [{**run.props, "run_id": "zz-shared", "started_at": later}])
     resolve(whole, full=True, operator="test")
     assert _groups(step) == _groups(whole)
 
@@ -128,7 +135,7 @@ def _merged_pair(store: CypherStore) -> tuple[str, str, str]:
 
 
 def test_a_different_decision_splits_and_survives_a_full_re_resolve(resolved: CypherStore) -> None:
-    person, a, b = _merged_pair(resolved)
+    _, a, b = _merged_pair(resolved)
     decide(resolved, a, b, "different", author="analyst1", reason="different fathers' names")
     owner = {e.src: e.dst for e in resolved.find_edges("RESOLVED_TO")}
     assert owner[a] != owner[b]

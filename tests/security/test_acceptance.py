@@ -66,11 +66,6 @@ def test_a_partner_sees_no_soft_signal_content_on_any_page_until_released(
     assert audit.verify().ok
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="workbench/query/search.py shows raw text-index snippets and hits on withheld text; "
-    "it must pass hits through workbench.security.view_hits (see docs/security.md)",
-)
 def test_search_page_reveals_nothing_of_a_soft_signal_until_released(
     embedded: EmbeddedStore, ids: Ids, as_user: Context
 ) -> None:

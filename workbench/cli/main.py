@@ -18,7 +18,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from loaders.records import Source
-from workbench.cli import detection, dossier, governance, identity
+from workbench.cli import detection, dossier, governance, identity, ui
 from workbench.cli.common import JsonOption, fail, state, store
 from workbench.cli.output import OK, PARTIAL, USAGE, emit, stderr, stdout
 from workbench.config import ConfigError, Settings
@@ -220,5 +220,5 @@ def demo(
     status(as_json=False)
 
 
-for _feature in (identity, detection, governance, dossier):
+for _feature in (identity, detection, governance, dossier, ui):
     _feature.register(app)

@@ -39,7 +39,7 @@ class Thresholds:
     merge: float = 8.0
     veto: float = -1.0
     review_low: float = 4.0
-    review_high: float = 10.0
+    review_high: float = 9.0
     keep: float = 4.0  # links weaker than this are not stored (the review band starts here)
 
 

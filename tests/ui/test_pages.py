@@ -1,0 +1,126 @@
+"""Every page with Streamlit's AppTest: renders, reads the store, handles session state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.ui.corpus import HOSTILE_PERSON, XSS_NAME, Corpus
+from workbench.ui.views.review import side_by_side
+
+APP = Path(__file__).resolve().parents[2] / "workbench" / "ui" / "app.py"
+
+
+def app(
+    home: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None, **params: str
+) -> AppTest:
+    monkeypatch.setenv("WORKBENCH_HOME", str(home))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    if page:
+        at.switch_page(page)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def links(at: AppTest) -> list[str]:
+    return [str(e.proto.label) for e in at.get("page_link")]
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(str(t.value) for t in [*at.text, *at.caption, *at.info, *at.title])
+
+
+def test_search_lists_hits_with_links(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(home, monkeypatch, q="Karim")
+    assert at.title[0].value == "Search"
+    assert any(label.startswith("Person") for label in links(at))
+    at.text_input[0].input("zzzz-nothing")
+    at.button[0].click().run()
+    assert "Nothing matches" in texts(at)
+
+
+def test_entity_page_and_annotation_in_session(
+    home: Path, monkeypatch: pytest.MonkeyPatch, corpus: Corpus
+) -> None:
+    at = app(home, monkeypatch, "views/entity.py", id=HOSTILE_PERSON)
+    assert "script" in at.title[0].value and "\\<script\\>" in at.title[0].value  # escaped
+    assert XSS_NAME in texts(at) or any(XSS_NAME in str(d.value) for d in at.dataframe)
+    at.text_area[0].input("seen at the azc twice")
+    at.text_input[0].input("azc, follow-up")
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception
+    assert "seen at the azc twice" in texts(at)
+
+
+def test_entity_page_without_id_explains_itself(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = app(home, monkeypatch, "views/entity.py")
+    assert "Open a person" in texts(at)
+    at = app(home, monkeypatch, "views/entity.py", id="Person:nobody")
+    assert at.error and "nothing with id" in at.error[0].value
+
+
+def test_network_page_shows_the_panel(
+    home: Path, monkeypatch: pytest.MonkeyPatch, corpus: Corpus
+) -> None:
+    seed = corpus.members[corpus.clusters[0]][0]
+    at = app(home, monkeypatch, "views/network.py", id=seed)
+    assert at.session_state["net-seed"] == seed and at.session_state["net-selected"] == seed
+    assert [b.label for b in at.button if b.key == "expand-selected"]
+    at.button(key="expand-selected").click().run()
+    assert at.session_state["net-expanded"] == [seed]
+    at.slider[1].set_value(40).run()
+    assert not at.exception
+
+
+def test_cluster_list_and_view(home: Path, monkeypatch: pytest.MonkeyPatch, corpus: Corpus) -> None:
+    at = app(home, monkeypatch, "views/clusters.py")
+    assert any(label.startswith("\\#1 Cluster 1") for label in links(at))
+    at = app(home, monkeypatch, "views/clusters.py", id=corpus.clusters[0])
+    assert at.title[0].value == "Cluster 1"
+    assert [m.value for m in at.metric][:2] == ["9.0", str(len(corpus.members[corpus.clusters[0]]))]
+    assert not at.warning  # tabs are lazy: the suggestions have not run
+    at.session_state[f"tabs-{corpus.clusters[0]}"] = "Suggestions"
+    at.run()
+    assert at.warning and "Suggestions, not findings" in at.warning[0].value
+
+
+def test_review_page_copes_with_no_pairs(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(home, monkeypatch, "views/review.py")
+    assert at.info and at.info[0].value in (
+        "Nothing to review: no near-threshold pairs are waiting.",
+        "entity resolution not available",
+    )
+
+
+def test_alerts_triage_moves_an_alert(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app(home, monkeypatch, "views/alerts.py")
+    before = len(at.get("page_link"))
+    assert before >= 1
+    at.button[0].click().run()
+    assert not at.exception
+    assert len(at.get("page_link")) == before  # moved from new to seen, both shown
+
+
+def test_pages_on_an_empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "empty"
+    assert "No signals loaded yet" in texts(app(home, monkeypatch))
+    assert "No detection run yet" in texts(app(home, monkeypatch, "views/clusters.py"))
+    assert "No detection run yet" in texts(app(home, monkeypatch, "views/alerts.py"))
+    app(home, monkeypatch, "views/review.py")
+    app(home, monkeypatch, "views/network.py")
+
+
+def test_side_by_side_shows_only_filled_fields() -> None:
+    from workbench.query import Ref, ReviewPair
+
+    ref = Ref("PersonMention:x", "PersonMention", "Person mention", "X")
+    pair = ReviewPair(ref, ref, {"name": "A", "sex": None}, {"name": "B"}, [], [], 0.6, 1.0, [], 2)
+    assert side_by_side(pair) == [{"field": "name", "left": "A", "right": "B"}]

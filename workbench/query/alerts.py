@@ -1,0 +1,74 @@
+"""Alerts from scheduled detection runs, and their triage (new, seen, acted on).
+
+Detection writes Alert nodes ``-[:ABOUT]->`` the cluster they concern. An
+alert about a cluster the viewer may not see is not shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from workbench.query import visibility
+from workbench.query.describe import Ref, ref
+from workbench.query.errors import InvalidInput, NotFound
+from workbench.query.session import Session
+
+STATUSES = ("new", "seen", "acted")
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    """One alert with what it is about."""
+
+    id: str
+    run_id: str
+    message: str
+    kind: str
+    status: str
+    created_at: dt.datetime
+    about: Ref | None
+
+
+def alerts(
+    session: Session, *, statuses: Sequence[str] | None = None, limit: int = 500
+) -> list[AlertRow]:
+    """Visible alerts, newest first, optionally only those with one of ``statuses``."""
+    with session.store.reader():
+        found = visibility.find(session, "Alert")
+        about = visibility.edges(session, "ABOUT", src=[a.id for a in found])
+        targets = visibility.nodes(session, [e.dst for e in about])
+    target_of = {e.src: targets.get(e.dst) for e in about}
+    rows = []
+    for a in found:
+        if a.id in target_of and target_of[a.id] is None:
+            continue  # about something hidden
+        if statuses and a.props.get("status") not in statuses:
+            continue
+        target = target_of.get(a.id)
+        rows.append(
+            AlertRow(
+                id=a.id,
+                run_id=str(a.props.get("run_id") or ""),
+                message=str(a.props.get("message") or ""),
+                kind=str(a.props.get("kind") or ""),
+                status=str(a.props.get("status") or "new"),
+                created_at=a.props["created_at"],
+                about=ref(target) if target is not None else None,
+            )
+        )
+    rows.sort(key=lambda r: (r.created_at, r.id), reverse=True)
+    return rows[:limit]
+
+
+def triage(session: Session, alert_id: str, status: str) -> None:
+    """Set an alert's triage status and audit who did it."""
+    if status not in STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    with session.store.writer() as w:
+        if visibility.node(session, alert_id).label != "Alert":
+            raise NotFound(f"{alert_id!r} is not an alert")
+        stored = session.store.get_nodes([alert_id])[alert_id]  # as stored, not as viewed
+        w.upsert_nodes("Alert", [{**stored.props, "id": alert_id, "status": status}])
+    session.record("triage", target=alert_id, status=status)

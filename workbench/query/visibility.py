@@ -1,0 +1,107 @@
+"""Reading through the viewer's policy: the only way the query layer fetches.
+
+Every node and edge passes ``Policy.view_node`` / ``Policy.view_edge``, and an
+edge is shown only when both of its ends are: a line to something hidden
+would say that the hidden thing exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from workbench.query.errors import NotFound
+from workbench.query.session import Session
+from workbench.security import policy as need_to_know
+from workbench.store import Edge, Node, Subgraph
+
+
+def view_nodes(session: Session, found: Iterable[Node]) -> dict[str, Node]:
+    """The nodes as the viewer may see them, keyed by the id the viewer sees.
+
+    A pseudonymised identifier (phone, IMEI, document, plate) comes back
+    under a new id; hidden nodes are left out.
+    """
+    return need_to_know.view_nodes(session.policy, found)
+
+
+def view_edges(session: Session, found: Iterable[Edge], visible: Mapping[str, Any]) -> list[Edge]:
+    """The edges the viewer may see whose two ends, as seen, are in ``visible``."""
+    found = list(found)
+    need_to_know.prefetch(session.policy, found)
+    out: list[Edge] = []
+    for edge in found:
+        seen = session.policy.view_edge(edge)
+        if seen is not None and seen.src in visible and seen.dst in visible:
+            out.append(seen)
+    return out
+
+
+def nodes(session: Session, ids: Sequence[str]) -> dict[str, Node]:
+    """Fetch nodes by id and keep the visible ones (unknown ids are skipped)."""
+    wanted = [i for i in dict.fromkeys(ids) if ":" in i]
+    if not wanted:
+        return {}
+    return view_nodes(session, session.store.get_nodes(wanted).values())
+
+
+def node(session: Session, node_id: str) -> Node:
+    """One visible node, or :class:`NotFound` (also when the policy hides it)."""
+    found = nodes(session, [node_id])
+    if node_id not in found:
+        raise NotFound(f"nothing with id {node_id!r} that you may see; search for it again")
+    return found[node_id]
+
+
+def find(
+    session: Session,
+    label: str,
+    where: Mapping[str, Any] | None = None,
+    *,
+    limit: int | None = None,
+) -> list[Node]:
+    """Visible nodes of ``label`` whose properties equal ``where``."""
+    return list(view_nodes(session, session.store.find_nodes(label, where, limit=limit)).values())
+
+
+def edges(
+    session: Session,
+    type_: str,
+    *,
+    src: Sequence[str] | None = None,
+    dst: Sequence[str] | None = None,
+) -> list[Edge]:
+    """Edges of ``type_`` from ``src`` or into ``dst`` ids, as the policy lets them through.
+
+    The far ends are not checked here; callers fetch them with :func:`nodes`
+    and keep an edge only if its far end came back.
+    """
+    if (src is not None and not src) or (dst is not None and not dst):
+        return []
+    found = session.store.find_edges(type_, src=src, dst=dst)
+    need_to_know.prefetch(session.policy, found)
+    out = []
+    for edge in found:
+        seen = session.policy.view_edge(edge)
+        if seen is not None:
+            out.append(seen)
+    return out
+
+
+def around(
+    session: Session,
+    ids: Sequence[str],
+    *,
+    depth: int = 1,
+    limit: int = 500,
+    edge_types: Sequence[str] | None = None,
+) -> Subgraph:
+    """The capped neighbourhood of ``ids`` as the viewer may see it.
+
+    Hidden nodes go with every edge touching them; pseudonymised ids are
+    followed by edges and by ``more`` (the neighbours the cap left out).
+    """
+    if not ids:
+        return Subgraph()
+    sub = session.store.neighbourhood(list(ids), depth=depth, limit=limit, edge_types=edge_types)
+    return need_to_know.view_subgraph(session.policy, sub)

@@ -1,0 +1,1 @@
+"""One module per page; each runs its ``render()`` when Streamlit executes it."""

@@ -1,0 +1,225 @@
+"""Clusters page: the ranked list of the latest run, and one cluster's view."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import altair as alt
+import streamlit as st
+
+from workbench.query import (
+    ClusterRow,
+    ClusterView,
+    RunInfo,
+    Session,
+    cluster,
+    ego,
+    latest_run,
+    list_clusters,
+    suggestions,
+)
+from workbench.ui.graph import network_graph
+from workbench.ui.session import current_session
+from workbench.ui.text import md
+from workbench.ui.widgets import (
+    CLUSTERS_PAGE,
+    annotations_section,
+    attempt,
+    current_id,
+    entity_link,
+    signals_section,
+)
+
+CLUSTER_NETWORK = 250  # node cap of the cluster's network picture
+
+
+@st.cache_data(ttl=300, show_spinner=False, max_entries=50)
+def ranked(_session: Session, viewer: str, run_id: str) -> tuple[RunInfo | None, list[ClusterRow]]:
+    """The ranked list, cached per viewer and run (1.8 s to compute at 20k persons)."""
+    return list_clusters(_session, run_id=run_id)
+
+
+def ranked_list(session: Session) -> None:
+    st.title("Clusters")
+    latest = attempt(latest_run, session)
+    found = (
+        attempt(ranked, session, session.viewer.username, latest.run_id) if latest else (None, [])
+    )
+    if found is None:
+        return
+    run, rows = found
+    if run is None:
+        st.info("No detection run yet: run `workbench detect` (or `make demo`).")
+        return
+    st.caption(
+        f"Run {run.run_id} · {run.algorithm} · started {run.started_at:%Y-%m-%d %H:%M} UTC · "
+        f"{len(rows)} clusters"
+    )
+    if not rows:
+        st.info("This run found no clusters you may see.")
+        return
+    st.dataframe(
+        [
+            {
+                "rank": i + 1,
+                "cluster": r.number,
+                "score": round(r.score, 2),
+                "type": r.type,
+                "size": r.size,
+                "organisations": ", ".join(r.organisations),
+                "themes": ", ".join(r.themes),
+                "lineage": r.lineage or "",
+            }
+            for i, r in enumerate(rows)
+        ],
+        hide_index=True,
+        key="cluster-table",
+    )
+    shown = len(rows)
+    if shown > 30:
+        shown = int(st.number_input("Links to show", 10, shown, 30, 10))
+    for i, r in enumerate(rows[:shown]):
+        badge = f" · {r.lineage}" if r.lineage else ""
+        st.page_link(
+            CLUSTERS_PAGE,
+            label=md(
+                f"#{i + 1} Cluster {r.number} · score {r.score:.1f} · {r.size} members{badge}"
+            ),
+            query_params={"id": r.id},
+        )
+
+
+def explanation(view: ClusterView) -> None:
+    if not view.explanation:
+        st.caption("The run stored no explanation for this score.")
+        return
+    data = [{"term": t.term, "value": t.value, "reason": t.reason} for t in view.explanation]
+    chart = (
+        alt.Chart({"values": data}, height=28 * len(data) + 20)
+        .mark_bar()
+        .encode(x=alt.X("value:Q", title="contribution"), y=alt.Y("term:N", sort=None, title=None))
+    )
+    st.altair_chart(chart, width="stretch", key="explanation-chart")
+    st.dataframe(data, hide_index=True)
+
+
+def dossier_button(session: Session, view: ClusterView) -> None:
+    """Export behind a stated reason; the dossier module audits the export itself."""
+    if importlib.util.find_spec("workbench.dossier.export") is None:
+        st.caption("Dossier export is not available yet.")
+        return
+    reason = st.text_input("Reason for the export (required)", key="dossier-reason")
+    fmt = st.radio("Format", ["pdf", "html", "json"], horizontal=True, key="dossier-format")
+    if not st.button("Prepare dossier", disabled=not reason.strip()):
+        return
+    dossier = importlib.import_module("workbench.dossier.export")  # WeasyPrint: only on demand
+    errors = importlib.import_module("workbench.dossier.errors")
+    try:
+        done = dossier.export_dossier(
+            session.store,
+            view.row.id,
+            fmt=fmt,
+            reason=reason,
+            policy=session.policy,
+            audit=session.audit,
+        )
+    except errors.DossierError as exc:
+        st.error(str(exc))
+        return
+    st.download_button(
+        f"Download {done.filename}", done.content, file_name=done.filename, mime=done.media_type
+    )
+
+
+def cluster_page(session: Session, cluster_id: str) -> None:
+    view = attempt(cluster, session, cluster_id)
+    if view is None:
+        return
+    r = view.row
+    st.page_link(CLUSTERS_PAGE, label="All clusters")
+    st.title(f"Cluster {r.number}")
+    st.caption(md(f"run {r.run_id} · {r.type or 'type not set'}"))
+    cols = st.columns(4)
+    cols[0].metric("Score", f"{r.score:.1f}")
+    cols[1].metric("Members", r.size)
+    cols[2].metric("Organisations", len(r.organisations))
+    cols[3].metric("Lineage", r.lineage or "-")
+    st.text("Organisations: " + (", ".join(r.organisations) or "-"))
+    # Lazy tabs: only the open tab's content runs, so opening a cluster is quick.
+    members, network, signals, score, leads, notes, lineage = st.tabs(
+        [
+            f"Members ({len(view.members)})",
+            "Network",
+            f"Signals ({len(view.signals)})",
+            "Score explanation",
+            "Suggestions",
+            f"Annotations ({len(view.annotations)})",
+            "Lineage and export",
+        ],
+        key=f"tabs-{r.id}",
+        on_change="rerun",
+    )
+    if members.open:
+        with members:
+            for m in view.members:
+                entity_link(m.ref)
+                st.caption(
+                    f"role {m.role or '-'} · centrality {m.centrality or 0:.2f} · "
+                    + (", ".join(m.organisations) or "no visible records")
+                )
+    if network.open:
+        with network:
+            seeds = [m.ref.id for m in view.members]
+            net = attempt(ego, session, seeds, depth=2, limit=CLUSTER_NETWORK) if seeds else None
+            if net is not None:
+                network_graph(net, key=f"cluster-net-{r.id}", height=520)
+    if signals.open:
+        with signals:
+            signals_section(view.signals, key="cluster-signals")
+    if score.open:
+        with score:
+            explanation(view)
+    if leads.open:
+        with leads:
+            suggestion_list(session, r.id)
+    if notes.open:
+        with notes:
+            annotations_section(session, r.id, view.annotations)
+    if lineage.open:
+        with lineage:
+            for link in view.lineage:
+                entity_link(link.other, prefix=f"{link.direction}: {link.relation} ")
+                st.caption(f"Jaccard {link.jaccard:.2f}")
+            if not view.lineage:
+                st.caption("No lineage: new in this run, or the first run.")
+            dossier_button(session, view)
+
+
+def suggestion_list(session: Session, cluster_id: str) -> None:
+    st.warning(
+        "Suggestions, not findings: persons outside the cluster who share an identifier "
+        "with a member. Check the records before acting on them."
+    )
+    found = attempt(suggestions, session, cluster_id)
+    if found is not None and not found:
+        st.caption("No person outside the cluster shares a specific identifier with a member.")
+    for s in found or []:
+        entity_link(s.person, prefix="Suggested: ")
+        st.caption(
+            md(f"shares {s.via.type} {s.via.caption} with ")
+            + ", ".join(md(m.caption) for m in s.members)
+        )
+
+
+def render() -> None:
+    session = current_session()
+    cluster_id = current_id()
+    if cluster_id:
+        cluster_page(session, cluster_id)
+    else:
+        ranked_list(session)
+
+
+if __name__ == "__main__":
+    render()
