@@ -1,9 +1,98 @@
-"""Cluster dossiers: ``dossier``."""
+"""Cluster dossiers: ``dossier``.
+
+``workbench dossier CLUSTER_ID --format pdf|html|json|csv -o FILE --reason TEXT``
+writes the dossier of one cluster as the acting user may see it (``--as USER``,
+else the local operator), and records the export in the audit log. Exports
+need a reason and a role allowed to export (investigator or coordinator).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from workbench.cli.common import JsonOption, fail, state, store
+from workbench.cli.governance import AsUser, security_context
+from workbench.cli.output import PARTIAL, USAGE, emit, stdout
+
+DEFAULT_CLASSIFICATION = "Departementaal vertrouwelijk"
+
+
+def dossier(
+    cluster_id: Annotated[
+        str, typer.Argument(help="Cluster id, e.g. 'Cluster:R-2026-02|1' (or 'R-2026-02|1').")
+    ],
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Why the dossier leaves the workbench (required, audited)."),
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="pdf, html, json or csv (signals, spreadsheet).")
+    ] = "pdf",
+    out: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (default: dossier-RUN-N.EXT here)."),
+    ] = None,
+    classification: Annotated[
+        str, typer.Option("--classification", help="Banner on every page.")
+    ] = DEFAULT_CLASSIFICATION,
+    as_user: AsUser = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Export a cluster's dossier: members, signals, network, timeline, score, provenance."""
+    from workbench.dossier.errors import DossierError, RenderError
+    from workbench.dossier.export import export_dossier
+    from workbench.store import StoreError
+
+    if not cluster_id.startswith("Cluster:"):
+        cluster_id = f"Cluster:{cluster_id}"
+    ctx = security_context(as_user, with_store=True)
+    try:
+        result = export_dossier(
+            ctx.store or store(),
+            cluster_id,
+            fmt=fmt,
+            reason=reason,
+            policy=ctx.policy,
+            audit=ctx.record,
+            classification=classification,
+        )
+    except (StoreError, RenderError) as exc:
+        fail(str(exc), PARTIAL)
+        raise
+    except DossierError as exc:  # no reason, role, format or cluster: the request is wrong
+        fail(str(exc), USAGE)
+        raise
+    path = out or Path(result.filename)
+    try:
+        path.write_bytes(result.content)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror}", USAGE)
+    data = {
+        "cluster": cluster_id,
+        "format": fmt,
+        "file": str(path),
+        "bytes": len(result.content),
+        "sha256": result.sha256,
+        "dossier": result.dossier_id,
+        "members": result.members,
+        "signals": result.signals,
+        "user": ctx.viewer.username,
+        "home": str(state.settings.home),
+    }
+
+    def render(d: dict[str, Any]) -> None:
+        stdout.print(
+            f"wrote {d['file']} ({d['bytes']:,} bytes, {d['members']} members, "
+            f"{d['signals']} signals; dossier {d['dossier']}); the export is in the audit log",
+            markup=False,
+        )
+
+    emit(data, as_json=as_json, render=render)
 
 
 def register(app: typer.Typer) -> None:
     """Add this feature's commands to ``app``."""
+    app.command("dossier")(dossier)
