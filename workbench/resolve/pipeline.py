@@ -31,16 +31,17 @@ __all__ = ["Thresholds", "cluster", "score", "train"]
 class Thresholds:
     """Where links become merges, and which pairs an analyst should see.
 
-    Weights are log2 odds: 0 is an even chance, +3 about 9 to 1. The review
-    band brackets the merge threshold: pairs in it are the ones where an
-    analyst's decision changes most.
+    Weights are log2 odds that two mentions taken at random are one person
+    (the prior is over all pairs): 0 is an even chance, +3 about 9 to 1. The
+    review band brackets the merge threshold: pairs in it are the ones where
+    an analyst's decision changes most.
     """
 
-    merge: float = 8.0
-    veto: float = -1.0
-    review_low: float = 4.0
-    review_high: float = 9.0
-    keep: float = 4.0  # links weaker than this are not stored (the review band starts here)
+    merge: float = 0.0
+    veto: float = -12.0
+    review_low: float = -4.0
+    review_high: float = 3.0
+    keep: float = -4.0  # links weaker than this are not stored (the review band starts here)
 
 
 def vectors(
@@ -106,6 +107,12 @@ def train(
         blocked = sorted(pairs if pairs is not None else candidate_pairs(records, rules))
         gamma = vectors(blocked, by_id, comparisons)
     model = estimate(levels, gamma, u=u, m=m, features=names, fix_m=True)
+    # The prior of *any* pair, not of a candidate pair: blocking picked the
+    # candidates for agreeing on a name, so their prior already counts that
+    # agreement once. Over all pairs, a bigger population needs more evidence.
+    groups = Counter(r.group for r in records if r.group is not None)
+    comparable = len(records) * (len(records) - 1) / 2 - sum(n * (n - 1) / 2 for n in groups.values())
+    model.prior = min(model.prior * len(gamma) / max(comparable, 1.0), 0.5)
     keys = Counter(r.key for r in records if r.key)
     model.tf = {k: n / len(records) for k, n in keys.items() if n > 1}
     return model
