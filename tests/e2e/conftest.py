@@ -4,6 +4,8 @@ Chromium is found at ``$WORKBENCH_CHROMIUM`` or ``/usr/bin/chromium``. When it
 is missing the tests skip with the reason, except under ``CI=true``, where
 they fail: CI must run them (``make test`` installs it). Every request that
 leaves the loopback interface is aborted and fails the test that made it.
+The store gets the test accounts (``tests/ui/accounts.py``); each test signs
+in through the form (:func:`sign_in`).
 """
 
 from __future__ import annotations
@@ -18,16 +20,24 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
 
 from tests.conftest import make_store
+from tests.ui.accounts import IND, PASSWORD, add_accounts
 from tests.ui.corpus import Corpus, build
+from workbench.config import Settings
+from workbench.query import Session, entity, search
+from workbench.security import session_for
+from workbench.store import GraphStore
 
+Page = Any  # playwright.sync_api.Page, imported lazily (the tests skip without Chromium)
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 # Until `ui` is registered in workbench/cli/main.py, add it the way main.py will.
 LAUNCH = (
     "from workbench.cli import ui\n"
@@ -68,11 +78,57 @@ def wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float = 60) -
     raise RuntimeError(f"workbench ui did not answer at {url} within {timeout} s")
 
 
+def settle(page: Page) -> None:
+    """Wait until Streamlit has finished running the page's script."""
+    page.wait_for_selector(IDLE, state="attached")
+    page.wait_for_timeout(120)
+    page.wait_for_selector(IDLE, state="attached")
+    raised = page.locator('[data-testid="stException"]')
+    assert raised.count() == 0, f"the page raised: {raised.first.inner_text()[:2000]}"
+
+
+def fill_sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    """Fill in and send the sign-in form shown on the current page."""
+    page.get_by_label("User name").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in(page: Page, url: str, username: str = IND) -> None:
+    """Open ``url`` (a page, with its query), sign in through the form, wait for the page.
+
+    Every test is a new browser context, so a new Streamlit session: nobody is
+    signed in until the form is sent.
+    """
+    page.goto(url)
+    settle(page)
+    fill_sign_in(page, username)
+    page.get_by_role("button", name="Sign out").wait_for()
+    settle(page)
+
+
+def findable_person(store: GraphStore, home: Path, corpus: Corpus) -> tuple[str, str, str]:
+    """A member of the first cluster the e2e user finds by V-number and sees by name:
+    its id, name and V-number (the policy decides which, so ask it)."""
+    ctx = session_for(Settings(home=home), IND, store=store)
+    session = Session(store, ctx.policy)  # looking, not auditing
+    population = corpus.truth["population"]
+    for pid in corpus.members[corpus.clusters[0]]:
+        p = population.get(pid.partition(":")[2])
+        if not p or not p.get("v_number"):
+            continue
+        hits = search(session, p["v_number"])
+        if any(h.ref.id == pid for h in hits) and entity(session, pid).ref.caption == p["name"]:
+            return pid, p["name"], p["v_number"]
+    raise AssertionError(f"{IND} can find no member of {corpus.clusters[0]} by V-number")
+
+
 @dataclass
 class Server:
     url: str
     corpus: Corpus
     home: Path
+    person: tuple[str, str, str]  # id, name, V-number of a person the e2e user may see
     timings: dict[str, float | int] = field(default_factory=dict)
 
 
@@ -84,6 +140,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     store = make_store("embedded", home)
     persons = int(os.environ.get("WORKBENCH_E2E_PERSONS", "120"))
     corpus = build(store, work, persons=persons)
+    add_accounts(home)
+    person = findable_person(store, home, corpus)
     store.close()
     port = free_port()
     log = (work / "ui.log").open("wb")
@@ -96,7 +154,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc)
-        server = Server(url=url, corpus=corpus, home=home)
+        server = Server(url=url, corpus=corpus, home=home, person=person)
         yield server
         if server.timings:
             sys.stderr.write(f"\nUI timings (s): {server.timings}\n")

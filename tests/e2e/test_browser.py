@@ -1,10 +1,13 @@
 """The UI in headless Chromium: what an analyst does, with nothing leaving the machine.
 
-Screenshots of every page go to docs/screenshots/ (shown in the README).
+Each test signs in through the form first (``ind.analyst``; ``politie.analyst``,
+who owns the hostile record, where it must be seen in full). Screenshots of
+every page go to docs/screenshots/ (shown in the README).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -13,23 +16,19 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import SCREENSHOTS, Server
+from tests.e2e.conftest import IDLE, SCREENSHOTS, Page, Server, fill_sign_in, settle, sign_in
+from tests.ui.accounts import OWNER
 from tests.ui.corpus import HOSTILE_PERSON, HOSTILE_SIGNAL, RUN
-
-Page = Any  # playwright.sync_api.Page, imported lazily (the tests skip without Chromium)
-IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
-
-
-def settle(page: Page) -> None:
-    """Wait until Streamlit has finished running the page's script."""
-    page.wait_for_selector(IDLE, state="attached")
-    page.wait_for_timeout(120)
-    page.wait_for_selector(IDLE, state="attached")
-    raised = page.locator('[data-testid="stException"]')
-    assert raised.count() == 0, f"the page raised: {raised.first.inner_text()[:2000]}"
 
 
 def shot(page: Page, name: str) -> None:
+    """A screenshot for the docs, once charts and tables have replaced their placeholders."""
+    from playwright.sync_api import TimeoutError as Timeout
+
+    with contextlib.suppress(Timeout):  # a picture with a placeholder is still a picture
+        page.wait_for_function(
+            "() => !document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=10_000
+        )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)
 
@@ -46,20 +45,26 @@ def graph_frame(page: Page) -> Any:
     raise AssertionError("no network frame")
 
 
-def person_name(server: Server) -> tuple[str, str, str]:
-    """A cluster member with a V-number: its id, name, and what to search for it by."""
-    population = server.corpus.truth["population"]
-    for pid in server.corpus.members[server.corpus.clusters[0]]:
-        p = population.get(pid.partition(":")[2])
-        if p and p.get("v_number"):
-            return pid, p["name"], p["v_number"]
-    raise AssertionError("no member with a V-number")
+def test_a_page_opened_without_signing_in_shows_the_form_only(server: Server, page: Page) -> None:
+    page.goto(f"{server.url}/entity?id={HOSTILE_PERSON}")
+    settle(page)
+    assert [h.inner_text() for h in page.get_by_role("heading").all()] == ["Sign in"]
+    assert page.locator('[data-testid="stSidebar"]').count() == 0
+    assert page.locator('[data-testid="stPageLink"], [data-testid="stDataFrame"]').count() == 0
+    assert "Karim" not in page.locator("body").inner_text()
+    assert page.get_by_label("Password", exact=True).get_attribute("type") == "password"
+    shot(page, "sign-in")
+    fill_sign_in(page, OWNER, "a wrong password, twelve+")
+    page.get_by_text("Sign-in failed").wait_for()
+    fill_sign_in(page, OWNER)  # then the page asked for opens
+    page.get_by_role("heading", name=re.compile("window.__xss=1")).wait_for()
+    settle(page)
+    assert "politie · analyst" in page.locator('[data-testid="stSidebar"]').inner_text()
 
 
 def test_search_person_network_click(server: Server, page: Page) -> None:
-    pid, name, v_number = person_name(server)
-    page.goto(f"{server.url}/?q={v_number}")  # unique even in a 20k corpus
-    settle(page)
+    pid, name, v_number = server.person
+    sign_in(page, f"{server.url}/?q={v_number}")  # unique even in a 20k corpus
     shot(page, "search")
     page.locator(f'a[href*="{pid.replace(":", "%3A")}"]').first.click()
     page.get_by_role("heading", name=name).wait_for()
@@ -88,8 +93,7 @@ def test_search_person_network_click(server: Server, page: Page) -> None:
 
 def open_from_list(server: Server, page: Page, cluster_id: str) -> float:
     """Seconds from clicking the cluster's link in the ranked list to its page, idle."""
-    page.goto(f"{server.url}/clusters")
-    settle(page)
+    sign_in(page, f"{server.url}/clusters")  # a new page load: a new session
     link = page.locator(f'a[href*="{cluster_id.replace(":", "%3A").replace("|", "%7C")}"]').first
     started = time.perf_counter()
     link.click()
@@ -102,8 +106,7 @@ def test_open_cluster_of_50_quickly(server: Server, page: Page) -> None:
     big = server.corpus.clusters[-1]
     size = len(server.corpus.members[big])
     assert size == min(50, len(server.corpus.persons))
-    page.goto(f"{server.url}/clusters")
-    settle(page)
+    sign_in(page, f"{server.url}/clusters")
     shot(page, "clusters")
     rendered = min(open_from_list(server, page, big) for _ in range(2))  # best of two
     settle(page)
@@ -131,25 +134,22 @@ def test_open_cluster_of_50_quickly(server: Server, page: Page) -> None:
 
 
 def test_annotation_survives_reload(server: Server, page: Page) -> None:
-    pid, _, _ = person_name(server)
-    page.goto(f"{server.url}/entity?id={pid}")
-    settle(page)
+    pid, _, _ = server.person
+    sign_in(page, f"{server.url}/entity?id={pid}")
     page.get_by_role("tab", name=re.compile("Annotations")).click()
     note = f"seen with the driver on {time.strftime('%H:%M:%S')}"
     page.get_by_label("Note").fill(note)
     page.get_by_label("Tags (comma-separated)").fill("follow-up")
     page.get_by_role("button", name="Add annotation").click()
     settle(page)
-    page.reload()
-    settle(page)
+    sign_in(page, page.url)  # a reload is a new browser session: sign in again
     page.get_by_role("tab", name=re.compile("Annotations")).click()
     page.get_by_text(note).wait_for()
     shot(page, "annotations")
 
 
 def test_alerts_triage(server: Server, page: Page) -> None:
-    page.goto(f"{server.url}/alerts")
-    settle(page)
+    sign_in(page, f"{server.url}/alerts")
     shot(page, "alerts")
     from playwright.sync_api import expect
 
@@ -162,8 +162,7 @@ def test_alerts_triage(server: Server, page: Page) -> None:
 
 
 def test_review_decide(server: Server, page: Page) -> None:
-    page.goto(f"{server.url}/review")
-    settle(page)
+    sign_in(page, f"{server.url}/review")
     shot(page, "review")
     same = page.get_by_role("button", name="Same person")
     if same.count() == 0:
@@ -197,8 +196,7 @@ def assert_nothing_ran(page: Page) -> None:
 
 @pytest.mark.parametrize("path", PAGES_WITH_HOSTILE_DATA)
 def test_hostile_strings_never_run(server: Server, page: Page, path: str) -> None:
-    page.goto(server.url + path)
-    settle(page)
+    sign_in(page, server.url + path, OWNER)  # the owner sees the hostile record in full
     if "network" in path:
         frame = graph_frame(page)
         frame.evaluate(  # show every tooltip once: they must stay text

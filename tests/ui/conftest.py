@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import make_store
+from tests.ui.accounts import add_accounts
 from tests.ui.corpus import Corpus, build
 from workbench.query import Session
 from workbench.security.policy import Unrestricted
@@ -33,6 +34,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[CypherSto
     work = tmp_path_factory.mktemp("ui-corpus")
     store = make_store("embedded", work / "home")
     corpus = build(store, work)
+    add_accounts(work / "home")
     yield store, corpus
     store.close()
 

@@ -193,7 +193,7 @@ def demo(
     persons: Annotated[int, typer.Option("--persons", min=1)] = 5000,
     seed: Annotated[int, typer.Option("--seed")] = 1,
 ) -> None:
-    """The whole job on the embedded default: generate, load, resolve and report the store."""
+    """The whole job on the embedded default: generate, load, resolve, a UI login, report."""
     from workbench.generate import generate as write_corpus
     from workbench.ingest import ingest
     from workbench.resolve import resolve as resolve_persons
@@ -217,6 +217,7 @@ def demo(
         f"{resolved.facilitators:,} facilitators ({resolved.review_queue:,} pairs to review)",
         markup=False,
     )
+    ui.demo_account(state.settings)  # the UI needs a sign-in: `demo`, made once
     status(as_json=False)
 
 

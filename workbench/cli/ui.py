@@ -1,21 +1,90 @@
-"""The analysts' web UI: ``ui``."""
+"""The analysts' web UI: ``ui``, and the account ``demo`` signs in with."""
 
 from __future__ import annotations
 
 import logging
 import os
+import secrets
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from workbench.cli.common import state
-from workbench.cli.output import stderr
+from workbench.cli.common import fail, state
+from workbench.cli.output import USAGE, stderr
+from workbench.config import Settings
+from workbench.security import InvalidUser, UnknownUser, operator_session
+from workbench.security.manage import add_user
+from workbench.security.users import User
 
 log = logging.getLogger(__name__)
 APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+DEMO_USER, DEMO_ORGANISATION, DEMO_ROLE = "demo", "joint", "analyst"
+DEMO_PASSWORD_ENV = "WORKBENCH_DEMO_PASSWORD"  # noqa: S105 - a variable name, not a password
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    """The demo's account, and its password when it was generated just now (else None)."""
+
+    user: User
+    created: bool
+    generated_password: str | None = None
+
+
+def ensure_demo_account(settings: Settings, password: str | None) -> DemoAccount:
+    """The account ``workbench demo`` signs in with: ``demo``, a joint-team analyst.
+
+    Created once (an audited account change by the local operator), never
+    replaced: an existing ``demo`` keeps its password. ``password`` is the one
+    chosen (``WORKBENCH_DEMO_PASSWORD``); without one a random password is
+    generated and returned, so it can be shown once.
+    """
+    ctx = operator_session(settings)
+    try:
+        return DemoAccount(ctx.users.get(DEMO_USER), created=False)
+    except UnknownUser:
+        pass
+    generated = None if password else secrets.token_urlsafe(12)
+    user = add_user(
+        ctx,
+        DEMO_USER,
+        organisation=DEMO_ORGANISATION,
+        role=DEMO_ROLE,
+        password=password or generated,
+    )
+    return DemoAccount(user, created=True, generated_password=generated)
+
+
+def demo_account(settings: Settings) -> DemoAccount:
+    """Make sure the demo account exists and say on stderr how to sign in with it."""
+    try:
+        account = ensure_demo_account(settings, os.environ.get(DEMO_PASSWORD_ENV) or None)
+    except InvalidUser as exc:
+        fail(f"{DEMO_PASSWORD_ENV}: {exc}", USAGE)
+        raise  # unreachable: fail() exits
+    what = f"a {DEMO_ORGANISATION}-team {DEMO_ROLE}"
+    if not account.created:
+        hint = " (disabled: `workbench users enable demo`)" if account.user.disabled else ""
+        lines = [f"demo account exists already{hint}: sign in to the UI as {DEMO_USER!r}"]
+    elif account.generated_password:
+        lines = [
+            f"demo account created ({what}); sign in to the UI with",
+            f"  user name: {DEMO_USER}",
+            f"  password:  {account.generated_password}",
+            f"(shown only now; set {DEMO_PASSWORD_ENV} to choose the password)",
+        ]
+    else:
+        lines = [
+            f"demo account created ({what}); sign in to the UI as {DEMO_USER!r}",
+            f"with the password in {DEMO_PASSWORD_ENV}",
+        ]
+    for line in lines:
+        stderr.print(line, markup=False, soft_wrap=True)
+    return account
 
 
 def streamlit_command(host: str, port: int) -> list[str]:

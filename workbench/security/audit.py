@@ -39,6 +39,7 @@ GENESIS = "0" * 64
 ACTION = re.compile(r"[a-z][a-z_.]{1,39}")
 ACTIONS = {
     "login": "a login attempt: outcome ok, failed, disabled or locked; method local or oidc",
+    "logout": "a user signed out of the UI",
     "search": "a search: the text and kinds asked for",
     "view": "a person, cluster, entity, network or signal opened: kind and target",
     "export": "a dossier or other export: format, target and the stated reason (refused without)",

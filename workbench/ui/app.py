@@ -1,14 +1,19 @@
-"""The UI's entry point and router: one frame, six pages, chosen per rerun.
+"""The UI's entry point and router: sign-in, then one frame and six pages, chosen per rerun.
 
-Run with ``workbench ui`` (Streamlit, bound to 127.0.0.1). Pages live in
-``views/`` and read only through :mod:`workbench.query`.
+Run with ``workbench ui`` (Streamlit, bound to 127.0.0.1). Until someone signs
+in, the sign-in form is all there is: the pages are registered but hidden and
+not run, so the address asked for (``/entity?id=...``) is kept and opens after
+sign-in. Pages live in ``views/`` and read only through :mod:`workbench.query`,
+with the query session this run built for the signed-in user.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from workbench.ui.session import current_session
+from workbench.config import Settings
+from workbench.ui.login import account_box, login_page
+from workbench.ui.session import SessionEnded, begin_run, signed_in
 
 # No icons: Streamlit fetches Material icons from a font CDN, and the UI must
 # work without internet (the browser tests fail on any external request).
@@ -24,15 +29,23 @@ PAGES = [
 
 def main() -> None:
     st.set_page_config(page_title="Signal workbench", layout="wide")
-    session = current_session()
+    settings = Settings.from_env()
     pages = [
         st.Page(path, title=title, url_path=url, default=i == 0)
         for i, (path, title, url) in enumerate(PAGES)
     ]
+    notice = None
+    try:
+        ctx = signed_in(settings)
+    except SessionEnded as exc:
+        ctx, notice = None, str(exc)
+    if ctx is None:
+        st.navigation(pages, position="hidden")  # registered, not run: the address stays
+        login_page(settings, notice)
+        return
+    begin_run(ctx)
     page = st.navigation(pages)
-    with st.sidebar:
-        st.caption("Synthetic data only · need-to-know applies · every view is audited")
-        st.text(f"Signed in as {session.viewer.username} ({session.viewer.role})")
+    account_box(ctx)
     page.run()
 
 

@@ -1,10 +1,17 @@
-"""Who is using the UI: the one place where login is wired to the query layer.
+"""Who is using the UI: the one place where sign-in is wired to the query layer.
 
-Until the security work provides users and authentication, the viewer is
-the configured operator (``WORKBENCH_OPERATOR``) and the policy lets them
-see everything; audit events go to the ``workbench.audit`` log. Replace
-``make_session`` (or ``policy_for`` and ``audit_for``) to wire real login,
-need-to-know policies and the hash-chained audit log; no page changes.
+A browser session keeps the signed-in user's *name* and nothing else about
+them (``st.session_state``). Every run of a page builds the viewer's security
+context afresh from that name (:func:`~workbench.security.session_for`), and
+from it the query :class:`~workbench.query.Session` the pages read through:
+a disabled account ends the session at the next click, and a release or a
+revocation applies to the next page drawn, not to the next sign-in.
+
+With Streamlit's authentication configured (an ``[auth]`` section in
+``.streamlit/secrets.toml``), a user signed in at the identity provider
+(``st.login``) is taken from ``st.user``: their role and organisation are the
+claims ``workbench_role`` and ``workbench_organisation``
+(:func:`~workbench.security.oidc_session`).
 
 Each browser session gets its own store handle: a store object holds its
 open unit of work, so it must not be shared between Streamlit's threads.
@@ -13,45 +20,125 @@ open unit of work, so it must not be shared between Streamlit's threads.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any, cast
 
 import streamlit as st
 
 from workbench.config import Settings
-from workbench.query import AuditFn, Session, log_audit
-from workbench.security.policy import Policy, Unrestricted, Viewer
-from workbench.store import open_store
+from workbench.query import Session
+from workbench.security import (
+    AuthenticationFailed,
+    SecurityContext,
+    UnknownUser,
+    UserDisabled,
+    Viewer,
+    oidc_session,
+    session_for,
+)
+from workbench.security.session import OIDC_ORGANISATION_CLAIM, OIDC_ROLE_CLAIM
+from workbench.security.users import UserStore
+from workbench.store import GraphStore, open_store
 
 log = logging.getLogger(__name__)
-SESSION_KEY = "workbench_session"
+USER_KEY = "workbench_user"  # the signed-in user's name: all the sign-in state kept
+STORE_KEY = "workbench_store"  # this browser session's store handle
+RUN_KEY = "workbench_run_session"  # this run's query session, replaced on every run
 
 
-def viewer_from(settings: Settings) -> Viewer:
-    """The signed-in user; for now the local operator, as an analyst."""
-    return Viewer(username=settings.operator, organisation="joint", role="analyst")
+class SessionEnded(Exception):
+    """The signed-in user may no longer use the workbench (account disabled or gone,
+    or the identity provider's claims are not usable)."""
 
 
-def policy_for(viewer: Viewer) -> Policy:
-    """The need-to-know policy for ``viewer`` (to be replaced by the real one)."""
-    return Unrestricted(viewer=viewer)
+def oidc_configured() -> bool:
+    """True when ``secrets.toml`` has an ``[auth]`` section, so ``st.login`` can be offered."""
+    return st.secrets.load_if_toml_exists() and isinstance(st.secrets.get("auth"), Mapping)
 
 
-def audit_for(viewer: Viewer) -> AuditFn:
-    """Where this viewer's searches, views and decisions are recorded."""
-    return log_audit
+def oidc_claims() -> dict[str, Any] | None:
+    """The identity provider's claims of a user signed in with ``st.login``; else None."""
+    if not oidc_configured():
+        return None
+    claims = dict(st.user.to_dict())
+    return claims if claims.get("is_logged_in") is True else None
 
 
-def make_session(settings: Settings | None = None) -> Session:
-    """A new query-layer session for the configured store and the signed-in user."""
-    settings = settings or Settings.from_env()
-    viewer = viewer_from(settings)
-    return Session(store=open_store(settings), policy=policy_for(viewer), audit=audit_for(viewer))
+def browser_store(settings: Settings) -> GraphStore:
+    """This browser session's store handle, opened on first use."""
+    store = st.session_state.get(STORE_KEY)
+    if store is None:
+        store = open_store(settings)
+        st.session_state[STORE_KEY] = store
+        log.info("UI store handle on %s", store.location)
+    return cast(GraphStore, store)
+
+
+def _oidc_context(
+    settings: Settings, claims: Mapping[str, Any], store: GraphStore
+) -> SecurityContext:
+    """The context of an OIDC user: signed in (and audited) once per browser session;
+    on later runs the claims checked then, and the local account of that name re-checked.
+
+    ``st.user`` is read from the identity cookie when the browser session starts
+    and cannot change within it, so the claims are the same on every run.
+    """
+    username = st.session_state.get(USER_KEY)
+    if username is None:
+        ctx = oidc_session(settings, claims, store=store)
+        st.session_state[USER_KEY] = ctx.viewer.username
+        return ctx
+    try:
+        if UserStore(settings.home).get(username).disabled:
+            raise UserDisabled(f"the account {username!r} is disabled")
+    except UnknownUser:
+        pass  # OIDC users need no local account
+    org, role = (str(claims.get(c) or "") for c in (OIDC_ORGANISATION_CLAIM, OIDC_ROLE_CLAIM))
+    return SecurityContext(Viewer(username, org, role), settings, store)
+
+
+def signed_in(settings: Settings) -> SecurityContext | None:
+    """This run's context of the signed-in user, or None when nobody is signed in.
+
+    Raises :class:`SessionEnded` (and forgets the user) when the account can no
+    longer be used.
+    """
+    claims = oidc_claims()
+    username = st.session_state.get(USER_KEY)
+    if claims is None and not username:
+        return None
+    store = browser_store(settings)
+    try:
+        if claims is not None:
+            return _oidc_context(settings, claims, store)
+        return session_for(settings, str(username), store=store)
+    except (AuthenticationFailed, UnknownUser) as exc:
+        forget()
+        log.warning("UI session ended: %s", exc)
+        raise SessionEnded(
+            "You are signed out: this account cannot use the workbench now. "
+            "Ask your organisation's administrator."
+        ) from exc
+
+
+def begin_run(ctx: SecurityContext) -> Session:
+    """The query session of this run, read by every page through :func:`current_session`."""
+    store = ctx.store if ctx.store is not None else browser_store(ctx.settings)
+    session = Session(store=store, policy=ctx.policy, audit=ctx.record)
+    st.session_state[RUN_KEY] = session
+    return session
 
 
 def current_session() -> Session:
-    """This browser session's query-layer session, made on first use."""
-    session = st.session_state.get(SESSION_KEY)
+    """This run's query session (made by the router, ``app.py``, before the page runs)."""
+    session = st.session_state.get(RUN_KEY)
     if not isinstance(session, Session):
-        session = make_session()
-        st.session_state[SESSION_KEY] = session
-        log.info("UI session for %s on %s", session.viewer.username, session.store.location)
+        st.stop()  # nobody signed in: the router shows the sign-in form instead
     return session
+
+
+def forget() -> None:
+    """Forget everything this browser session held for its user; keep the store handle."""
+    for key in list(st.session_state.keys()):
+        if key != STORE_KEY:
+            del st.session_state[key]

@@ -189,8 +189,11 @@ def cluster_page(session: Session, cluster_id: str) -> None:
     if lineage.open:
         with lineage:
             for link in view.lineage:
-                entity_link(link.other, prefix=f"{link.direction}: {link.relation} ")
-                st.caption(f"Jaccard {link.jaccard:.2f}")
+                # relation and Jaccard are withheld while a member's input is pseudonymised
+                relation = "" if link.relation in ("", "None") else f"{link.relation} "
+                entity_link(link.other, prefix=f"{link.direction}: {relation}")
+                if link.jaccard is not None:
+                    st.caption(f"Jaccard {link.jaccard:.2f}")
             if not view.lineage:
                 st.caption("No lineage: new in this run, or the first run.")
             dossier_button(session, view)

@@ -1,0 +1,22 @@
+"""Accounts the UI tests sign in with, made the way an operator makes them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbench.config import Settings
+from workbench.security import operator_session
+from workbench.security.manage import add_user
+
+PASSWORD = "correct horse battery staple"  # synthetic test password
+ANALYST = "joint.analyst"  # a joint-team analyst: hard signals in full, soft ones pseudonymised
+OWNER = "politie.analyst"  # owns the hostile (soft) politie record, so sees it in full
+IND = "ind.analyst"  # sees IND's records, which hold the V-numbers, in full
+ACCOUNTS = {ANALYST: ("joint", "analyst"), OWNER: ("politie", "analyst"), IND: ("ind", "analyst")}
+
+
+def add_accounts(home: Path) -> None:
+    """Create the test accounts in ``home`` (through the audited governance action)."""
+    ctx = operator_session(Settings(home=home))
+    for username, (organisation, role) in ACCOUNTS.items():
+        add_user(ctx, username, organisation=organisation, role=role, password=PASSWORD)
