@@ -111,7 +111,9 @@ def train(
     # candidates for agreeing on a name, so their prior already counts that
     # agreement once. Over all pairs, a bigger population needs more evidence.
     groups = Counter(r.group for r in records if r.group is not None)
-    comparable = len(records) * (len(records) - 1) / 2 - sum(n * (n - 1) / 2 for n in groups.values())
+    comparable = len(records) * (len(records) - 1) / 2 - sum(
+        n * (n - 1) / 2 for n in groups.values()
+    )
     model.prior = min(model.prior * len(gamma) / max(comparable, 1.0), 0.5)
     keys = Counter(r.key for r in records if r.key)
     model.tf = {k: n / len(records) for k, n in keys.items() if n > 1}
