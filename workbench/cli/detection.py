@@ -2,8 +2,228 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from typing import Annotated, Any
+
 import typer
+from rich.table import Table
+
+from workbench.cli.common import JsonOption, fail, state, store
+from workbench.cli.output import PARTIAL, USAGE, emit, stdout
+from workbench.store import GraphStore, StoreError
+
+log = logging.getLogger(__name__)
+
+AlgorithmOption = Annotated[
+    str,
+    typer.Option(
+        "--algorithm",
+        help="leiden (default), infomap, leidenalg, or gds-leiden (Neo4j with GDS).",
+    ),
+]
+SeedOption = Annotated[int, typer.Option("--seed", help="Same seed, same data: same clusters.")]
+ResolutionOption = Annotated[
+    float | None,
+    typer.Option(
+        "--resolution",
+        help="Leiden resolution: the average link weight a cluster must exceed (default 0.02).",
+    ),
+]
+AsOption = Annotated[
+    str | None, typer.Option("--as", help="See what this user may see (default: the operator).")
+]
+
+
+def _params(algorithm: str, seed: int, resolution: float | None) -> Any:
+    from workbench.detect import DetectionError, DetectionParams
+
+    try:
+        kwargs: dict[str, Any] = {"algorithm": algorithm, "seed": seed}
+        if resolution is not None:
+            kwargs["resolution"] = resolution
+        if algorithm == "gds-leiden":
+            kwargs.update(objective="modularity", resolution=resolution or 1.0)
+        return DetectionParams(**kwargs)
+    except DetectionError as exc:
+        fail(str(exc), USAGE)
+
+
+def _run(s: GraphStore, algorithm: str, seed: int, resolution: float | None) -> dict[str, Any]:
+    """One locked detection run; its report as a dict."""
+    from workbench.detect import DetectionError, detect
+    from workbench.detect.schedule import detection_lock
+
+    params = _params(algorithm, seed, resolution)
+    with detection_lock(state.settings.home):
+        try:
+            report = detect(s, params)
+        except DetectionError as exc:
+            fail(str(exc), USAGE)
+    return report.to_dict()
+
+
+def _policy(s: GraphStore, as_user: str | None) -> Any:
+    """The viewer's need-to-know policy for a read command, and its audit sink."""
+    from workbench.security.session import cli_session
+
+    try:
+        return cli_session(state.settings, as_user, store=s)
+    except Exception as exc:  # unknown or disabled user: a usage error, named
+        fail(f"cannot act as {as_user!r}: {exc}", USAGE)
+
+
+def _read(
+    as_user: str | None, action: str, read: Callable[[GraphStore, Any], Any], **details: Any
+) -> Any:
+    """Run a read command through the viewer's policy, audited; errors become exits."""
+    from workbench.detect import ResultError
+
+    s = store()
+    ctx = _policy(s, as_user)
+    try:
+        data = read(s, ctx.policy)
+    except ResultError as exc:
+        fail(str(exc), USAGE)
+    except StoreError as exc:
+        fail(str(exc), PARTIAL)
+    shown = len(data["clusters"] if isinstance(data, dict) else data)
+    ctx.record(action, {**details, "shown": shown})
+    return data
 
 
 def register(app: typer.Typer) -> None:
     """Add this feature's commands to ``app``."""
+
+    @app.command()
+    def detect(
+        algorithm: AlgorithmOption = "leiden",
+        seed: SeedOption = 1,
+        resolution: ResolutionOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """Find clusters now: project, detect communities, score, compare with the last run.
+
+        One run at a time (``detect.lock`` in the data directory). Prints the
+        run id, the number of clusters and the seconds it took.
+        """
+        from workbench.detect.schedule import RunBusy
+
+        s = store()
+        try:
+            report = _run(s, algorithm, seed, resolution)
+        except RunBusy as exc:
+            fail(str(exc), PARTIAL)
+        except StoreError as exc:
+            fail(str(exc), PARTIAL)
+        data = {"run_id": report["run_id"], "clusters": report["clusters"],
+                "seconds": report["seconds"], "alerts": report["alerts"],
+                "lineage": report["lineage"], "hubs": report["hubs"]}  # fmt: skip
+
+        def render(d: dict[str, Any]) -> None:
+            lineage = ", ".join(f"{n} {rel}" for rel, n in d["lineage"].items())
+            stdout.print(
+                f"run {d['run_id']}: {d['clusters']} clusters, {d['alerts']} alerts, "
+                f"{d['hubs']} hubs left out, in {d['seconds']:.1f} s ({lineage})",
+                markup=False,
+            )
+
+        emit(data, as_json=as_json, render=render)
+
+    @app.command()
+    def clusters(
+        run: Annotated[str, typer.Option("--run", help="A run id, or latest.")] = "latest",
+        limit: Annotated[
+            int, typer.Option("--limit", min=0, help="At most this many (0: all).")
+        ] = 100,
+        as_user: AsOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """Clusters of a run, highest score first, with members, roles and explanation."""
+        from workbench.detect import clusters_view
+
+        data = _read(
+            as_user,
+            "view_clusters",
+            lambda s, policy: clusters_view(s, policy, run=run, limit=limit or None),
+            run=run,
+        )
+
+        def render(d: dict[str, Any]) -> None:
+            table = Table("#", "score", "type", "size", "lineage", "themes", "top members")
+            for c in d["clusters"]:
+                top = ", ".join(f"{m['label']} ({m['role']})" for m in c["members"][:3])
+                cells = (c["number"], f"{c['score']:.1f}", c["type"], c["size"], c["lineage"])
+                table.add_row(*(str(x or "") for x in cells), ", ".join(c["themes"]), top)
+            stdout.print(f"run {d['run_id']}", markup=False)
+            stdout.print(table)
+
+        emit(data, as_json=as_json, render=render)
+
+    @app.command()
+    def alerts(
+        run: Annotated[
+            str | None, typer.Option("--run", help="Only this run's (a run id or latest).")
+        ] = None,
+        as_user: AsOption = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """Alerts from detection runs, newest first: new, grown and corroborated clusters."""
+        from workbench.detect import alerts_view
+
+        data = _read(
+            as_user, "view_alerts", lambda s, policy: alerts_view(s, policy, run=run), run=run
+        )
+
+        def render(d: list[dict[str, Any]]) -> None:
+            table = Table("when", "kind", "status", "message")
+            for a in d:
+                table.add_row(str(a["created_at"])[:19], a["kind"], a["status"], a["message"])
+            stdout.print(table)
+
+        emit(data, as_json=as_json, render=render)
+
+    @app.command()
+    def schedule(
+        every: Annotated[
+            str, typer.Option("--every", help="Interval: 6h, 30m, 1h30m, 1d ...")
+        ] = "6h",
+        algorithm: AlgorithmOption = "leiden",
+        seed: SeedOption = 1,
+        resolution: ResolutionOption = None,
+        runs: Annotated[
+            int | None, typer.Option("--runs", min=1, help="Stop after this many runs.")
+        ] = None,
+    ) -> None:
+        """Run detection now and then every interval, one run at a time, until stopped.
+
+        Each run is logged; a failed run is logged and the next one still runs.
+        For cron or a systemd timer, call ``workbench detect`` instead.
+        """
+        from workbench.detect.schedule import parse_every
+        from workbench.detect.schedule import schedule as run_schedule
+
+        try:
+            interval = parse_every(every)
+        except ValueError as exc:
+            fail(str(exc), USAGE)
+        logging.getLogger("workbench").setLevel(logging.INFO)
+
+        params = _params(algorithm, seed, resolution)
+
+        def job() -> str:
+            """One scheduled run; any failure propagates to the scheduler, which logs it."""
+            from workbench.detect import detect
+            from workbench.store import open_store
+
+            s = open_store(state.settings)
+            try:
+                report = detect(s, params)
+            finally:
+                s.close()
+            return (f"run {report.run_id}: {report.clusters} clusters, {report.alerts} alerts "
+                    f"in {report.seconds:.1f} s")  # fmt: skip
+
+        outcomes = run_schedule(job, every=interval, home=state.settings.home, max_runs=runs)
+        if outcomes and not outcomes[-1]:
+            raise typer.Exit(PARTIAL)

@@ -1,0 +1,513 @@
+"""One detection run, end to end: read, project, detect, explain, compare, write.
+
+A run reads evidence and identity, and writes only analysis results - a
+``DetectionRun``, its ``Cluster`` nodes with ``MEMBER_OF`` edges, ``LINEAGE``
+to the previous run's clusters and ``Alert`` nodes - in one transaction.
+It never touches evidence. With the same data and parameters it finds the
+same clusters, so a second run labels every cluster ``same`` and raises no
+alert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.metadata
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import igraph as ig  # type: ignore[import-untyped]
+
+from graph_schema.model import model
+from workbench.detect import extract, lineage, results
+from workbench.detect.communities import (
+    ALGORITHMS,
+    DetectionError,
+    communities,
+    gds_leiden,
+    to_igraph,
+)
+from workbench.detect.projection import KINDS, Projection, Thing, project
+from workbench.detect.roles import MemberRole, betweenness, member_roles
+from workbench.detect.scoring import ClusterFacts, Score, SignalFacts, score_cluster
+from workbench.detect.suggest import adamic_adar
+from workbench.store import GraphStore, Node
+
+__all__ = ["GDS", "DetectionParams", "RunReport", "detect", "gds_for"]
+
+log = logging.getLogger(__name__)
+
+GDS = "gds-leiden"
+WRITES = ("DetectionRun", "Cluster", "Alert", "MEMBER_OF", "IN_RUN", "LINEAGE", "ABOUT")
+HUBS_KEPT = 50  # largest hubs listed in the run record
+
+
+def _default_weights() -> dict[str, float]:
+    return {k.name: k.weight for k in KINDS.values()}
+
+
+@dataclass(frozen=True)
+class DetectionParams:
+    """Everything a run's result depends on besides the data; stored with the run."""
+
+    algorithm: str = "leiden"
+    seed: int = 1
+    resolution: float = 0.02
+    objective: str = "CPM"
+    trials: int = 10
+    hub_size: int = 50
+    min_size: int = 3
+    window_days: int = 4
+    batch_gap: int = 10
+    weights: Mapping[str, float] = field(default_factory=_default_weights)
+    lineage_share: float = 0.5
+    alert_min_score: float = 25.0
+    suggestions: int = 10
+    exact_betweenness: int = 2000
+    betweenness_epsilon: float = 0.05
+    betweenness_delta: float = 0.1
+
+    def __post_init__(self) -> None:
+        if self.algorithm not in (*ALGORITHMS, GDS):
+            raise DetectionError(
+                f"unknown algorithm {self.algorithm!r}; "
+                f"choose one of {', '.join(sorted((*ALGORITHMS, GDS)))}"
+            )
+        if self.algorithm == GDS and self.objective != "modularity":
+            raise DetectionError(
+                "GDS Leiden optimises modularity only: set objective='modularity' with a "
+                "modularity resolution (e.g. 1.0), or use the leiden algorithm"
+            )
+        if self.resolution <= 0:
+            raise DetectionError(f"resolution must be positive, not {self.resolution}")
+        if self.hub_size < 2 or self.min_size < 2:
+            raise DetectionError("hub_size and min_size must be at least 2")
+        unknown = set(self.weights) - set(KINDS)
+        if unknown:
+            raise DetectionError(
+                f"weights for unknown kinds {sorted(unknown)}; known: {sorted(KINDS)}"
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["weights"] = dict(sorted(self.weights.items()))
+        return out
+
+
+@dataclass
+class RunReport:
+    """What a run did, for the CLI and the scheduler's log."""
+
+    run_id: str
+    clusters: int
+    seconds: float
+    alerts: int
+    lineage: dict[str, int]
+    hubs: int
+    input_counts: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def code_version() -> str:
+    """The package version and a digest of this package's source: what exactly ran."""
+    try:
+        version = importlib.metadata.version("signal-workbench")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return f"{version}+detect.{digest.hexdigest()[:12]}"
+
+
+@dataclass
+class _Cluster:
+    """A cluster while the run is being assembled."""
+
+    vertices: list[int]
+    members: list[str]
+    things: list[Thing] = field(default_factory=list)
+    roles: list[MemberRole] = field(default_factory=list)
+    score: Score | None = None
+    relation: str = "new"
+    id: str = ""
+
+
+def _cluster_things(projection: Projection, clusters: Sequence[_Cluster]) -> None:
+    """Give each cluster the shared things that link two or more of its members."""
+    where = {m: i for i, c in enumerate(clusters) for m in c.members}
+    for thing in projection.things:
+        touched = {where[m] for m in thing.members if m in where}
+        for i in sorted(touched):
+            part = thing.restricted(set(clusters[i].members))
+            if part.links_within() >= 2:
+                clusters[i].things.append(part)
+
+
+def _facts(
+    cluster: _Cluster,
+    records: Mapping[str, set[str]],
+    signals: Mapping[str, SignalFacts],
+    strength: float,
+    context: _Context,
+    gained: int | None,
+) -> ClusterFacts:
+    members = set(cluster.members)
+    return ClusterFacts(
+        members=tuple(cluster.members),
+        records={m: tuple(sorted(records.get(m, ()))) for m in cluster.members},
+        signals=signals,
+        things=cluster.things,
+        link_strength=strength,
+        facilitator_roles={
+            m: tuple(sorted(context.roles[m])) for m in cluster.members if m in context.roles
+        },
+        payments=[p for p in context.payments if p.payer in members],
+        forged_documents=len({d for m in cluster.members for d in context.forged.get(m, ())}),
+        gained=gained,
+    )
+
+
+@dataclass
+class _Context:
+    roles: dict[str, set[str]]
+    payments: list[extract.Payment]
+    forged: dict[str, set[str]]
+
+
+def _signal_facts(nodes: Mapping[str, Node]) -> dict[str, SignalFacts]:
+    return {
+        i: SignalFacts(
+            i,
+            str(n.props["source"]),
+            str(n.props["kind"]),
+            str(n.props["theme"]),
+            tuple(n.props.get("indicators") or ()),
+        )
+        for i, n in nodes.items()
+    }
+
+
+def gds_for(store: GraphStore) -> Callable[[ig.Graph, float, int], list[list[int]]]:
+    """GDS Leiden in this store's Neo4j database, or DetectionError saying what is missing."""
+    driver = getattr(store, "driver", None)
+    if store.kind != "neo4j" or driver is None:
+        raise DetectionError(
+            "gds-leiden needs the Neo4j store (WORKBENCH_STORE=neo4j) with the Graph Data "
+            "Science plugin; use --algorithm leiden on the embedded store"
+        )
+    database = getattr(store, "database", None)
+
+    def run_query(query: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
+        with driver.session(database=database) as session:
+            return [dict(r) for r in session.run(query, dict(params))]
+
+    try:
+        run_query("RETURN gds.version() AS version", {})
+    except Exception as exc:  # the driver's errors vary by server version
+        raise DetectionError(f"the Neo4j server has no usable GDS plugin: {exc}") from exc
+
+    def run(graph: ig.Graph, resolution: float, seed: int) -> list[list[int]]:
+        return gds_leiden(run_query, graph, resolution=resolution, seed=seed)
+
+    return run
+
+
+def _find(graph: ig.Graph, params: DetectionParams, store: GraphStore) -> list[list[int]]:
+    if params.algorithm == GDS:
+        found = gds_for(store)(graph, params.resolution, params.seed)
+        return [c for c in found if len(c) >= params.min_size]
+    return communities(
+        graph,
+        params.algorithm,
+        min_size=params.min_size,
+        seed=params.seed,
+        resolution=params.resolution,
+        objective=params.objective,
+        trials=params.trials,
+    )
+
+
+def detect(
+    store: GraphStore, params: DetectionParams | None = None, *, now: dt.datetime | None = None
+) -> RunReport:
+    """Run detection on the store and write the versioned result.
+
+    With ``algorithm="gds-leiden"`` the community step runs in Neo4j GDS
+    (see ``communities.gds_leiden``); everything else is the same.
+    """
+    params = params or DetectionParams()
+    clock = time.perf_counter()
+    started = now or dt.datetime.now(dt.UTC)
+    run_id = f"R-{started:%Y%m%dT%H%M%S%f}Z"
+    facts = extract.read_facts(store)
+    incidences = extract.incidences(
+        facts, window_days=params.window_days, batch_gap=params.batch_gap
+    )
+    projection = project(incidences, hub_size=params.hub_size, weights=params.weights)
+    log.info("projection: %d members, %d links, %d hubs (%.1f s)", len(projection.members),
+             len(projection.links), len(projection.hubs), time.perf_counter() - clock)  # fmt: skip
+    graph = to_igraph(projection)
+    found = _find(graph, params, store)
+    log.info("%s: %d clusters (%.1f s)", params.algorithm, len(found), time.perf_counter() - clock)
+    clusters = _clusters(graph, projection, found)
+    with store.reader():
+        previous = results.latest_run(store)
+        before = results.run_snapshots(store, previous.props["run_id"]) if previous else {}
+    current = {str(i): frozenset(c.members) for i, c in enumerate(clusters)}
+    matched = lineage.match(
+        {k: v.members for k, v in before.items()}, current, share=params.lineage_share
+    )
+    records = facts.records()
+    _score(clusters, graph, facts, records, matched, before, params)
+    log.info("scored clusters (%.1f s)", time.perf_counter() - clock)
+    order = sorted(range(len(clusters)), key=lambda i: (-_total(clusters[i]), clusters[i].members))
+    for number, i in enumerate(order, start=1):
+        clusters[i].id = model().node_id("Cluster", {"run_id": run_id, "number": number})
+    rows = _rows(run_id, clusters, order, graph, params, records)
+    renamed = matched.renamed({str(i): c.id for i, c in enumerate(clusters)})
+    raised = (
+        lineage.alerts(
+            renamed,
+            {c.id: _snapshot(c) for c in clusters},
+            before,
+            min_score=params.alert_min_score,
+            names={clusters[i].id: f"#{n}" for n, i in enumerate(order, start=1)},
+        )
+        if previous is not None
+        else []  # a first run has nothing to compare with: every cluster would be "new"
+    )
+    counts: dict[str, Any] = {
+        **facts.counts(),
+        "incidences": len(incidences),
+        "things": len(projection.things),
+        "links": len(projection.links),
+        "projected_members": len(projection.members),
+        "hubs": [asdict(h) for h in projection.hubs[:HUBS_KEPT]],
+        "hub_count": len(projection.hubs),
+        "previous_run": previous.props["run_id"] if previous else None,
+        "lineage": lineage.summary(renamed),
+    }
+    finished = dt.datetime.now(dt.UTC)
+    log.info("writing the run (%.1f s)", time.perf_counter() - clock)
+    _write(store, run_id, started, finished, params, counts, rows, renamed, raised)
+    seconds = round(time.perf_counter() - clock, 2)
+    report = RunReport(
+        run_id=run_id,
+        clusters=len(clusters),
+        seconds=seconds,
+        alerts=len(raised),
+        lineage=counts["lineage"],
+        hubs=len(projection.hubs),
+        input_counts={k: v for k, v in counts.items() if k != "hubs"},
+    )
+    log.info("detection run %s: %d clusters, %d alerts in %.1f s", run_id, report.clusters,
+             report.alerts, seconds)  # fmt: skip
+    return report
+
+
+def _clusters(graph: ig.Graph, projection: Projection, found: list[list[int]]) -> list[_Cluster]:
+    """Communities as clusters with their shared things; those with no marker are dropped.
+
+    Co-travel and route windows alone make a family or fellow travellers, not a network.
+    """
+    names = graph.vs["name"] if graph.vcount() else []
+    clusters = [_Cluster(vertices=c, members=[names[v] for v in c]) for c in found]
+    _cluster_things(projection, clusters)
+    return [c for c in clusters if any(KINDS[t.kind].marker for t in c.things)]
+
+
+def _score(
+    clusters: Sequence[_Cluster],
+    graph: ig.Graph,
+    facts: extract.Facts,
+    records: Mapping[str, set[str]],
+    matched: lineage.Lineage,
+    before: Mapping[str, lineage.Snapshot],
+    params: DetectionParams,
+) -> None:
+    """Score each cluster (growth against its predecessors) and give its members roles."""
+    context = _Context(facts.facilitator_roles(), facts.payments(), facts.forged_documents())
+    signals = _signal_facts(facts.signals)
+    for i, c in enumerate(clusters):
+        preds = matched.predecessors(str(i))
+        gained = len(set(c.members) - {m for p in preds for m in before[p].members})
+        c.relation = matched.relation[str(i)]
+        sub = graph.induced_subgraph(c.vertices)
+        strength = float(sum(sub.es["weight"])) if sub.ecount() else 0.0
+        c.score = score_cluster(
+            _facts(c, records, signals, strength, context, gained if preds else None)
+        )
+        bc = betweenness(
+            sub,
+            exact_limit=params.exact_betweenness,
+            epsilon=params.betweenness_epsilon,
+            delta=params.betweenness_delta,
+            seed=params.seed,
+        )
+        c.roles = member_roles(sub, bc)
+
+
+def _snapshot(c: _Cluster) -> lineage.Snapshot:
+    return lineage.Snapshot(
+        members=frozenset(c.members),
+        score=_total(c),
+        hard_signals=int(_measure(c, "hard_signals")),
+        organisations=int(_measure(c, "organisations")),
+    )
+
+
+def _total(c: _Cluster) -> float:
+    assert c.score is not None
+    return c.score.total
+
+
+def _measure(c: _Cluster, name: str) -> float:
+    assert c.score is not None
+    found = c.score.term(name)
+    return found.measure if found is not None else 0.0
+
+
+def _explanation(
+    c: _Cluster, records: Mapping[str, set[str]], suggestions: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The stored explanation: score terms (with their evidence), then type and suggestions."""
+    assert c.score is not None
+    terms = []
+    for t in c.score.terms:
+        item = t.to_dict()
+        if t.term == "specific_links":
+            item["evidence"] = [thing.to_dict() for thing in c.things]
+            item["signals"] = []  # the evidence lists them per member
+        if t.term == "members":
+            item["records"] = {m: sorted(records.get(m, ())) for m in c.members}
+        terms.append(item)
+    terms.append(
+        {
+            "term": "type",
+            "value": 0.0,
+            "measure": 0.0,
+            "reason": f"{c.score.type}: " + "; ".join(c.score.type_reasons),
+            "type": c.score.type,
+            "reasons": c.score.type_reasons,
+        }
+    )
+    terms.append(
+        {
+            "term": "suggested_links",
+            "value": 0.0,
+            "measure": float(len(suggestions)),
+            "reason": f"{len(suggestions)} likely missing links (Adamic-Adar on the projection): "
+            "suggestions to check, not facts",
+            "suggestions": suggestions,
+        }
+    )
+    return terms
+
+
+def _rows(
+    run_id: str,
+    clusters: Sequence[_Cluster],
+    order: Sequence[int],
+    graph: ig.Graph,
+    params: DetectionParams,
+    records: Mapping[str, set[str]],
+) -> dict[str, list[dict[str, Any]]]:
+    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    suggestions = adamic_adar(graph, [c.vertices for c in clusters], limit=params.suggestions)
+    for number, i in enumerate(order, start=1):
+        c = clusters[i]
+        assert c.score is not None
+        suggested = suggestions[i]
+        rows["Cluster"].append(
+            {
+                "run_id": run_id,
+                "number": number,
+                "score": c.score.total,
+                "type": c.score.type,
+                "themes": c.score.themes,
+                "explanation": _explanation(c, records, [s.to_dict() for s in suggested]),
+                "lineage": c.relation,
+            }
+        )
+        rows["IN_RUN"].append({"src": c.id, "dst": f"DetectionRun:{run_id}"})
+        rows["MEMBER_OF"] += [
+            {
+                "src": r.member,
+                "dst": c.id,
+                "run": run_id,
+                "role": r.role,
+                "centrality": round(r.betweenness, 6),
+            }
+            for r in c.roles
+        ]
+    return rows
+
+
+def _write(
+    store: GraphStore,
+    run_id: str,
+    started: dt.datetime,
+    finished: dt.datetime,
+    params: DetectionParams,
+    counts: dict[str, Any],
+    rows: dict[str, list[dict[str, Any]]],
+    matched: lineage.Lineage,
+    raised: Sequence[lineage.Alert],
+) -> None:
+    """Write the run in one transaction; only analysis-layer labels, never evidence."""
+    m = model()
+    for name in WRITES:
+        layer = (m.nodes[name] if name in m.nodes else m.edge(name)).layer
+        if layer not in ("analysis", "work"):
+            raise DetectionError(f"a detection run must not write {name} ({layer} layer)")
+    run_node = f"DetectionRun:{run_id}"
+    alerts = [
+        {
+            "alert_id": f"{run_id}|{a.cluster.partition('|')[2]}|{a.kind}",
+            "run_id": run_id,
+            "message": a.message,
+            "kind": a.kind,
+            "status": "new",
+            "created_at": finished,
+        }
+        for a in raised
+    ]
+    with store.writer() as w:
+        w.upsert_nodes(
+            "DetectionRun",
+            [
+                {
+                    "run_id": run_id,
+                    "started_at": started,
+                    "finished_at": finished,
+                    "algorithm": params.algorithm,
+                    "parameters": params.to_dict(),
+                    "code_version": code_version(),
+                    "input_counts": counts,
+                }
+            ],
+        )
+        w.upsert_nodes("Cluster", rows["Cluster"])
+        w.upsert_edges("IN_RUN", rows["IN_RUN"])
+        w.upsert_edges("MEMBER_OF", rows["MEMBER_OF"])
+        w.upsert_edges(
+            "LINEAGE",
+            [
+                {"src": e.current, "dst": e.previous, "relation": e.relation, "jaccard": e.jaccard}
+                for e in matched.edges
+            ],
+        )
+        w.upsert_nodes("Alert", alerts)
+        ids = [m.node_id("Alert", a) for a in alerts]
+        w.upsert_edges("IN_RUN", [{"src": i, "dst": run_node} for i in ids])
+        w.upsert_edges(
+            "ABOUT", [{"src": i, "dst": a.cluster} for i, a in zip(ids, raised, strict=True)]
+        )
