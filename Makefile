@@ -41,6 +41,8 @@ bench: install
 	$(BIN)/python benchmarks/store_bench.py
 	$(BIN)/python benchmarks/load_bench.py
 	$(BIN)/python benchmarks/er_bench.py
+	$(BIN)/python benchmarks/detect_bench.py
+	$(BIN)/python benchmarks/dossier_bench.py
 
 schema-docs: install
 	$(BIN)/python -m graph_schema.docs > docs/schema.md

@@ -193,7 +193,7 @@ def demo(
     persons: Annotated[int, typer.Option("--persons", min=1)] = 5000,
     seed: Annotated[int, typer.Option("--seed")] = 1,
 ) -> None:
-    """The whole job on the embedded default: generate, load, resolve, a UI login, report."""
+    """The whole job on the embedded default: generate, load, resolve, detect, UI login, report."""
     from workbench.generate import generate as write_corpus
     from workbench.ingest import ingest
     from workbench.resolve import resolve as resolve_persons
@@ -215,6 +215,13 @@ def demo(
     stderr.print(
         f"resolved {resolved.mentions:,} mentions into {resolved.persons:,} persons and "
         f"{resolved.facilitators:,} facilitators ({resolved.review_queue:,} pairs to review)",
+        markup=False,
+    )
+    from workbench.detect import detect as detect_clusters
+
+    run = detect_clusters(s).to_dict()
+    stderr.print(
+        f"detection run {run['run_id']}: {run['clusters']} clusters in {run['seconds']} s",
         markup=False,
     )
     ui.demo_account(state.settings)  # the UI needs a sign-in: `demo`, made once

@@ -39,8 +39,8 @@ class Thresholds:
 
     merge: float = 0.0
     veto: float = -12.0
-    review_low: float = -4.0
-    review_high: float = 3.0
+    review_low: float = -2.0
+    review_high: float = 2.0
     keep: float = -4.0  # links weaker than this are not stored (the review band starts here)
 
 
