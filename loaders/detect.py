@@ -13,14 +13,12 @@ message.
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 from pathlib import Path
 
-import openpyxl
-
 from loaders.records import Source
+from loaders.workbook import open_workbook
 
 __all__ = ["detect_source"]
 
@@ -42,7 +40,7 @@ def _by_name(path: Path) -> Source | None:
 
 def _xlsx_header(path: Path) -> list[str]:
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(path.read_bytes()), read_only=True)
+        workbook = open_workbook(path.read_bytes(), data_only=False)
         try:
             first = next(workbook.worksheets[0].iter_rows(values_only=True), None)
         finally:

@@ -11,6 +11,7 @@ decimal comma) make one Facilitator with role ``smokkelaar``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from loaders.pipeline import LoaderSpec, RowContext, SignalColumns, as_text, name_of, present
@@ -36,10 +37,16 @@ def _smuggler(ctx: RowContext, v: dict[str, Any]) -> Facilitator | None:
     return Facilitator(alias.strip() if alias else None, phone, "smokkelaar", amount)
 
 
+@lru_cache(maxsize=1024)
+def _stops(text: str) -> tuple[str | None, ...]:
+    """The stops of a route as written; a few dozen routes fill a whole export."""
+    return tuple(map(as_text, _ROUTE_SEPARATOR.split(text.strip())))
+
+
 def _route(ctx: RowContext, value: object) -> tuple[str, ...]:
     text = as_text(value)
-    stops = _ROUTE_SEPARATOR.split(text.strip()) if text else []
-    return ctx.route(("reisroute", stop) for stop in stops)
+    stops = _stops(text) if text else ()
+    return ctx.route("reisroute", stops, numbered=False)
 
 
 def build(ctx: RowContext, v: dict[str, Any]) -> Signal | None:

@@ -12,6 +12,7 @@ amount and payment method.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from loaders.pipeline import LoaderSpec, RowContext, SignalColumns, as_text, name_of, present
@@ -73,11 +74,20 @@ def _facilitator(ctx: RowContext, value: object) -> Facilitator | None:
     )
 
 
+@lru_cache(maxsize=16384)
+def _texts(stops: tuple[str, ...]) -> tuple[str | None, ...]:
+    """``as_text`` of a route's stops; routes repeat, so they are cached whole."""
+    return tuple(map(as_text, stops))
+
+
 def _route(ctx: RowContext, value: object) -> tuple[str, ...]:
     if value is not None and not isinstance(value, list):
         ctx.reject("reisroute", "expected a JSON array", as_text(value))
         return ()
-    return ctx.route((f"reisroute[{i}]", stop) for i, stop in enumerate(value or []))
+    stops = tuple(value or ())
+    # Only all-text stops are cached: 1, 1.0 and true are one key but three texts.
+    texts = _texts(stops) if set(map(type, stops)) <= {str} else tuple(map(as_text, stops))
+    return ctx.route("reisroute", texts, numbered=True)
 
 
 def build(ctx: RowContext, v: dict[str, Any]) -> Signal | None:

@@ -25,9 +25,11 @@ judges them.
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -43,7 +45,7 @@ from graph_schema.types import imei as imei_type
 from graph_schema.types import phone as phone_type
 from graph_schema.types import plate as plate_type
 from graph_schema.types import vnumber as vnumber_type
-from graph_schema.types.date import Order, PartialDate, from_value, parse_timestamp
+from graph_schema.types.date import Order, PartialDate, from_value, parse_partial, parse_timestamp
 from graph_schema.types.name import Name, NameStyle, parse_name
 from loaders.readers import ROW_FIELD, FileRejected, RawRow, Reader, cell_text
 from loaders.records import (
@@ -112,6 +114,18 @@ def extract_facts(text: str | None, *, region: str = "NL") -> tuple[Extracted, .
     """
     if not text:
         return ()
+    if len(text) > _CACHED_TEXT:
+        return _extract(text, region)
+    return _extract_cached(text, region)
+
+
+# Free texts repeat a lot in exports (standard phrasings, copied notes), so
+# the facts of a text are cached; only texts up to this length, so that a
+# few huge fields cannot fill the memory.
+_CACHED_TEXT = 2000
+
+
+def _extract(text: str, region: str) -> tuple[Extracted, ...]:
     found = [
         Extracted("phone", e164, span, start, _CONFIDENCE["phone"])
         for e164, span, start in phone_type.find_in_text(text, region=region)
@@ -131,10 +145,31 @@ def extract_facts(text: str | None, *, region: str = "NL") -> tuple[Extracted, .
     return tuple(sorted(found, key=lambda e: e.start))
 
 
-@lru_cache(maxsize=4096)
-def _route_codes(texts: tuple[str | None, ...]) -> tuple[str | None, ...]:
-    """Alpha-3 codes of a route's stops; routes repeat, so they are cached whole."""
-    return tuple(country_type.clean(t) if t is not None else None for t in texts)
+_extract_cached = lru_cache(maxsize=8192)(_extract)
+
+
+@lru_cache(maxsize=16384)
+def _route_of(texts: tuple[str | None, ...]) -> tuple[tuple[str, ...], tuple[int, ...]]:
+    """(route, indexes of unknown stops) of a route's stop texts.
+
+    Routes repeat (some thousands of itineraries in 200,000 rows), so they
+    are cached whole.
+    """
+    route, unknown = [], []
+    for index, text in enumerate(texts):
+        if text is None:
+            continue
+        code = country_type.clean(text)
+        if code is None:
+            unknown.append(index)
+        route.append(code or text.strip())
+    return tuple(route), tuple(unknown)
+
+
+@lru_cache(maxsize=1024)
+def _canonical(name: str, text: str) -> str | None:
+    """``canonical``, cached: a handful of values per enumeration fill every row."""
+    return canonical(name, text)
 
 
 class RowContext:
@@ -176,7 +211,7 @@ class RowContext:
             if required:
                 self.reject(field, "required value missing")
             return None
-        found = canonical(name, text)
+        found = _canonical(name, text)
         if found is None:
             allowed = ", ".join(enum_values(name))
             self.reject(field, f"not a {name} value (expected one of: {allowed})", text)
@@ -195,7 +230,10 @@ class RowContext:
         text = as_text(value)
         if text is None:
             return None, None
-        found = from_value(value, order=order, excel_serial=not isinstance(value, str))
+        if type(value) is str:
+            found = parse_partial(value, order=order)
+        else:
+            found = from_value(value, order=order, excel_serial=True)
         if found is None:
             layout = "YYYY-MM-DD" if order == "ymd" else "DD-MM-YYYY"
             self.reject(field, f"impossible or unreadable date (expected {layout})", text)
@@ -292,22 +330,21 @@ class RowContext:
             self.warn(field, "not an amount in euros: kept as written", text)
         return found
 
-    def route(self, items: Iterable[tuple[str, object]]) -> tuple[str, ...]:
+    def route(
+        self, field: str, stops: tuple[str | None, ...], *, numbered: bool
+    ) -> tuple[str, ...]:
         """Countries in travel order: alpha-3 where known, else as written.
 
-        An unknown country keeps its place (dropping it would change the
-        route) as its trimmed text, with a warning.
+        ``stops`` are the stops' texts (``as_text``). An unknown country
+        keeps its place (dropping it would change the route) as its trimmed
+        text, with a warning on ``field``, or on ``field[i]`` when the stops
+        are ``numbered`` (a JSON array).
         """
-        pairs = [(field, as_text(value)) for field, value in items]
-        texts = tuple(text for _, text in pairs)
-        route = []
-        for (field, text), code in zip(pairs, _route_codes(texts), strict=True):
-            if text is None:
-                continue
-            if code is None:
-                self.warn(field, "unknown country: kept as written", text)
-            route.append(code or text.strip())
-        return tuple(route)
+        route, unknown = _route_of(stops)
+        for index in unknown:
+            name = f"{field}[{index}]" if numbered else field
+            self.warn(name, "unknown country: kept as written", stops[index])
+        return route
 
     def obj(self, field: str, value: object) -> dict[str, Any]:
         """A nested JSON object; ``{}`` when absent; reject when not an object."""
@@ -325,8 +362,12 @@ class RowContext:
         if not isinstance(value, list):
             self.reject(field, "expected a JSON array", as_text(value))
             return []
-        found = [(f"{field}[{i}]", self.obj(f"{field}[{i}]", item)) for i, item in enumerate(value)]
-        return [(name, item) for name, item in found if item]
+        found = []
+        for index, item in enumerate(value):
+            name = f"{field}[{index}]"
+            if item := self.obj(name, item):
+                found.append((name, item))
+        return found
 
     def document(
         self, values: dict[str, Any], *, prefix: str = "", field_prefix: str = ""
@@ -369,16 +410,26 @@ class RowContext:
         Issues name the field ``prefix`` + column. None when nothing about
         the person is known.
         """
-        birth, birth_raw = self.partial_date(
-            prefix + "geboortedatum", values.get("geboortedatum"), order=order
-        )
-        nationality, nationality_raw = self.country(
-            prefix + "nationaliteit", values.get("nationaliteit")
-        )
-        sex = self.enum(prefix + "geslacht", "sex", values.get("geslacht"))
-        v_number = self.v_number(prefix + "v_nummer", values.get("v_nummer"))
-        known = (name, birth_raw, nationality_raw, sex, v_number)
-        if not phones and not documents and all(v is None for v in known):
+        # Absent columns are common (companions, visitors): skip their helpers.
+        get = values.get
+        birth = birth_raw = nationality = nationality_raw = sex = v_number = None
+        if (value := get("geboortedatum")) is not None:
+            birth, birth_raw = self.partial_date(prefix + "geboortedatum", value, order=order)
+        if (value := get("nationaliteit")) is not None:
+            nationality, nationality_raw = self.country(prefix + "nationaliteit", value)
+        if (value := get("geslacht")) is not None:
+            sex = self.enum(prefix + "geslacht", "sex", value)
+        if (value := get("v_nummer")) is not None:
+            v_number = self.v_number(prefix + "v_nummer", value)
+        if (
+            name is None
+            and birth_raw is None
+            and nationality_raw is None
+            and sex is None
+            and v_number is None
+            and not phones
+            and not documents
+        ):
             return None
         return Person(
             role, name, birth, birth_raw, nationality, nationality_raw, sex, v_number, phones,
@@ -420,7 +471,7 @@ def present(*items: _T | None) -> tuple[_T, ...]:
     >>> present(None, 1, None, 2)
     (1, 2)
     """
-    return tuple(item for item in items if item is not None)
+    return tuple([item for item in items if item is not None])
 
 
 def name_of(value: object, style: NameStyle) -> Name | None:
@@ -460,12 +511,47 @@ def _rows(spec: LoaderSpec, file: str, data: bytes, warnings: list[Issue]) -> It
     return spec.read(data, file, warnings)
 
 
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a file is parsed.
+
+    A parse allocates hundreds of thousands of containers that either stay
+    alive (the records) or die by reference counting (nothing in a row
+    builds a cycle; an xlsx leaves a few hundred objects of openpyxl's in
+    cycles, whatever its size). The collector's passes find nothing, but
+    each pass of the oldest generation walks every object alive, records
+    included: a third of the KMar parse time, growing with the input.
+
+    Afterwards the objects the parse allocated are moved to the oldest
+    generation as they are (``freeze`` then ``unfreeze``: documented to do
+    exactly that, without walking them), instead of being walked once more
+    by the first young collection; unless someone else froze objects, whose
+    freeze must stand. The collector runs again however the parse ends.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
+        gc.enable()
+
+
 def run(path: str | Path, spec: LoaderSpec) -> LoadResult:
     """Load one file: every data row ends as one record or as rejects.
 
     A whole-file reject returns a LoadResult with ``error`` set (naming the
     file) and nothing else, so the other files of a load go on.
     """
+    with _gc_paused():
+        return _run(path, spec)
+
+
+def _run(path: str | Path, spec: LoaderSpec) -> LoadResult:
     file = str(path)
     result = LoadResult(path=file, source=spec.source)
     file_warnings: list[Issue] = []

@@ -25,9 +25,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import openpyxl
-
 from loaders.records import Issue
+from loaders.workbook import open_workbook, sheet_values
 
 __all__ = [
     "FileRejected",
@@ -271,9 +270,9 @@ def xlsx_reader(spec: TableSpec) -> Reader:
         if not data.startswith(b"PK\x03\x04"):
             raise FileRejected("corrupt workbook: not an xlsx (ZIP) file")
         try:
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            workbook = open_workbook(data)
             sheet = workbook.worksheets[0]
-            rows = sheet.iter_rows(values_only=True)
+            rows = sheet_values(sheet)
             first = next(rows, None)
         except Exception as exc:  # openpyxl and zipfile raise many kinds
             raise FileRejected(f"corrupt workbook: {type(exc).__name__}: {exc}") from None
@@ -291,7 +290,10 @@ def xlsx_reader(spec: TableSpec) -> Reader:
                 if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
                     continue
                 values = dict(zip(keys, cells[:width], strict=False))
-                raw = {h: cell_text(c) for h, c in zip(header, cells[:width], strict=False)}
+                raw = {
+                    h: c if c is None or type(c) is str else cell_text(c)
+                    for h, c in zip(header, cells[:width], strict=False)
+                }
                 for column in range(width, len(cells)):
                     if cells[column] is not None:
                         raw[f"#{column + 1}"] = cell_text(cells[column])

@@ -67,8 +67,12 @@ class PartialDate:
     administrative: bool = False
 
 
+@lru_cache(maxsize=65536)
 def _build(year: int, month: int, day: int) -> PartialDate | None:
-    """A PartialDate from numbers where 0 means unknown, or None if impossible."""
+    """A PartialDate from numbers where 0 means unknown, or None if impossible.
+
+    Cached: spreadsheet date cells come here without text to cache them by.
+    """
     if not _MIN_YEAR <= year <= _MAX_YEAR:
         return None
     if month == 0:
