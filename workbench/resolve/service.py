@@ -423,9 +423,9 @@ def _write(
 ) -> ResolveReport:
     run_id = f"resolve-{started:%Y%m%dT%H%M%S%fZ}"
     old_persons = {state.assigned[m] for m in scope if m in state.assigned}
-    moved = [m for p, ms in people.items() for m in ms if state.assigned.get(m) != p]
+    moved = {m for p, ms in people.items() for m in ms if state.assigned.get(m) != p}
     removed = sorted(old_persons - set(people))
-    changed = {p for p, ms in people.items() if p in old_persons and any(m in moved for m in ms)}
+    changed = {p for p, ms in people.items() if p in old_persons and not moved.isdisjoint(ms)}
     created = [p for p in people if p not in old_persons]
     link_rows = [
         _link_row(scorer.explain(state.by_id[a], state.by_id[b]), started)
@@ -455,7 +455,7 @@ def _write(
         w.delete_nodes(stale)
         w.upsert_nodes("MatchDecision", link_rows)
         w.upsert_nodes("Person", [_person_props(p, ms, state) for p, ms in people.items()])
-        w.delete_edges_from("RESOLVED_TO", [m for m in moved if m in state.assigned])
+        w.delete_edges_from("RESOLVED_TO", sorted(m for m in moved if m in state.assigned))
         w.upsert_edges("RESOLVED_TO", edges)
         w.delete_nodes(removed)
         w.upsert_nodes(
@@ -595,7 +595,7 @@ def decide(
     with store.writer() as w:
         w.upsert_nodes(
             "MatchDecision",
-            [{**{k: v for k, v in d.props.items()}, "deleted_at": now} for d in live]
+            [{**d.props, "deleted_at": now} for d in live]
             + [
                 {
                     "decision_id": f"{author}:{a}~{b}:{now:%Y%m%dT%H%M%S%fZ}",
