@@ -145,3 +145,34 @@ def test_a_different_decision_splits_and_a_same_decision_joins() -> None:
 def test_self_pairs_are_an_error() -> None:
     with pytest.raises(ValueError, match="itself"):
         pair("a", "a")
+
+
+def test_a_v_number_one_typo_away_is_a_typo_unless_only_the_last_digits_differ() -> None:
+    """Numbers issued together (a family registered on one day) differ at the end."""
+    v = next(c for c in PERSON if c.name == "v_number")
+    a = _r("a", "x", v_number="2553242908")
+    assert v.label(a, _r("b", "x", v_number="2552342908")) == "one typo"  # swapped
+    assert v.label(a, _r("b", "x", v_number="2553249908")) == "one typo"  # one wrong
+    assert v.label(a, _r("b", "x", v_number="2553242909")) == "different"
+
+
+def test_an_undated_mention_is_paired_even_under_a_common_name() -> None:
+    """Blocks too big to compare in full still pair the mentions with no birth date."""
+    many = [Record(f"r{i:03d}", "Mohammed AL-HASSAN", Birth(1950 + i % 60)) for i in range(80)]
+    undated = Record("u", "ALHASSAN, Muhammad")
+    pairs = candidate_pairs([*many, undated], PERSON_RULES)
+    assert {("r000", "u"), ("r079", "u")} <= pairs
+    assert ("r000", "r001") not in pairs  # dated namesakes of different years stay apart
+
+
+def test_travel_context_compares_route_and_arrival_day() -> None:
+    route = ("SYR", "TUR", "GRC", "NLD")
+    a = Record("a", "x", route=route, arrival=738_000)
+    by_name = {c.name: c for c in PERSON}
+    assert by_name["route"].label(a, Record("b", "x", route=route)) == "same"
+    assert by_name["route"].label(a, Record("b", "x", route=("ERI", "LBY", "ITA", "NLD"))) == (
+        "different"
+    )
+    assert by_name["arrival"].label(a, Record("b", "x", arrival=738_002)) == "within 3 days"
+    assert by_name["arrival"].label(a, Record("b", "x", arrival=738_000)) == "same day"
+    assert by_name["arrival"].label(a, Record("b", "x")) is None

@@ -176,6 +176,23 @@ def test_every_link_explains_itself(resolved: CypherStore) -> None:
         assert sum(c.weight for c in link.contributions) == pytest.approx(link.weight, abs=0.01)
 
 
+def test_companions_carry_the_route_and_arrival_of_their_border_record(
+    resolved: CypherStore,
+) -> None:
+    from workbench.resolve.service import _read
+
+    state = _read(resolved)
+    companions = [r for r in state.records if state.mentions[r.id].props["role"] == "companion"]
+    kmar = [r for r in state.records if state.mentions[r.id].props["source"] == "kmar" and r.route]
+    assert kmar and any(r.arrival is not None for r in kmar)
+    travelling = [r for r in companions if r.route or r.arrival is not None]
+    assert travelling, "companions on KMar records inherit their record's travel context"
+    by_group: dict[str, set[tuple[tuple[str, ...], int | None]]] = {}
+    for r in kmar:
+        by_group.setdefault(str(r.group), set()).add((r.route, r.arrival))
+    assert all(len(v) == 1 for v in by_group.values())  # one context per record
+
+
 def test_the_review_queue_puts_the_biggest_effect_first(resolved: CypherStore) -> None:
     queue = review_queue(resolved, limit=500)
     impacts = [item.impact for item in queue]

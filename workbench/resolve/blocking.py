@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
 
 from workbench.resolve.names import skeleton
 from workbench.resolve.records import Record
@@ -28,6 +29,7 @@ __all__ = [
     "PERSON_RULES",
     "PERSON_TRAINING",
     "Rule",
+    "Wide",
     "candidate_pairs",
 ]
 
@@ -92,13 +94,34 @@ def _name_only(r: Record) -> Iterable[str]:
     return [r.key] if r.key else []
 
 
+@dataclass(frozen=True)
+class Wide:
+    """A rule whose oversized blocks (up to ``max_block``) still pair their ``pivot`` records.
+
+    A mention without a birth date has only its name to be found by; under
+    a common name its block is too big to compare in full, but comparing
+    just the undated mentions with the rest of the block costs little.
+    """
+
+    rule: Rule
+    pivot: Callable[[Record], bool]
+    max_block: int = 500
+
+    def __call__(self, r: Record) -> Iterable[str]:
+        return self.rule(r)
+
+
+def _undated(r: Record) -> bool:
+    return r.birth is None
+
+
 PERSON_RULES: tuple[Rule, ...] = (
     _ids("v_number"),
     _ids("phones"),
     _ids("documents"),
     _name_year,
     _token_date,
-    _name_only,
+    Wide(_name_only, _undated),
 )
 FEBRL_RULES: tuple[Rule, ...] = (_name_year, _token_date, _token_pairs, _full_date)
 
@@ -134,15 +157,25 @@ def candidate_pairs(
             for key in set(rule(r)):
                 blocks[f"{i}:{key}"].append(r)
         for block in blocks.values():
-            if len(block) < 2 or len(block) > max_block:
+            if len(block) < 2 or (new is not None and not any(r.id in new for r in block)):
                 continue
-            if new is not None and not any(r.id in new for r in block):
-                continue
-            for x, a in enumerate(block):
-                for b in block[x + 1 :]:
-                    if a.group is not None and a.group == b.group:
-                        continue
-                    if new is not None and a.id not in new and b.id not in new:
-                        continue
-                    pairs.add((a.id, b.id) if a.id < b.id else (b.id, a.id))
+            if len(block) <= max_block:
+                pairs |= _pairs(block, block, new)
+            elif isinstance(rule, Wide) and len(block) <= rule.max_block:
+                pairs |= _pairs([r for r in block if rule.pivot(r)], block, new)
     return pairs
+
+
+def _pairs(
+    left: Sequence[Record], right: Sequence[Record], new: Collection[str] | None
+) -> set[Pair]:
+    """Pairs of a record of ``left`` with a record of ``right`` (not of one group)."""
+    out: set[Pair] = set()
+    for a in left:
+        for b in right:
+            if a.id == b.id or (a.group is not None and a.group == b.group):
+                continue
+            if new is not None and a.id not in new and b.id not in new:
+                continue
+            out.add((a.id, b.id) if a.id < b.id else (b.id, a.id))
+    return out

@@ -10,18 +10,19 @@ decided here but learned (:mod:`workbench.resolve.fellegi_sunter`).
 >>> [(c.name, c.label(a, b)) for c in PERSON]  # doctest: +NORMALIZE_WHITESPACE
 [('name', 'transliteration'), ('birth_date', 'same year, one imprecise'),
  ('nationality', 'same'), ('sex', None), ('v_number', None), ('phone', None),
- ('document', None)]
+ ('document', None), ('route', None), ('arrival', None)]
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz.distance import DamerauLevenshtein
 
 from workbench.resolve.names import name_similarity
-from workbench.resolve.records import Birth, Record
+from workbench.resolve.records import Birth, Record, v_number_typo
 
 __all__ = ["FEBRL", "PERSON", "Comparison"]
 
@@ -103,7 +104,28 @@ def _v_number(a: Record, b: Record) -> Level:
         return None
     if a.v_number == b.v_number:
         return 0
-    return 1 if DamerauLevenshtein.distance(a.v_number, b.v_number) <= 1 else 2
+    return 1 if v_number_typo(a.v_number, b.v_number) else 2
+
+
+def _route(a: Record, b: Record) -> Level:
+    if len(a.route) < 2 or len(b.route) < 2:
+        return None
+    return 0 if a.route == b.route else 1
+
+
+def _arrival(a: Record, b: Record) -> Level:
+    if a.arrival is None or b.arrival is None:
+        return None
+    days = abs(a.arrival - b.arrival)
+    return 0 if days == 0 else 1 if days <= 3 else 2
+
+
+def _show_route(r: Record) -> str | None:
+    return " > ".join(r.route) or None
+
+
+def _show_arrival(r: Record) -> str | None:
+    return dt.date.fromordinal(r.arrival).isoformat() if r.arrival is not None else None
 
 
 def _shared(attr: str) -> Callable[[Record, Record], Level]:
@@ -170,6 +192,15 @@ PERSON: tuple[Comparison, ...] = (
     Comparison("v_number", ("same", "one typo", "different"), _v_number, _show("v_number")),
     Comparison("phone", ("shared", "none shared"), _shared("phones"), _show("phones")),
     Comparison("document", ("shared", "none shared"), _shared("documents"), _show("documents")),
+    # Households travel together: a companion on a border record shares the
+    # route and the arrival day of the person it travelled with.
+    Comparison("route", ("same", "different"), _route, _show_route),
+    Comparison(
+        "arrival",
+        ("same day", "within 3 days", "different"),
+        _arrival,
+        _show_arrival,
+    ),
 )
 
 # The FEBRL benchmark's fields (given name, surname, date of birth, state).

@@ -45,7 +45,7 @@ _PARTICLES = {
 }  # fmt: skip
 # Digraphs that different transliteration schemes write for one sound.
 _DIGRAPHS = (("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("sh", "s"), ("ph", "f"),
-             ("ch", "s"), ("ou", "u"), ("q", "k"), ("x", "h"), ("j", "g"), ("z", "s"),
+             ("ch", "s"), ("c", "k"), ("ou", "u"), ("q", "k"), ("x", "h"), ("j", "g"), ("z", "s"),
              ("w", "u"), ("y", "i"), ("e", "i"), ("o", "u"))  # fmt: skip
 _VOWELS = frozenset("aiu")
 
@@ -89,12 +89,16 @@ def skeleton(token: str) -> str:
     ('muhmd', 'muhmd', 'muhmd', 'mahmd')
     >>> skeleton("youssef"), skeleton("yusuf"), skeleton("abdalrahman"), skeleton("abdelrahman")
     ('isf', 'isf', 'abdlrhmn', 'abdlrhmn')
+    >>> skeleton("tekle"), skeleton("tecle"), skeleton("fatemah"), skeleton("fatima")
+    ('tikl', 'tikl', 'fatm', 'fatm')
     """
     if not token:
         return ""
     text = token
     for old, new in _DIGRAPHS:
         text = text.replace(old, new)
+    if len(text) > 3 and text[-1] == "h" and text[-2] in _VOWELS:
+        text = text[:-1]  # a final h after a vowel is often not written: Fatemah, Fatima
     vowel = next((c for c in text if c in _VOWELS), "")
     out = [text[0]] if text[0] in _VOWELS else [text[0], vowel]
     for c in text[1:]:

@@ -11,7 +11,28 @@ from dataclasses import dataclass, field
 
 from workbench.resolve.names import name_key, tokens
 
-__all__ = ["Birth", "Record"]
+__all__ = ["Birth", "Record", "v_number_typo"]
+
+
+def v_number_typo(a: str, b: str) -> bool:
+    """Whether two different V-numbers are more likely one number mistyped.
+
+    Two adjacent digits swapped, or one digit wrong before the last two.
+    A difference only in the last two digits is *not* a typo: numbers
+    issued together (a family registered on one day) differ just there.
+
+    >>> v_number_typo("2803456781", "2803456718"), v_number_typo("2803456781", "2813456781")
+    (True, True)
+    >>> v_number_typo("2803456781", "2803456782"), v_number_typo("2803456781", "1234567890")
+    (False, False)
+    """
+    if len(a) != len(b) or a == b:
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(diff) == 2:
+        i, j = diff
+        return j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    return len(diff) == 1 and diff[0] < len(a) - 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +94,10 @@ class Record:
     documents: frozenset[str] = frozenset()
     region: str | None = None
     group: str | None = None
+    # Travel context of the record (a KMar ID-lane record holds it for every
+    # companion too): the route as alpha-3 codes and the arrival day (ordinal).
+    route: tuple[str, ...] = ()
+    arrival: int | None = None
     tokens: tuple[str, ...] = field(init=False)
     words: tuple[str, ...] = field(init=False)  # tokens sorted: equal for any word order
     key: str = field(init=False)

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from workbench.ingest.mapping import ROLE_EDGE
 from workbench.resolve.api import HistoryEvent, Judgement, PairExplanation, ReviewItem
 from workbench.resolve.blocking import PERSON_RULES, PERSON_TRAINING, candidate_pairs
 from workbench.resolve.clustering import Pair, pair
@@ -118,6 +119,7 @@ def _read(store: GraphStore) -> _State:
         docs: dict[str, set[str]] = defaultdict(set)
         for e in store.find_edges("HAS_DOCUMENT"):
             docs[e.src].add(_value(e.dst))
+        travel = _travel(store, mentions)
         assigned = {e.src: e.dst for e in store.find_edges("RESOLVED_TO") if e.src in mentions}
         links: dict[Pair, float] = {}
         decisions: list[Node] = []
@@ -130,7 +132,8 @@ def _read(store: GraphStore) -> _State:
                 decisions.append(d)
         runs = store.find_nodes("ResolutionRun")
     records = [
-        _record(n, phones.get(n.id, set()), docs.get(n.id, set())) for n in mentions.values()
+        _record(n, phones.get(n.id, set()), docs.get(n.id, set()), *travel.get(n.id, ((), None)))
+        for n in mentions.values()
     ]
     records.sort(key=lambda r: r.id)
     last = max(runs, key=lambda n: n.props["started_at"], default=None)
@@ -138,7 +141,37 @@ def _read(store: GraphStore) -> _State:
     return _State(records, mentions, assigned, links, decisions, last)
 
 
-def _record(n: Node, phones: Iterable[str], docs: Iterable[str]) -> Record:
+def _travel(
+    store: GraphStore, mentions: Mapping[str, Node]
+) -> dict[str, tuple[tuple[str, ...], int | None]]:
+    """Route and arrival day of the record each travelling mention came from.
+
+    A border record's route and arrival hold for the companions as well:
+    a household travels together, which tells its members' mentions apart
+    from namesakes who came another way or on another day.
+    """
+    routes = {e.src: _value(e.dst) for e in store.find_edges("TRAVELLED")}
+    arrivals = {
+        n.id: n.props["arrival_date"].toordinal()
+        for n in store.find_nodes("Signal", fields=["arrival_date"])
+        if n.props.get("arrival_date") is not None
+    }
+    out: dict[str, tuple[tuple[str, ...], int | None]] = {}
+    for edge_type in (ROLE_EDGE["subject"], ROLE_EDGE["companion"]):
+        for e in store.find_edges(edge_type):
+            if e.dst in mentions and (e.src in routes or e.src in arrivals):
+                route = routes.get(e.src)
+                out[e.dst] = (tuple(route.split(">")) if route else (), arrivals.get(e.src))
+    return out
+
+
+def _record(
+    n: Node,
+    phones: Iterable[str],
+    docs: Iterable[str],
+    route: tuple[str, ...] = (),
+    arrival: int | None = None,
+) -> Record:
     p = n.props
     return Record(
         n.id,
@@ -150,6 +183,8 @@ def _record(n: Node, phones: Iterable[str], docs: Iterable[str]) -> Record:
         phones=frozenset(phones),
         documents=frozenset(docs),
         group=f"{p['source']}:{p['record_id']}",  # two people in one record are two people
+        route=route,
+        arrival=arrival,
     )
 
 
