@@ -19,6 +19,7 @@ With no option, all three run at their target sizes.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import itertools
 import json
 import logging
@@ -214,6 +215,9 @@ def scale(n: int) -> dict[str, Any]:
                         phones=frozenset(x.e164 for x in p.phones if x.e164),
                         documents=frozenset(d.number for d in p.documents if d.number),
                         group=f"{sig.source}|{sig.record_id}",
+                        route=tuple(sig.route or ()) if p.role != "visitor" else (),
+                        arrival=dt.date.fromisoformat(sig.arrival_date).toordinal()
+                        if sig.arrival_date and p.role != "visitor" else None,
                     ))  # fmt: skip
     records = list({r.id: r for r in records}.values())[:n]
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

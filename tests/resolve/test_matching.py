@@ -173,6 +173,9 @@ def test_travel_context_compares_route_and_arrival_day() -> None:
     assert by_name["route"].label(a, Record("b", "x", route=("ERI", "LBY", "ITA", "NLD"))) == (
         "different"
     )
+    assert by_name["route"].label(a, Record("b", "x", route=("SYR", "TUR", "NLD"))) == (
+        "one country more or less"
+    )
     assert by_name["arrival"].label(a, Record("b", "x", arrival=738_002)) == "within 3 days"
     assert by_name["arrival"].label(a, Record("b", "x", arrival=738_000)) == "same day"
     assert by_name["arrival"].label(a, Record("b", "x")) is None

@@ -198,6 +198,13 @@ def test_the_review_queue_puts_the_biggest_effect_first(resolved: CypherStore) -
     impacts = [item.impact for item in queue]
     assert impacts == sorted(impacts, reverse=True)
     assert all(item.pair.contributions for item in queue)
+    owner = {e.src: e.dst for e in resolved.find_edges("RESOLVED_TO") if e.src.startswith("Person")}
+    across = [
+        frozenset((owner[i.pair.left], owner[i.pair.right]))
+        for i in queue
+        if owner[i.pair.left] != owner[i.pair.right]
+    ]
+    assert across and len(across) == len(set(across)), "two persons are one question"
 
 
 def test_cli_resolve_persons_review_and_decide(resolved: CypherStore) -> None:

@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from rapidfuzz.distance import DamerauLevenshtein
+from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
 from workbench.resolve.names import name_similarity
 from workbench.resolve.records import Birth, Record, v_number_typo
@@ -110,7 +110,10 @@ def _v_number(a: Record, b: Record) -> Level:
 def _route(a: Record, b: Record) -> Level:
     if len(a.route) < 2 or len(b.route) < 2:
         return None
-    return 0 if a.route == b.route else 1
+    if a.route == b.route:
+        return 0
+    # One transit country told at one interview and not at the other.
+    return 1 if Levenshtein.distance(a.route, b.route) == 1 else 2
 
 
 def _arrival(a: Record, b: Record) -> Level:
@@ -194,7 +197,7 @@ PERSON: tuple[Comparison, ...] = (
     Comparison("document", ("shared", "none shared"), _shared("documents"), _show("documents")),
     # Households travel together: a companion on a border record shares the
     # route and the arrival day of the person it travelled with.
-    Comparison("route", ("same", "different"), _route, _show_route),
+    Comparison("route", ("same", "one country more or less", "different"), _route, _show_route),
     Comparison(
         "arrival",
         ("same day", "within 3 days", "different"),

@@ -691,7 +691,17 @@ def _queue(
         na, nb = size[pa or ""], size[pb or ""]
         out.append((p, na if pa == pb else na + nb))
     out.sort(key=lambda x: (-x[1], abs(float(x[0]["weight"]) - limits.merge), x[0]["left"]))
-    return out
+    # Two persons are one question, however many of their mentions pair up:
+    # keep the pair nearest the merge line for each two persons.
+    seen: set[tuple[str, ...]] = set()
+    unique = []
+    for p, impact in out:
+        pa, pb = person.get(p["left"], p["left"]), person.get(p["right"], p["right"])
+        key = (p["left"], p["right"]) if pa == pb else tuple(sorted((pa, pb)))
+        if key not in seen:
+            seen.add(key)
+            unique.append((p, impact))
+    return unique
 
 
 def _explanation(p: Mapping[str, Any]) -> PairExplanation:
