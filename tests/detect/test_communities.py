@@ -8,7 +8,7 @@ import igraph as ig  # type: ignore[import-untyped]
 import pytest
 from sklearn.metrics import normalized_mutual_info_score  # type: ignore[import-untyped]
 
-from workbench.detect.communities import DetectionError, communities, leiden
+from workbench.detect.communities import DetectionError, communities, consensus, leiden
 
 
 def planted(groups: int, size: int, *, p_in: float, p_out: float, seed: int) -> ig.Graph:
@@ -35,7 +35,7 @@ def _labels(found: list[list[int]], n: int) -> list[int]:
     return label
 
 
-@pytest.mark.parametrize("algorithm", ["leiden", "leidenalg", "infomap"])
+@pytest.mark.parametrize("algorithm", ["leiden", "leidenalg", "infomap", "consensus"])
 def test_planted_groups_are_found(algorithm: str) -> None:
     g = planted(8, 15, p_in=0.5, p_out=0.01, seed=3)
     found = communities(g, algorithm, seed=1, resolution=0.05)
@@ -43,7 +43,7 @@ def test_planted_groups_are_found(algorithm: str) -> None:
     assert normalized_mutual_info_score(truth, _labels(found, g.vcount())) > 0.95
 
 
-@pytest.mark.parametrize("algorithm", ["leiden", "infomap"])
+@pytest.mark.parametrize("algorithm", ["leiden", "infomap", "consensus"])
 def test_the_same_seed_gives_the_same_communities(algorithm: str) -> None:
     g = planted(6, 20, p_in=0.3, p_out=0.05, seed=5)  # noisy: a seed matters
     first = communities(g, algorithm, seed=7, resolution=0.05)
@@ -84,3 +84,26 @@ def test_unknown_algorithms_and_objectives_are_refused() -> None:
         communities(g, "louvain")
     with pytest.raises(DetectionError, match="objective"):
         leiden(g, objective="surprise")
+
+
+def test_consensus_keeps_what_most_runs_agree_on_and_loses_no_vertex() -> None:
+    g = planted(6, 20, p_in=0.25, p_out=0.04, seed=5)  # noisy: single runs disagree
+    truth = [v // 20 for v in range(g.vcount())]
+    singles = [
+        normalized_mutual_info_score(truth, _labels(leiden(g, resolution=0.05, seed=s), 120))
+        for s in range(10)
+    ]
+    found = consensus(g, resolution=0.05, runs=10, seed=1)
+    assert sorted(v for c in found for v in c) == list(range(g.vcount()))
+    agreed = normalized_mutual_info_score(truth, _labels(found, g.vcount()))
+    assert agreed >= sum(singles) / len(singles)
+
+
+def test_consensus_parameters_pass_through_and_are_checked() -> None:
+    g = planted(4, 10, p_in=0.6, p_out=0.02, seed=2)
+    once = communities(g, "consensus", seed=3, resolution=0.05, runs=1)
+    assert sorted(v for c in once for v in c) == list(range(g.vcount()))
+    with pytest.raises(DetectionError, match="threshold"):
+        communities(g, "consensus", threshold=0.0)
+    with pytest.raises(DetectionError, match="runs"):
+        consensus(g, runs=0)

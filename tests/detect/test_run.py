@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 
@@ -150,6 +150,18 @@ def test_reruns_are_the_same_until_more_signals_make_a_network_grow(
     assert next(t for t in grown["explanation"] if t["term"] == "growth")["measure"] == 2
 
 
+def test_a_consensus_run_finds_the_same_networks_and_records_its_runs(
+    embedded: CypherStore,
+) -> None:
+    _scenario(embedded)
+    leiden_run = detect(embedded, PARAMS)
+    agreed = detect(embedded, replace(PARAMS, algorithm="consensus", runs=5))
+    assert _members(embedded, agreed.run_id) == _members(embedded, leiden_run.run_id)
+    run = next(r for r in embedded.find_nodes("DetectionRun") if r.props["run_id"] == agreed.run_id)
+    assert run.props["parameters"]["algorithm"] == "consensus"
+    assert run.props["parameters"]["runs"] == 5
+
+
 COA_ANALYST = Viewer("coa-analyst", "coa", "analyst")
 
 
@@ -208,6 +220,8 @@ def test_unknown_runs_and_bad_parameters_are_refused(embedded: CypherStore) -> N
         alerts_view(embedded, Unrestricted(), run="R-x")
     with pytest.raises(DetectionError, match="unknown algorithm"):
         DetectionParams(algorithm="louvain")
+    with pytest.raises(DetectionError, match="at least 1"):
+        DetectionParams(algorithm="consensus", runs=0)
     with pytest.raises(DetectionError, match="GDS Leiden optimises modularity"):
         DetectionParams(algorithm="gds-leiden")
     with pytest.raises(DetectionError, match="needs the Neo4j store"):

@@ -19,7 +19,8 @@ AlgorithmOption = Annotated[
     str,
     typer.Option(
         "--algorithm",
-        help="leiden (default), infomap, leidenalg, or gds-leiden (Neo4j with GDS).",
+        help="leiden (default), infomap, consensus (of 20 Leiden runs), leidenalg, "
+        "or gds-leiden (Neo4j with GDS).",
     ),
 ]
 SeedOption = Annotated[int, typer.Option("--seed", help="Same seed, same data: same clusters.")]

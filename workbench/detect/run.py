@@ -60,6 +60,7 @@ class DetectionParams:
     resolution: float = 0.02
     objective: str = "CPM"
     trials: int = 10
+    runs: int = 20  # consensus: Leiden runs per round
     hub_size: int = 50
     min_size: int = 3
     window_days: int = 4
@@ -85,6 +86,8 @@ class DetectionParams:
             )
         if self.resolution <= 0:
             raise DetectionError(f"resolution must be positive, not {self.resolution}")
+        if self.trials < 1 or self.runs < 1:
+            raise DetectionError("trials and runs must be at least 1")
         if self.hub_size < 2 or self.min_size < 2:
             raise DetectionError("hub_size and min_size must be at least 2")
         unknown = set(self.weights) - set(KINDS)
@@ -232,6 +235,7 @@ def _find(graph: ig.Graph, params: DetectionParams, store: GraphStore) -> list[l
         resolution=params.resolution,
         objective=params.objective,
         trials=params.trials,
+        runs=params.runs,
     )
 
 
