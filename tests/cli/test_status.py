@@ -44,3 +44,20 @@ def test_usage_errors_exit_2() -> None:
     assert run("no-such-command").returncode == 2
     bad = run("status", env={"WORKBENCH_STORE": "bogus"})
     assert bad.returncode == 2 and "WORKBENCH_STORE" in bad.stderr
+
+
+def test_stored_text_in_a_table_is_never_read_as_markup() -> None:
+    """Names and notes may hold rich markup; tables show it as typed."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from workbench.cli.common import cell
+
+    hostile = "[bold]Abu[/bold] [link=https://evil.invalid]Omar[/link]\n=HYPERLINK()"
+    console = Console(record=True, width=200, color_system=None)
+    table = Table("name")
+    table.add_row(cell(hostile))
+    console.print(table)
+    shown = console.export_text()
+    assert "[bold]Abu[/bold] [link=https://evil.invalid]Omar[/link]" in shown
+    assert cell(None).plain == ""

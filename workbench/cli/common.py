@@ -6,12 +6,14 @@ with a ``register(app)`` function; ``main.py`` wires them into one app.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.text import Text
 
 from workbench.cli.output import PARTIAL, stderr
 from workbench.config import Settings
+from workbench.security import display_text
 from workbench.store import GraphStore, StoreError, open_store
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
@@ -39,3 +41,12 @@ def store() -> GraphStore:
     except StoreError as exc:
         fail(str(exc), PARTIAL)
         raise  # unreachable: fail() exits
+
+
+def cell(value: Any, limit: int = 80) -> Text:
+    """A table cell for stored data: inert in the terminal, never read as rich markup.
+
+    Names, notes and file names can hold ``[link=...]`` or ``[bold]``; rich
+    would render a plain string cell as markup.
+    """
+    return Text(display_text(value, limit=limit, oneline=True)) if value is not None else Text("")

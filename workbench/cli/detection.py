@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from workbench.cli.common import JsonOption, fail, state, store
+from workbench.cli.common import JsonOption, cell, fail, state, store
 from workbench.cli.output import PARTIAL, USAGE, emit, stdout
 from workbench.store import GraphStore, StoreError
 
@@ -155,7 +155,8 @@ def register(app: typer.Typer) -> None:
             for c in d["clusters"]:
                 top = ", ".join(f"{m['label']} ({m['role']})" for m in c["members"][:3])
                 cells = (c["number"], f"{c['score']:.1f}", c["type"], c["size"], c["lineage"])
-                table.add_row(*(str(x or "") for x in cells), ", ".join(c["themes"]), top)
+                themes = ", ".join(c["themes"])
+                table.add_row(*(str(x or "") for x in cells), themes, cell(top, 120))
             stdout.print(f"run {d['run_id']}", markup=False)
             stdout.print(table)
 
@@ -179,7 +180,9 @@ def register(app: typer.Typer) -> None:
         def render(d: list[dict[str, Any]]) -> None:
             table = Table("when", "kind", "status", "message")
             for a in d:
-                table.add_row(str(a["created_at"])[:19], a["kind"], a["status"], a["message"])
+                table.add_row(
+                    str(a["created_at"])[:19], a["kind"], a["status"], cell(a["message"], 160)
+                )
             stdout.print(table)
 
         emit(data, as_json=as_json, render=render)

@@ -18,9 +18,8 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
-from workbench.cli.common import JsonOption, fail, state, store
+from workbench.cli.common import JsonOption, cell, fail, state, store
 from workbench.cli.output import OK, PARTIAL, USAGE, emit, stdout
 from workbench.security import (
     ORGANISATIONS,
@@ -69,17 +68,12 @@ def _date(value: str | None, option: str) -> dt.date | None:
         raise
 
 
-def _text(value: Any, limit: int = 80) -> Text:
-    """A table cell for stored data: inert in the terminal, never read as rich markup."""
-    return Text(display_text(value, limit=limit, oneline=True))
-
-
 def _render_users(rows: list[dict[str, Any]]) -> None:
     table = Table("user", "organisation", "role", "status", "created")
     for r in rows:
         status = "disabled" if r["disabled"] else "active"
         table.add_row(
-            _text(r["username"]), r["organisation"], r["role"], status, _text(r["created_at"])
+            cell(r["username"]), r["organisation"], r["role"], status, cell(r["created_at"])
         )
     stdout.print(table)
 
@@ -157,11 +151,11 @@ def _render_events(rows: list[dict[str, Any]]) -> None:
         table.add_row(
             str(r["seq"]),
             r["at"][:19],
-            _text(r["actor"], 40),
-            _text(r["organisation"], 10),
-            _text(r["action"], 20),
-            _text(r["target"], 50),
-            _text("; ".join(f"{k}={v}" for k, v in details.items()), 160),
+            cell(r["actor"], 40),
+            cell(r["organisation"], 10),
+            cell(r["action"], 20),
+            cell(r["target"], 50),
+            cell("; ".join(f"{k}={v}" for k, v in details.items()), 160),
         )
     stdout.print(table)
 
@@ -274,7 +268,7 @@ def release(
     def render(d: list[dict[str, Any]]) -> None:
         for r in d:
             what = f"revoked by {r['revoked_by']}" if r["revoked_at"] else "released"
-            stdout.print(_text(f"{r['signal_id']} to {r['to']}: {what}"))
+            stdout.print(cell(f"{r['signal_id']} to {r['to']}: {what}"))
 
     emit([asdict(r) for r in rows], as_json=as_json, render=render)
 
@@ -298,7 +292,7 @@ def retain(
     emit(
         {"signal": signal_id, "retention_until": kept.isoformat()},
         as_json=as_json,
-        render=lambda d: stdout.print(_text(f"{d['signal']} kept until {d['retention_until']}")),
+        render=lambda d: stdout.print(cell(f"{d['signal']} kept until {d['retention_until']}")),
     )
 
 

@@ -7,20 +7,13 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
-from rich.text import Text
 
-from workbench.cli.common import JsonOption, fail, state, store
+from workbench.cli.common import JsonOption, cell, fail, state, store
 from workbench.cli.governance import AsUser, security_context
 from workbench.cli.output import PARTIAL, USAGE, emit, stderr, stdout
-from workbench.security import display_text
 from workbench.store import StoreError
 
 JUDGEMENT_HELP = "same, different or unsure"
-
-
-def _cell(value: Any) -> Text:
-    """Stored data as an inert table cell (never read as rich markup)."""
-    return Text(display_text(value, oneline=True)) if value else Text("")
 
 
 def register(app: typer.Typer) -> None:
@@ -76,7 +69,7 @@ def persons(as_user: AsUser = None, as_json: JsonOption = False) -> None:
                 f"{r['source']}:{r['record_id']} ({r['role']})" for r in p["records"]
             )
             table.add_row(
-                p["id"], p["name"] or "", p["v_number"] or "", p["birth_date"] or "", records
+                p["id"], cell(p["name"]), cell(p["v_number"]), cell(p["birth_date"]), cell(records)
             )
         stdout.print(table)
 
@@ -121,7 +114,7 @@ def _render_pair(pair: dict[str, Any], impact: int | None = None) -> None:
     table = Table("feature", "level", "weight", "left", "right")
     for c in pair["contributions"]:
         table.add_row(
-            c["feature"], c["level"], f"{c['weight']:+.2f}", c["left"] or "", c["right"] or ""
+            c["feature"], c["level"], f"{c['weight']:+.2f}", cell(c["left"]), cell(c["right"])
         )
     stdout.print(table)
 

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from loaders.records import Source
 from workbench.cli import detection, dossier, governance, identity, ui
-from workbench.cli.common import JsonOption, fail, state, store
+from workbench.cli.common import JsonOption, cell, fail, state, store
 from workbench.cli.output import OK, PARTIAL, USAGE, emit, stderr, stdout
 from workbench.config import ConfigError, Settings
 from workbench.store import StoreError
@@ -152,7 +152,7 @@ def load(
         table = Table("file", "source", "rows", "loaded", "duplicates", "conflicts", "rejected")
         for f in d["files"]:
             table.add_row(
-                Path(f["path"]).name,
+                cell(Path(f["path"]).name),
                 f["source"] or "?",
                 *(str(f[k]) for k in ("rows", "loaded", "duplicates", "conflicts", "rejected")),
             )
@@ -181,7 +181,13 @@ def rejects(as_json: JsonOption = False) -> None:
     def render(d: list[dict[str, Any]]) -> None:
         table = Table("file", "row", "record", "field", "reason")
         for r in d:
-            table.add_row(r["file"], str(r["row"]), r["record_id"] or "", r["field"], r["reason"])
+            table.add_row(
+                cell(r["file"]),
+                str(r["row"]),
+                cell(r["record_id"]),
+                cell(r["field"]),
+                cell(r["reason"], 160),
+            )
         stdout.print(table)
 
     emit(rows, as_json=as_json, render=render)
