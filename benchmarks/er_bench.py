@@ -237,8 +237,9 @@ def scale(n: int) -> dict[str, Any]:
     weights = score(pairs, by_id, scorer, gamma)
     times["scoring"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    clusters = cluster(records, {p: w for p, w in weights.items() if w >= -4}, scorer,
-                       thresholds=Thresholds())  # fmt: skip
+    limits = Thresholds()
+    kept = {p: w for p, w in weights.items() if w >= limits.keep}
+    clusters = cluster(records, kept, scorer, thresholds=limits)
     times["clustering"] = time.perf_counter() - mark
     total = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

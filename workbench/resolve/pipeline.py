@@ -45,7 +45,7 @@ class Thresholds:
     veto: float = -12.0
     review_low: float = -3.0
     review_high: float = 1.0
-    keep: float = -4.0  # links weaker than this are not stored (the review band starts here)
+    keep: float = -3.0  # links weaker than this are not stored (the review band starts here)
 
 
 def vectors(
