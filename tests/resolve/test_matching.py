@@ -179,3 +179,24 @@ def test_travel_context_compares_route_and_arrival_day() -> None:
     assert by_name["arrival"].label(a, Record("b", "x", arrival=738_002)) == "within 3 days"
     assert by_name["arrival"].label(a, Record("b", "x", arrival=738_000)) == "same day"
     assert by_name["arrival"].label(a, Record("b", "x")) is None
+
+
+def test_an_alias_shared_by_two_smugglers_is_decided_by_the_record_or_left_alone() -> None:
+    from workbench.resolve.facilitators import FacilitatorRecord, group_facilitators
+
+    def fm(i: str, phone: str | None, *markers: str) -> FacilitatorRecord:
+        return FacilitatorRecord(i, "Abu Omar", phone, context=frozenset(markers))
+
+    one, two = "+905321111111", "+905322222222"
+    ms = [
+        fm("a", one, "route:SYR>TUR>GRC", "amount:3500"),
+        fm("b", two, "route:AFG>IRN>TUR", "amount:6000"),
+        fm("text-phone", None, f"phone:{two}"),  # the number is written in the same record
+        fm("same-way", None, "route:SYR>TUR>GRC", "amount:3500"),
+        fm("tie", None, "route:SYR>TUR>GRC", "amount:6000"),
+        fm("nothing", None),
+    ]
+    groups, how = group_facilitators(ms)
+    assert groups == [["a", "same-way"], ["b", "text-phone"], ["nothing"], ["tie"]]
+    assert how["same-way"] == how["text-phone"] == "alias+context"
+    assert how["tie"] == how["nothing"] == "alone"

@@ -4,22 +4,34 @@ Smugglers are known by a kunya or nickname (``Abu Omar``, ``Wedi Tesfay``)
 spelled differently by every clerk, and by a phone number they keep for a
 season. The phone is the stronger tie: mentions sharing a phone are one
 facilitator. An alias alone is weak - the same kunya is used by many
-unrelated men - so a mention without a phone joins a facilitator by alias
-only when exactly one phone-group carries that alias.
+unrelated men - so a mention without a phone joins a phone-group by alias
 
->>> ms = [FacilitatorRecord("a", "Abu Omar", "+905321111111"),
+1. when exactly one phone-group carries that alias (``alias``), or
+2. when several do, and the record it came from shares markers with the
+   records of exactly one of them, more than with any other (``alias+context``):
+   a phone number written in the same record, the same route, the same
+   amount paid. That is how an analyst tells two men called Abu Omar apart:
+   by whom they moved, which way, for how much.
+
+Otherwise it stays on its own.
+
+>>> ms = [FacilitatorRecord("a", "Abu Omar", "+905321111111", context=frozenset({"route:SYR>TUR"})),
 ...       FacilitatorRecord("b", "ABOU OMAR", "+905321111111"),
-...       FacilitatorRecord("c", "Abu Umar", None),
-...       FacilitatorRecord("d", "Abu Omar", "+905329999999")]
->>> group_facilitators(ms)
-[['a', 'b'], ['c'], ['d']]
+...       FacilitatorRecord("c", "Abu Umar", None, context=frozenset({"route:SYR>TUR"})),
+...       FacilitatorRecord("d", "Abu Omar", "+905329999999", context=frozenset({"route:ERI>LBY"})),
+...       FacilitatorRecord("e", "Abu Omar", None)]
+>>> groups, how = group_facilitators(ms)
+>>> groups
+[['a', 'b', 'c'], ['d'], ['e']]
+>>> how["c"], how["b"], how["e"]
+('alias+context', 'phone', 'alone')
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from workbench.resolve.names import name_key
 
@@ -30,33 +42,64 @@ HUB_PHONE = 25  # a phone named by more facilitator mentions than this is a help
 
 @dataclass(frozen=True)
 class FacilitatorRecord:
-    """One facilitator mention: its id, alias as written and phone (E.164)."""
+    """One facilitator mention: its id, alias as written and phone (E.164).
+
+    ``context`` holds markers of the record it came from (``phone:...``,
+    ``route:...``, ``amount:...``), to tell apart phone-groups sharing an alias.
+    """
 
     id: str
     alias: str | None
     phone: str | None
     role: str | None = None
     source: str | None = None
+    context: frozenset[str] = field(default_factory=frozenset)
 
 
-def group_facilitators(mentions: Sequence[FacilitatorRecord]) -> list[list[str]]:
-    """Mention ids grouped into facilitators, sorted."""
+def group_facilitators(
+    mentions: Sequence[FacilitatorRecord],
+) -> tuple[list[list[str]], dict[str, str]]:
+    """Mention ids grouped into facilitators (sorted), and how each joined its group.
+
+    How: ``phone`` (shares the group's number), ``alias`` (the only phone-group
+    with that alias), ``alias+context`` (the alias, decided by shared markers)
+    or ``alone``.
+    """
     uses = Counter(m.phone for m in mentions if m.phone)
     groups: dict[str, list[str]] = defaultdict(list)
+    markers: dict[str, set[str]] = defaultdict(set)
     alias_groups: dict[str, set[str]] = defaultdict(set)
+    how: dict[str, str] = {}
     loose: list[FacilitatorRecord] = []
     for m in mentions:
         if m.phone and uses[m.phone] <= HUB_PHONE:
             groups[m.phone].append(m.id)
+            markers[m.phone] |= m.context | {f"phone:{m.phone}"}
+            how[m.id] = "phone"
             if m.alias:
                 alias_groups[name_key(m.alias)].add(m.phone)
         else:
             loose.append(m)
     singles: list[list[str]] = []
     for m in loose:
-        owners = alias_groups.get(name_key(m.alias), set()) if m.alias else set()
-        if len(owners) == 1:
-            groups[next(iter(owners))].append(m.id)
-        else:
+        owners = sorted(alias_groups.get(name_key(m.alias), ())) if m.alias else []
+        owner, method = _owner(m, owners, markers)
+        if owner is None:
             singles.append([m.id])
-    return sorted([sorted(g) for g in groups.values()] + singles)
+            how[m.id] = "alone"
+        else:
+            groups[owner].append(m.id)
+            how[m.id] = method
+    return sorted([sorted(g) for g in groups.values()] + singles), how
+
+
+def _owner(
+    m: FacilitatorRecord, owners: Sequence[str], markers: dict[str, set[str]]
+) -> tuple[str | None, str]:
+    """The phone-group an alias-only mention belongs to, if one stands out."""
+    if len(owners) == 1:
+        return owners[0], "alias"
+    shared = sorted(((len(m.context & markers[o]), o) for o in owners), reverse=True)
+    if shared and shared[0][0] > 0 and (len(shared) == 1 or shared[0][0] > shared[1][0]):
+        return shared[0][1], "alias+context"
+    return None, "alone"

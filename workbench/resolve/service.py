@@ -536,6 +536,34 @@ def _membership(m: str, members: Sequence[str], scored: Mapping[Pair, float]) ->
     return round(probability(max(weights)), 6) if weights else 1.0
 
 
+# How sure a facilitator mention's place is, by how it was placed (see facilitators.py).
+JOIN_SCORE = {"phone": 1.0, "alone": 1.0, "alias": 0.8, "alias+context": 0.7}
+
+
+def _facilitator_context(
+    store: GraphStore, mentions: Mapping[str, Node], phone: Mapping[str, str]
+) -> dict[str, set[str]]:
+    """Markers of the record each facilitator mention came from.
+
+    Numbers written in the record (its text, or another facilitator's
+    column), its route, and the amount paid to this facilitator.
+    """
+    signal = {e.dst: e.src for e in store.find_edges("NAMES_FACILITATOR") if e.dst in mentions}
+    markers: dict[str, set[str]] = defaultdict(set)
+    for e in store.find_edges("MENTIONS_PHONE"):
+        markers[e.src].add(f"phone:{_value(e.dst)}")
+    for m, number in phone.items():
+        if m in signal:
+            markers[signal[m]].add(f"phone:{number}")
+    for e in store.find_edges("TRAVELLED"):
+        markers[e.src].add(f"route:{_value(e.dst)}")
+    out: dict[str, set[str]] = {m: set(markers.get(s, ())) for m, s in signal.items()}
+    for e in store.find_edges("PAID"):
+        if e.dst in out and e.props.get("amount_eur") is not None:
+            out[e.dst].add(f"amount:{e.props['amount_eur']:g}")
+    return out
+
+
 def _resolve_facilitators(store: GraphStore, run_id: str) -> int:
     """Facilitator mentions into facilitators (recomputed whole: they are few)."""
     with store.reader():
@@ -543,13 +571,19 @@ def _resolve_facilitators(store: GraphStore, run_id: str) -> int:
         phone = {e.src: _value(e.dst) for e in store.find_edges("HAS_PHONE") if e.src in mentions}
         current = {e.src: e.dst for e in store.find_edges("RESOLVED_TO") if e.src in mentions}
         old = {n.id for n in store.find_nodes("FacilitatorEntity")}
+        context = _facilitator_context(store, mentions, phone)
     records = [
         FacilitatorRecord(
-            i, n.props.get("alias"), phone.get(i), n.props.get("role"), n.props["source"]
+            i,
+            n.props.get("alias"),
+            phone.get(i),
+            n.props.get("role"),
+            n.props["source"],
+            frozenset(context.get(i, ())),
         )
         for i, n in sorted(mentions.items())
     ]
-    groups = group_facilitators(records)
+    groups, how = group_facilitators(records)
     rows, edges, moved = [], [], []
     for members in groups:
         fid = _mint("F", members)
@@ -573,7 +607,13 @@ def _resolve_facilitators(store: GraphStore, run_id: str) -> int:
             if current.get(m) != entity:
                 moved.append(m)
                 edges.append(
-                    {"src": m, "dst": entity, "score": 1.0, "method": "phone/alias", "run": run_id}
+                    {
+                        "src": m,
+                        "dst": entity,
+                        "score": JOIN_SCORE[how[m]],
+                        "method": how[m],
+                        "run": run_id,
+                    }
                 )
     wanted = {f"FacilitatorEntity:{r['facilitator_id']}" for r in rows}
     with store.writer() as w:
