@@ -188,15 +188,21 @@ def test_an_alias_shared_by_two_smugglers_is_decided_by_the_record_or_left_alone
         return FacilitatorRecord(i, "Abu Omar", phone, context=frozenset(markers))
 
     one, two = "+905321111111", "+905322222222"
+    way = ("route:SYR>TUR>GRC", "amount:3500")
     ms = [
-        fm("a", one, "route:SYR>TUR>GRC", "amount:3500"),
-        fm("b", two, "route:AFG>IRN>TUR", "amount:6000"),
+        *(fm(f"a{i}", one, *way) for i in range(3)),  # a smuggler known from three records
+        fm("b", two, *way),  # a number seen once, same route and amount
         fm("text-phone", None, f"phone:{two}"),  # the number is written in the same record
-        fm("same-way", None, "route:SYR>TUR>GRC", "amount:3500"),
-        fm("tie", None, "route:SYR>TUR>GRC", "amount:6000"),
+        fm("same-way", None, *way),
+        fm("route-only", None, way[0]),
         fm("nothing", None),
     ]
     groups, how = group_facilitators(ms)
-    assert groups == [["a", "same-way"], ["b", "text-phone"], ["nothing"], ["tie"]]
+    assert groups == [
+        ["a0", "a1", "a2", "same-way"],
+        ["b", "text-phone"],
+        ["nothing"],
+        ["route-only"],
+    ]
     assert how["same-way"] == how["text-phone"] == "alias+context"
-    assert how["tie"] == how["nothing"] == "alone"
+    assert how["route-only"] == how["nothing"] == "alone"

@@ -7,18 +7,18 @@ facilitator. An alias alone is weak - the same kunya is used by many
 unrelated men - so a mention without a phone joins a phone-group by alias
 
 1. when exactly one phone-group carries that alias (``alias``), or
-2. when several do, and the record it came from shares markers with the
-   records of exactly one of them, more than with any other (``alias+context``):
-   a phone number written in the same record, the same route, the same
-   amount paid. That is how an analyst tells two men called Abu Omar apart:
-   by whom they moved, which way, for how much.
+2. when several do, and the record it came from points at exactly one of
+   them (``alias+context``): the group's number written in the same record,
+   or both the same route and the same amount as records of a group known
+   from several records. That is how an analyst tells two men called Abu
+   Omar apart: by their number, or which way they moved people for how much.
 
 Otherwise it stays on its own.
 
->>> ms = [FacilitatorRecord("a", "Abu Omar", "+905321111111", context=frozenset({"route:SYR>TUR"})),
+>>> ms = [FacilitatorRecord("a", "Abu Omar", "+905321111111"),
 ...       FacilitatorRecord("b", "ABOU OMAR", "+905321111111"),
-...       FacilitatorRecord("c", "Abu Umar", None, context=frozenset({"route:SYR>TUR"})),
-...       FacilitatorRecord("d", "Abu Omar", "+905329999999", context=frozenset({"route:ERI>LBY"})),
+...       FacilitatorRecord("c", "Abu Umar", None, context=frozenset({"phone:+905321111111"})),
+...       FacilitatorRecord("d", "Abu Omar", "+905329999999"),
 ...       FacilitatorRecord("e", "Abu Omar", None)]
 >>> groups, how = group_facilitators(ms)
 >>> groups
@@ -30,7 +30,7 @@ Otherwise it stays on its own.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from workbench.resolve.names import name_key
@@ -38,6 +38,7 @@ from workbench.resolve.names import name_key
 __all__ = ["FacilitatorRecord", "group_facilitators"]
 
 HUB_PHONE = 25  # a phone named by more facilitator mentions than this is a helpdesk
+MIN_CONTEXT_GROUP = 3  # route and amount only attach an alias to a group of this many mentions
 
 
 @dataclass(frozen=True)
@@ -80,10 +81,11 @@ def group_facilitators(
                 alias_groups[name_key(m.alias)].add(m.phone)
         else:
             loose.append(m)
+    sizes = {phone: len(ids) for phone, ids in groups.items()}  # before any alias joins
     singles: list[list[str]] = []
     for m in loose:
         owners = sorted(alias_groups.get(name_key(m.alias), ())) if m.alias else []
-        owner, method = _owner(m, owners, markers)
+        owner, method = _owner(m, owners, markers, sizes)
         if owner is None:
             singles.append([m.id])
             how[m.id] = "alone"
@@ -94,12 +96,33 @@ def group_facilitators(
 
 
 def _owner(
-    m: FacilitatorRecord, owners: Sequence[str], markers: dict[str, set[str]]
+    m: FacilitatorRecord,
+    owners: Sequence[str],
+    markers: Mapping[str, set[str]],
+    sizes: Mapping[str, int],
 ) -> tuple[str | None, str]:
     """The phone-group an alias-only mention belongs to, if one stands out."""
     if len(owners) == 1:
         return owners[0], "alias"
-    shared = sorted(((len(m.context & markers[o]), o) for o in owners), reverse=True)
-    if shared and shared[0][0] > 0 and (len(shared) == 1 or shared[0][0] > shared[1][0]):
-        return shared[0][1], "alias+context"
+    support = sorted(((_support(m, o, markers, sizes), o) for o in owners), reverse=True)
+    if support and support[0][0] > 0 and (len(support) == 1 or support[0][0] > support[1][0]):
+        return support[0][1], "alias+context"
     return None, "alone"
+
+
+def _support(
+    m: FacilitatorRecord, owner: str, markers: Mapping[str, set[str]], sizes: Mapping[str, int]
+) -> int:
+    """How strongly the mention's record points at one phone-group (0: not at all).
+
+    The group's own number written in the record is direct evidence. Route
+    and amount are common on their own, so both must agree, and only with a
+    group known from several records: an alias is not pinned on a number
+    seen once.
+    """
+    shared = m.context & markers[owner]
+    if any(x.startswith("phone:") for x in shared):
+        return 10 + len(shared)
+    if len(shared) >= 2 and sizes[owner] >= MIN_CONTEXT_GROUP:
+        return len(shared)
+    return 0
