@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import EXAMPLES
 from workbench.generate import generate
 from workbench.ingest import ingest, rejects
-from workbench.ingest.mapping import signal_id
+from workbench.ingest.mapping import GraphRows, signal_id
 from workbench.store.base import CypherStore
 
 HOSTILE = (
@@ -146,3 +146,21 @@ def test_cli_load_json_and_exit_codes(tmp_path: Path) -> None:
     assert _cli(tmp_path / "home", "load", str(tmp_path / "missing.csv")).returncode == 2
     listed = _cli(tmp_path / "home", "rejects", "--json")
     assert listed.returncode == 0 and json.loads(listed.stdout) == []
+
+
+def test_graph_rows_merge_provenance_of_shared_nodes_without_aliasing() -> None:
+    """A hub node gains every record's signal once; the records' own lists stay theirs."""
+    merged = GraphRows()
+    parts = []
+    for i in range(3):
+        part = GraphRows()
+        prov = [f"Signal:politie|PL-{i}"]
+        part.node("Location", {"key": "ter apel", "name": "Ter Apel", "signals": prov})
+        part.node("Phone", {"e164": f"+3161234567{i}", "signals": prov})
+        parts.append((part, prov))
+        merged.extend(part)
+        merged.extend(part)  # the same record twice adds nothing
+    [hub] = merged.nodes["Location"].values()
+    assert hub["signals"] == [f"Signal:politie|PL-{i}" for i in range(3)]
+    assert [prov for _, prov in parts] == [[f"Signal:politie|PL-{i}"] for i in range(3)]
+    assert len(merged.nodes["Phone"]) == 3

@@ -12,9 +12,11 @@ other files still load.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,6 +75,26 @@ def batch_id_for(checksums: Sequence[str], source: str | None) -> str:
     return "B-" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a load (if it was running).
+
+    A load holds every record and graph row of a file alive and builds no
+    cycles, so the collector's passes find nothing, yet each pass of the
+    oldest generation walks all of them: a quarter of an 80k-person load,
+    growing with the input (docs/decisions/0001; the loaders pause it for a
+    parse the same way, docs/decisions/0007).
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def ingest(
     store: GraphStore,
     paths: Sequence[Path],
@@ -82,6 +104,18 @@ def ingest(
     progress: Callable[[str], None] | None = None,
 ) -> LoadReport:
     """Load ``paths`` into ``store`` and report per file."""
+    with _collector_paused():
+        return _ingest(store, paths, source=source, operator=operator, progress=progress)
+
+
+def _ingest(
+    store: GraphStore,
+    paths: Sequence[Path],
+    *,
+    source: Source | None,
+    operator: str,
+    progress: Callable[[str], None] | None,
+) -> LoadReport:
     checksums = {p: file_sha256(p) for p in paths if p.is_file()}
     batch_id = batch_id_for(list(checksums.values()), source)
     results = []

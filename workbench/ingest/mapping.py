@@ -45,10 +45,15 @@ class GraphRows:
 
     nodes: dict[str, dict[str, Row]] = field(default_factory=lambda: defaultdict(dict))
     edges: dict[str, list[Row]] = field(default_factory=lambda: defaultdict(list))
+    # The signals of a node merged from several records, as a set beside its
+    # list: a hub (a border post, a route) gains thousands of signals in one
+    # file, and rebuilding its list per record made ingest quadratic.
+    _provenance: dict[str, set[str]] = field(default_factory=dict, repr=False)
 
     def node(self, label: str, props: Row) -> str:
         node_id = model().node_id(label, props)
         self.nodes[label][node_id] = props
+        self._provenance.pop(node_id, None)  # replaced, with its own signals
         return node_id
 
     def edge(self, type_: str, src: str, dst: str, **props: Any) -> None:
@@ -56,12 +61,20 @@ class GraphRows:
 
     def extend(self, other: GraphRows) -> None:
         for label, rows in other.nodes.items():
+            mine_by_id = self.nodes[label]
             for node_id, props in rows.items():
-                mine = self.nodes[label].get(node_id)
+                mine = mine_by_id.get(node_id)
                 if mine is None:
-                    self.nodes[label][node_id] = props
-                else:
-                    mine["signals"] = list(dict.fromkeys([*mine["signals"], *props["signals"]]))
+                    mine_by_id[node_id] = props
+                    continue
+                seen = self._provenance.get(node_id)
+                if seen is None:  # first merge: own the list (records share theirs)
+                    mine["signals"] = list(dict.fromkeys(mine["signals"]))
+                    seen = self._provenance[node_id] = set(mine["signals"])
+                for signal in props["signals"]:
+                    if signal not in seen:
+                        seen.add(signal)
+                        mine["signals"].append(signal)
         for type_, edges in other.edges.items():
             self.edges[type_].extend(edges)
 

@@ -17,9 +17,10 @@ import datetime as dt
 import json
 from abc import ABC, abstractmethod
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Protocol
 
 from graph_schema.model import (
@@ -29,6 +30,7 @@ from graph_schema.model import (
     Property,
     ValidationError,
     check_properties,
+    check_value,
 )
 from workbench.store import cypher
 from workbench.store.errors import InvalidWrite, MissingEndpoint
@@ -191,17 +193,123 @@ def decode(prop: Property | None, value: Any) -> Any:
     return value
 
 
+def _union(old: Sequence[Any] | None, new: Iterable[Any] | None) -> list[Any]:
+    """``old`` followed by the items of ``new`` it lacks, in their order.
+
+    Linear: hubs (a border post, a helpdesk number) carry provenance lists of
+    tens of thousands of signals, so membership is a set, not a list scan.
+
+    >>> _union(["s1", "s2"], ["s2", "s3", "s3"])
+    ['s1', 's2', 's3']
+    """
+    out = list(old or [])
+    seen = set(out)
+    for value in new or []:
+        if value not in seen:
+            seen.add(value)
+            out.append(value)
+    return out
+
+
 def _merge(props: Mapping[str, Property], old: Mapping[str, Any], new: Mapping[str, Any]) -> Row:
     """The properties after an upsert: given values replace, ``union`` lists grow."""
     out = dict(old)
     for name, value in new.items():
         prop = props.get(name)
-        if prop is not None and prop.merge == "union":
-            seen = list(old.get(name) or [])
-            out[name] = seen + [v for v in (value or []) if v not in seen]
-        else:
-            out[name] = value
+        out[name] = _union(old.get(name), value) if prop and prop.merge == "union" else value
     return out
+
+
+class _Batch:
+    """Rows merged by key as they arrive, for one upsert.
+
+    A key seen once keeps its row as given; a repeated key merges into it,
+    growing ``union`` lists in place with a set beside each, so a key repeated
+    k times costs O(k), not O(k^2).
+    """
+
+    def __init__(self, props: Mapping[str, Property]) -> None:
+        self.props = props
+        self.unions = [name for name, prop in props.items() if prop.merge == "union"]
+        self.rows: dict[Any, Row] = {}
+        self._seen: dict[tuple[Any, str], set[Any]] = {}
+
+    def add(self, key: Any, row: Row) -> None:
+        """Add ``row`` (owned by the batch from now on) under ``key``."""
+        mine = self.rows.get(key)
+        if mine is None:
+            self.rows[key] = row
+            return
+        for name, value in row.items():
+            if name not in self.unions:
+                mine[name] = value
+                continue
+            seen = self._seen.get((key, name))
+            if seen is None:  # first repeat: own the list, callers may share theirs
+                mine[name] = _union(mine.get(name), ())
+                seen = self._seen[(key, name)] = set(mine[name])
+            for item in value or ():
+                if item not in seen:
+                    seen.add(item)
+                    mine[name].append(item)
+
+
+_ENDS = frozenset(("id", "src", "dst"))
+_NONE = type(None)
+
+
+def _column_valid(prop: Property, column: list[Any]) -> bool:
+    """Whether ``check_value`` accepts every value of a column, each distinct value asked once.
+
+    Loads repeat values (sources, roles, dates, one-signal provenance lists),
+    so a column costs a set, not a call per row. Lists of strings are checked
+    by their types (lists are not hashable); anything unusual answers False.
+    """
+    if prop.type == "strings":
+        return (
+            set(map(type, column)) <= {list, tuple, _NONE}
+            and set(map(type, chain.from_iterable(filter(None, column)))) <= {str}
+            and not (prop.required and None in column)
+        )
+    try:
+        distinct: Iterable[tuple[type, Any]] = set(zip(map(type, column), column, strict=True))
+    except TypeError:  # unhashable values (json): each is asked
+        distinct = zip(map(type, column), column, strict=True)
+    try:
+        for _, value in distinct:
+            if value is None:
+                if prop.required:
+                    return False
+            else:
+                check_value(prop, value, prop.name)
+    except ValidationError:
+        return False
+    return True
+
+
+def check_rows(
+    props: Mapping[str, Property], rows: Sequence[Row], where: Callable[[int], str]
+) -> None:
+    """``check_properties`` for a batch: a column at a time, row by row only on a failure.
+
+    The row-by-row pass is the authority: it raises the error naming the row
+    (``where(i)``) exactly as before. A column that fails the quick pass only
+    sends the batch there, so the quick pass may be stricter, never looser.
+    """
+    keys = set(chain.from_iterable(rows)) - _ENDS
+    valid = keys <= props.keys() and all(
+        _column_valid(prop, [row.get(name) for row in rows]) if name in keys else not prop.required
+        for name, prop in props.items()
+    )
+    if not valid:
+        for i, row in enumerate(rows):
+            check_properties(props, row, where(i))
+
+
+def _text_doc(label: str, searchable: Sequence[str], row: Row) -> tuple[str, str, str]:
+    """A node's full-text document: (id, label, its searchable values, one a line)."""
+    parts = [str(row[p]) for p in searchable if row.get(p) not in (None, "")]
+    return (row["id"], label, "\n".join(parts))
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
@@ -235,31 +343,46 @@ def _all_null(props: Iterable[str], rows: Sequence[Row]) -> set[str]:
 
 
 def capped_bfs(
-    seeds: Sequence[str], edges: Iterable[Edge], *, depth: int, limit: int
+    seeds: Sequence[str],
+    adjacent: Callable[[list[str], int], Iterable[Edge]],
+    *,
+    depth: int,
+    limit: int,
 ) -> tuple[list[str], list[Edge], dict[str, int]]:
     """Breadth-first expansion from ``seeds`` keeping at most ``limit`` nodes.
 
-    Returns the kept node ids (seeds first), the edges between kept nodes, and
-    per kept node how many of its neighbours the cap left out. Neighbours are
-    visited in id order, so the result is deterministic.
+    ``adjacent(frontier, hop)`` gives the edges touching the frontier's nodes
+    (all ``hop`` hops from the seeds). Only kept nodes are asked about, so a
+    hub's thousands of neighbours are counted, never expanded. Returns the
+    kept node ids (seeds first), the edges between kept nodes, and per kept
+    node how many of its neighbours the cap left out. Neighbours are visited
+    in id order, so the result is deterministic.
 
     >>> es = [Edge("HAS_PHONE", f"p{i}", "f", {}) for i in range(5)]
-    >>> keep, kept, more = capped_bfs(["p0"], es, depth=2, limit=3)
+    >>> def adjacent(ids, hop):
+    ...     return [e for e in es if e.src in ids or e.dst in ids]
+    >>> keep, kept, more = capped_bfs(["p0"], adjacent, depth=2, limit=3)
     >>> keep, more
     (['p0', 'f', 'p1'], {'f': 3})
     """
-    adjacency: dict[str, list[tuple[str, Edge]]] = defaultdict(list)
-    for e in edges:
-        adjacency[e.src].append((e.dst, e))
-        adjacency[e.dst].append((e.src, e))
+    edges: dict[tuple[str, str, str], Edge] = {}
+    adjacency: dict[str, set[str]] = defaultdict(set)
     keep = list(dict.fromkeys(seeds))[:limit] if limit > 0 else []
     kept = set(keep)
     more: dict[str, int] = {}
     frontier = list(keep)
-    for _ in range(depth):
+    for hop in range(depth):
+        if not frontier:
+            break
+        for e in adjacent(frontier, hop):
+            key = (e.type, e.src, e.dst)
+            if key not in edges:
+                edges[key] = e
+                adjacency[e.src].add(e.dst)
+                adjacency[e.dst].add(e.src)
         nxt: list[str] = []
         for node in frontier:
-            for other in sorted({o for o, _ in adjacency[node]}):
+            for other in sorted(adjacency[node]):
                 if other in kept:
                     continue
                 if len(kept) >= limit:
@@ -269,9 +392,7 @@ def capped_bfs(
                 keep.append(other)
                 nxt.append(other)
         frontier = nxt
-    kept_edges = list(
-        {(e.type, e.src, e.dst): e for e in edges if e.src in kept and e.dst in kept}.values()
-    )
+    kept_edges = [e for e in edges.values() if e.src in kept and e.dst in kept]
     return keep, kept_edges, more
 
 
@@ -292,6 +413,9 @@ class CypherStore(ABC):
         # upsert_edges need not look theirs up (the lookup dominates ingest).
         self._fresh: set[str] = set()
         self._touched: set[tuple[str, str]] = set()  # (edge type, fresh src) written since
+        # per property mapping (by id, the mapping kept to guard the id): those to decode
+        self._decoding: dict[int, tuple[Mapping[str, Property], tuple[tuple[str, Property], ...]]]
+        self._decoding = {}
 
     # hooks ---------------------------------------------------------------------
 
@@ -365,16 +489,16 @@ class CypherStore(ABC):
 
     def _prepare_nodes(self, node: NodeType, rows: Iterable[Row]) -> dict[str, Row]:
         label = node.label
-        batch: dict[str, Row] = {}
-        for row in rows:
-            row = dict(row)
-            try:
-                node_id = row.pop("id", None) or self.model.node_id(node.label, row)
-                check_properties(node.properties, {**row, "id": node_id}, f"{label} {node_id}")
-            except ValidationError as exc:
-                raise InvalidWrite(str(exc)) from exc
-            batch[node_id] = _merge(node.properties, batch.get(node_id, {}), row)
-        return batch
+        given = [dict(row) for row in rows]
+        try:
+            ids = [row.pop("id", None) or self.model.node_id(label, row) for row in given]
+            check_rows(node.properties, given, lambda i: f"{label} {ids[i]}")
+        except ValidationError as exc:
+            raise InvalidWrite(str(exc)) from exc
+        batch = _Batch(node.properties)
+        for node_id, row in zip(ids, given, strict=True):
+            batch.add(node_id, row)
+        return batch.rows
 
     def upsert_nodes(self, label: str, rows: Iterable[Row]) -> UpsertResult:
         """Create or update nodes by id (derived from the key when not given).
@@ -406,8 +530,10 @@ class CypherStore(ABC):
             for part in _chunks(encoded_upd):
                 query = cypher.set_nodes(node, _all_null(node.properties, part))
                 r.run(query, {"rows": list(part)})
-            if node.searchable:
-                self._index_text(r, [self._text_doc(node, row) for row in created + updated])
+            searchable = node.searchable  # a property computed per call
+            if searchable:
+                docs = [_text_doc(label, searchable, row) for row in chain(created, updated)]
+                self._index_text(r, docs)
             result.created, result.updated = len(created), len(updated)
             self._fresh.update(row["id"] for row in created)
         return result
@@ -416,26 +542,30 @@ class CypherStore(ABC):
         """Create or update edges, one per (type, src, dst); both ends must exist."""
         edge = self.model.edge(type_)
         allowed = set(edge.endpoints)
-        groups: dict[tuple[str, str], dict[tuple[str, str], Row]] = defaultdict(dict)
-        for row in rows:
-            row = dict(row)
-            pair = (self.model.label_of(row["src"]), self.model.label_of(row["dst"]))
-            if pair not in allowed:
-                raise InvalidWrite(
-                    f"{type_}: {pair[0]} -> {pair[1]} is not an allowed endpoint pair "
-                    f"({', '.join(f'{a}->{b}' for a, b in edge.endpoints)})"
-                )
-            try:
-                check_properties(edge.properties, row, f"{type_} {row['src']}->{row['dst']}")
-            except ValidationError as exc:
-                raise InvalidWrite(str(exc)) from exc
-            key = self._edge_key(row)
-            props = {k: v for k, v in row.items() if k not in ("src", "dst")}
-            old = groups[pair].get(key, {})
-            groups[pair][key] = _merge(edge.properties, old, props)
+        given = list(rows)
+        label_of = self.model.label_of
+        pairs = [(label_of(row["src"]), label_of(row["dst"])) for row in given]
+        for pair in set(pairs) - allowed:
+            raise InvalidWrite(
+                f"{type_}: {pair[0]} -> {pair[1]} is not an allowed endpoint pair "
+                f"({', '.join(f'{a}->{b}' for a, b in edge.endpoints)})"
+            )
+        try:
+            check_rows(
+                edge.properties, given, lambda i: f"{type_} {given[i]['src']}->{given[i]['dst']}"
+            )
+        except ValidationError as exc:
+            raise InvalidWrite(str(exc)) from exc
+        groups: dict[tuple[str, str], _Batch] = {}
+        for row, pair in zip(given, pairs, strict=True):
+            group = groups.get(pair)
+            if group is None:
+                group = groups[pair] = _Batch(edge.properties)
+            group.add(self._edge_key(row), {k: v for k, v in row.items() if k not in _ENDS})
         result = UpsertResult()
         with self._unit(write=True) as r:
-            for (src_label, dst_label), batch in groups.items():
+            for (src_label, dst_label), group in groups.items():
+                batch = group.rows
                 self._check_endpoints(r, src_label, [k[0] for k in batch])
                 self._check_endpoints(r, dst_label, [k[1] for k in batch])
                 stored_srcs = [
@@ -475,6 +605,7 @@ class CypherStore(ABC):
                 deleted += len(r.run(cypher.node_ids(label), {"ids": part}))
                 r.run(cypher.delete_nodes(label), {"ids": part})
             self._unindex_text(r, list(ids))
+        self._fresh.difference_update(ids)
         return deleted
 
     def delete_edges_from(self, type_: str, src: Sequence[str]) -> None:
@@ -531,6 +662,7 @@ class CypherStore(ABC):
                     r.run(cypher.delete_nodes(node.label), {"ids": list(part)})
         if apply:
             self._unindex_text(r, out.deleted_nodes)
+            self._fresh.difference_update(out.deleted_nodes)
         return out
 
     # reads ---------------------------------------------------------------------------
@@ -565,7 +697,7 @@ class CypherStore(ABC):
             f"w{i}": self._encode_value(node.properties.get(k), v)
             for i, (k, v) in enumerate(where.items())
         }
-        query = cypher.find_nodes(label, list(where), limit, fields)
+        query = cypher.find_nodes(node, list(where), limit, fields)
         with self._unit() as r:
             rows = r.run(query, {**params, "limit": limit} if limit is not None else params)
         if fields is not None:
@@ -574,7 +706,7 @@ class CypherStore(ABC):
                 Node(row["id"], label, {f: decode(props.get(f), row[f]) for f in fields})
                 for row in rows
             ]
-        return [self._node_from(label, row["n"]) for row in rows]
+        return [self._node_from(label, row) for row in rows]
 
     def find_edges(
         self, type_: str, *, src: Sequence[str] | None = None, dst: Sequence[str] | None = None
@@ -588,14 +720,14 @@ class CypherStore(ABC):
                     ids = [i for i in src if self.model.label_of(i) == a]
                     if not ids:
                         continue
-                    rows = r.run(cypher.edges_from(type_, a, b), {"ids": ids})
+                    rows = r.run(cypher.edges_from(edge, a, b), {"ids": ids})
                 elif dst is not None:
                     ids = [i for i in dst if self.model.label_of(i) == b]
                     if not ids:
                         continue
-                    rows = r.run(cypher.edges_to(type_, a, b), {"ids": ids})
+                    rows = r.run(cypher.edges_to(edge, a, b), {"ids": ids})
                 else:
-                    rows = r.run(cypher.all_edges(type_, a, b))
+                    rows = r.run(cypher.all_edges(edge, a, b))
                 for row in rows:
                     if dst is not None and row["dst"] not in dst:
                         continue
@@ -616,29 +748,20 @@ class CypherStore(ABC):
         counts the neighbours of ``node`` that were left out, so a UI can say
         "12 more" instead of drawing a hairball.
         """
+        allowed = set(edge_types or ())
         with self._unit() as r:
-            seeds = list(self.get_nodes(ids))
-            edges = self._expand(r, seeds, depth)
-            if edge_types:
-                edges = [e for e in edges if e.type in set(edge_types)]
-            keep, kept_edges, more = capped_bfs(seeds, edges, depth=depth, limit=limit)
-            return Subgraph(nodes=self.get_nodes(keep), edges=kept_edges, more=more)
+            groups = self._group_by_label(ids)
+            found = {
+                i for label, part in groups.items() for i in self._existing_ids(r, label, part)
+            }
+            seeds = [i for i in dict.fromkeys(ids) if i in found]
 
-    def _expand(self, r: Runner, seeds: Sequence[str], depth: int) -> list[Edge]:
-        """Every edge on a path of at most ``depth`` hops from ``seeds``, hop by hop."""
-        edges: dict[tuple[str, str, str], Edge] = {}
-        seen, frontier = set(seeds), list(seeds)
-        for _ in range(depth):
-            nxt: list[str] = []
-            for node_id, adjacent in self._adjacent(r, frontier).items():
-                for e in adjacent:
-                    edges[(e.type, e.src, e.dst)] = e
-                    other = e.dst if e.src == node_id else e.src
-                    if other not in seen:
-                        seen.add(other)
-                        nxt.append(other)
-            frontier = nxt
-        return list(edges.values())
+            def adjacent(frontier: list[str], hop: int) -> list[Edge]:
+                edges = self._adjacent(r, frontier, seeds=seeds, hop=hop)
+                return [e for e in edges if not allowed or e.type in allowed]
+
+            keep, kept_edges, more = capped_bfs(seeds, adjacent, depth=depth, limit=limit)
+            return Subgraph(nodes=self.get_nodes(keep), edges=kept_edges, more=more)
 
     def shortest_path(self, a: str, b: str, *, max_depth: int = 6) -> Subgraph | None:
         """One shortest undirected path from ``a`` to ``b``, or None."""
@@ -675,8 +798,8 @@ class CypherStore(ABC):
         sub = Subgraph()
         with self._unit() as r:
             for label in node_labels:
-                for row in r.run(cypher.all_nodes(self.model.node(label).label)):
-                    node = self._node_from(label, row["n"])
+                for row in r.run(cypher.all_nodes(self.model.node(label))):
+                    node = self._node_from(label, row)
                     sub.nodes[node.id] = node
             for type_ in edge_types:
                 sub.edges.extend(self.find_edges(type_))
@@ -705,8 +828,8 @@ class CypherStore(ABC):
     def _fetch_nodes(self, r: Runner, label: str, ids: Sequence[str]) -> dict[str, Node]:
         out: dict[str, Node] = {}
         for part in _chunks(ids):
-            for row in r.run(cypher.get_nodes(label), {"ids": list(part)}):
-                node = self._node_from(label, row["n"])
+            for row in r.run(cypher.get_nodes(self.model.node(label)), {"ids": list(part)}):
+                node = self._node_from(label, row)
                 out[node.id] = node
         return out
 
@@ -715,7 +838,7 @@ class CypherStore(ABC):
     ) -> dict[tuple[str, str], Row]:
         out: dict[tuple[str, str], Row] = {}
         for part in _chunks(list(dict.fromkeys(src_ids))):
-            for row in r.run(cypher.edges_from(edge.type, src, dst), {"ids": list(part)}):
+            for row in r.run(cypher.edges_from(edge, src, dst), {"ids": list(part)}):
                 e = self._edge_from(edge, row)
                 out[(e.src, e.dst)] = e.props
         return out
@@ -727,7 +850,9 @@ class CypherStore(ABC):
         return found
 
     def _check_endpoints(self, r: Runner, label: str, ids: Sequence[str]) -> None:
-        wanted = list(dict.fromkeys(ids))
+        # Nodes created in this unit of work exist: looking them up again was
+        # most of an ingest's queries, and each lookup slows as the table grows.
+        wanted = [i for i in dict.fromkeys(ids) if i not in self._fresh]
         found = self._existing_ids(r, label, wanted)
         missing = [i for i in wanted if i not in found]
         if missing:
@@ -736,12 +861,19 @@ class CypherStore(ABC):
                 f"{missing[0]!r}; upsert the nodes before their edges"
             )
 
-    def _adjacent(self, r: Runner, ids: Sequence[str]) -> dict[str, list[Edge]]:
-        out: dict[str, list[Edge]] = defaultdict(list)
+    def _adjacent(
+        self, r: Runner, ids: Sequence[str], *, seeds: Sequence[str], hop: int
+    ) -> list[Edge]:
+        """Every edge touching ``ids``, which are ``hop`` hops from ``seeds``.
+
+        One ``UNWIND`` per label and direction; a backend that expands faster
+        from a bound start node may use ``seeds`` and ``hop`` instead.
+        """
+        out: list[Edge] = []
         for label, part in self._group_by_label(ids).items():
             for query in (cypher.adjacent_out(label), cypher.adjacent_in(label)):
                 for row in r.run(query, {"ids": part}):
-                    out[row["me"]].append(self._edge_from(self.model.edge(row["e"]["_LABEL"]), row))
+                    out.append(self._edge_from(self.model.edge(row["e"]["_LABEL"]), row))
         return out
 
     def _encode_value(self, prop: Property | None, value: Any) -> Any:
@@ -754,12 +886,25 @@ class CypherStore(ABC):
                 out[name] = self._encode_value(prop, row.get(name))
         return out
 
+    def _decoded(self, props: Mapping[str, Property], raw: Mapping[str, Any]) -> dict[str, Any]:
+        """Properties as written, from a stored row: only some types need ``decode``."""
+        out = {name: raw.get(name) for name in props}
+        for name, prop in self._to_decode(props):
+            out[name] = decode(prop, out[name])
+        return out
+
+    def _to_decode(self, props: Mapping[str, Property]) -> tuple[tuple[str, Property], ...]:
+        found = self._decoding.get(id(props))
+        if found is None or found[0] is not props:
+            todo = tuple(
+                (n, p) for n, p in props.items() if p.type in ("json", "datetime", "float")
+            )
+            found = self._decoding[id(props)] = (props, todo)
+        return found[1]
+
     def _node_from(self, label: str, raw: Mapping[str, Any]) -> Node:
-        props = self.model.node(label).properties
         return Node(
-            id=raw["id"],
-            label=label,
-            props={name: decode(prop, raw.get(name)) for name, prop in props.items()},
+            id=raw["id"], label=label, props=self._decoded(self.model.node(label).properties, raw)
         )
 
     def _edge_from(self, edge: EdgeType, row: Mapping[str, Any]) -> Edge:
@@ -768,12 +913,8 @@ class CypherStore(ABC):
             type=edge.type,
             src=row["src"],
             dst=row["dst"],
-            props={name: decode(prop, raw.get(name)) for name, prop in edge.properties.items()},
+            props=self._decoded(edge.properties, raw),
         )
-
-    def _text_doc(self, node: NodeType, row: Row) -> tuple[str, str, str]:
-        parts = [str(row[p]) for p in node.searchable if row.get(p) not in (None, "")]
-        return (row["id"], node.label, "\n".join(parts))
 
     def close(self) -> None:  # noqa: B027 - backends without resources need nothing
         """Release resources held between units of work."""

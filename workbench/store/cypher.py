@@ -8,30 +8,46 @@ strings; ``tests/security`` scans the code base for string-built queries.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from graph_schema.model import EdgeType, NodeType
 
 
-def get_nodes(label: str) -> str:
-    return f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n"
+def node_columns(names: Iterable[str]) -> str:
+    """``n``'s id and the named properties as columns.
+
+    Returning the node value itself is several times slower on LadybugDB: it
+    converts every property of every table to a Python dict per row.
+
+    >>> node_columns(["name", "left"])
+    'n.id AS id, n.`name` AS `name`, n.`left` AS `left`'
+    """
+    return ", ".join(["n.id AS id", *(f"n.`{name}` AS `{name}`" for name in names)])
+
+
+def get_nodes(node: NodeType) -> str:
+    return f"UNWIND $ids AS i MATCH (n:{node.label} {{id: i}}) RETURN " + node_columns(
+        node.properties
+    )
 
 
 def node_ids(label: str) -> str:
     return f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) RETURN n.id AS id"
 
 
-def all_nodes(label: str) -> str:
-    return f"MATCH (n:{label}) RETURN n"
+def all_nodes(node: NodeType) -> str:
+    return f"MATCH (n:{node.label}) RETURN " + node_columns(node.properties)
 
 
 def find_nodes(
-    label: str, names: Sequence[str], limit: int | None, fields: Sequence[str] | None = None
+    node: NodeType, names: Sequence[str], limit: int | None, fields: Sequence[str] | None = None
 ) -> str:
     where = " AND ".join(f"n.{name} = $w{i}" for i, name in enumerate(names))
-    ret = "n" if fields is None else ", ".join(f"n.{f} AS {f}" for f in ["id", *fields])
+    cols = node_columns(node.properties if fields is None else [f for f in fields if f != "id"])
     query = (
-        f"MATCH (n:{label})" + (f" WHERE {where}" if where else "") + f" RETURN {ret} ORDER BY n.id"
+        f"MATCH (n:{node.label})"
+        + (f" WHERE {where}" if where else "")
+        + f" RETURN {cols} ORDER BY id"
     )
     return query + (" LIMIT $limit" if limit is not None else "")
 
@@ -78,24 +94,70 @@ def delete_edges_from(type_: str, src: str, dst: str) -> str:
     return f"UNWIND $ids AS i MATCH (a:{src} {{id: i}})-[e:{type_}]->(b:{dst}) DELETE e"
 
 
-def edges_from(type_: str, src: str, dst: str) -> str:
+def edge_columns(names: Iterable[str]) -> str:
+    """The edge's ends and the named properties as columns (see ``node_columns``).
+
+    >>> edge_columns(["raw"])
+    'a.id AS src, b.id AS dst, e.`raw` AS `raw`'
+    """
+    return ", ".join(["a.id AS src", "b.id AS dst", *(f"e.`{name}` AS `{name}`" for name in names)])
+
+
+def edges_from(edge: EdgeType, src: str, dst: str) -> str:
     # UNWIND, not `WHERE a.id IN $ids`: LadybugDB tests IN-lists linearly
     # (measured 10x slower on 20k-id batches).
     return (
-        f"UNWIND $ids AS i MATCH (a:{src} {{id: i}})-[e:{type_}]->(b:{dst}) "
-        "RETURN a.id AS src, b.id AS dst, e"
+        f"UNWIND $ids AS i MATCH (a:{src} {{id: i}})-[e:{edge.type}]->(b:{dst}) RETURN "
+        + edge_columns(edge.properties)
     )
 
 
-def edges_to(type_: str, src: str, dst: str) -> str:
+def edges_to(edge: EdgeType, src: str, dst: str) -> str:
     return (
-        f"UNWIND $ids AS i MATCH (a:{src})-[e:{type_}]->(b:{dst} {{id: i}}) "
-        "RETURN a.id AS src, b.id AS dst, e"
+        f"UNWIND $ids AS i MATCH (a:{src})-[e:{edge.type}]->(b:{dst} {{id: i}}) RETURN "
+        + edge_columns(edge.properties)
     )
 
 
-def all_edges(type_: str, src: str, dst: str) -> str:
-    return f"MATCH (a:{src})-[e:{type_}]->(b:{dst}) RETURN a.id AS src, b.id AS dst, e"
+def all_edges(edge: EdgeType, src: str, dst: str) -> str:
+    return f"MATCH (a:{src})-[e:{edge.type}]->(b:{dst}) RETURN " + edge_columns(edge.properties)
+
+
+def hop_edges(label: str, hop: int, labels: Sequence[str], props: Sequence[str]) -> str:
+    """LadybugDB: the edges of the nodes ``hop`` hops from the seed ``$seed``.
+
+    For ``hop`` > 0 only those of the nodes in ``$ids``, whose ``labels`` are
+    given. Each row: the node, the edge's type, whether it leaves the node,
+    the node at its other end, and the edge's ``props`` as columns. Expanding
+    from one bound start node follows its adjacency lists; the ``UNWIND
+    $ids`` form is planned as a join over every relationship (see
+    docs/decisions/0001). ``label()``, ``struct_extract(e, '_SRC')`` (the
+    edge's real source: ``start_node(e)`` is the pattern's left node) and
+    ``(x:A:B)`` for "A or B" are LadybugDB's. Paths beyond the first hop
+    repeat nodes, so those are made distinct before their edges are read.
+
+    >>> print(hop_edges("Phone", 1, ["PersonMention"], ["raw"]))  # doctest: +NORMALIZE_WHITESPACE
+    MATCH (s:Phone {id: $seed})-[]-(x:PersonMention)-[e]-(b) WHERE x.id IN $ids
+    RETURN x.id AS _x, label(e) AS _type, struct_extract(e, '_SRC') = ID(x) AS _out,
+    b.id AS _b, e.`raw` AS `raw`
+    """
+    returns = (
+        "RETURN x.id AS _x, label(e) AS _type, struct_extract(e, '_SRC') = ID(x) AS _out, "
+        "b.id AS _b"
+    )
+    returns += "".join(f", e.`{p}` AS `{p}`" for p in props)
+    if hop == 0:
+        return f"MATCH (x:{label} {{id: $seed}})-[e]-(b) {returns}"
+    names = ":".join(labels)
+    if hop == 1:
+        return (
+            f"MATCH (s:{label} {{id: $seed}})-[]-(x:{names})-[e]-(b) WHERE x.id IN $ids {returns}"
+        )
+    path = "-[]-()" * (int(hop) - 1)
+    return (
+        f"MATCH (s:{label} {{id: $seed}}){path}-[]-(x:{names}) WHERE x.id IN $ids "
+        f"WITH DISTINCT x MATCH (x)-[e]-(b) {returns}"
+    )
 
 
 def adjacent_out(label: str) -> str:
