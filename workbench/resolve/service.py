@@ -543,10 +543,9 @@ JOIN_SCORE = {"phone": 1.0, "alone": 1.0, "alias": 0.8, "alias+context": 0.7}
 def _facilitator_context(
     store: GraphStore, mentions: Mapping[str, Node], phone: Mapping[str, str]
 ) -> dict[str, set[str]]:
-    """Markers of the record each facilitator mention came from.
+    """The numbers written in the record each facilitator mention came from.
 
-    Numbers written in the record (its text, or another facilitator's
-    column), its route, and the amount paid to this facilitator.
+    From its text, or from another facilitator's column of the same record.
     """
     signal = {e.dst: e.src for e in store.find_edges("NAMES_FACILITATOR") if e.dst in mentions}
     markers: dict[str, set[str]] = defaultdict(set)
@@ -555,13 +554,7 @@ def _facilitator_context(
     for m, number in phone.items():
         if m in signal:
             markers[signal[m]].add(f"phone:{number}")
-    for e in store.find_edges("TRAVELLED"):
-        markers[e.src].add(f"route:{_value(e.dst)}")
-    out: dict[str, set[str]] = {m: set(markers.get(s, ())) for m, s in signal.items()}
-    for e in store.find_edges("PAID"):
-        if e.dst in out and e.props.get("amount_eur") is not None:
-            out[e.dst].add(f"amount:{e.props['amount_eur']:g}")
-    return out
+    return {m: set(markers.get(s, ())) for m, s in signal.items()}
 
 
 def _resolve_facilitators(store: GraphStore, run_id: str) -> int:
