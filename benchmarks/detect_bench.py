@@ -48,14 +48,15 @@ import leidenalg
 import networkx as nx
 from sklearn.metrics import normalized_mutual_info_score
 
-from tests.conftest import make_store
 from tests.detect.oracle import HELPDESK, oracle_resolve, truth_ids
+from workbench.config import Settings
 from workbench.detect import DetectionParams, detect
 from workbench.detect.communities import communities, to_igraph
 from workbench.detect.projection import Incidence, Thing, project
 from workbench.detect.results import latest_run, term
 from workbench.generate import generate
 from workbench.ingest import ingest
+from workbench.store import open_store
 from workbench.store.base import CypherStore
 
 log = logging.getLogger("detect_bench")
@@ -242,7 +243,7 @@ def _loaded(workdir: Path, persons: int) -> tuple[Path, dict[str, Any]]:
         t0 = time.perf_counter()
         generate(corpus, persons=persons, seed=1)
         files = sorted(p for p in corpus.iterdir() if p.suffix in (".csv", ".jsonl", ".xlsx"))
-        store = make_store("embedded", home)
+        store = _open(home)
         ingest(store, files, operator="bench")
         store.close()
         (home / "LOADED").write_text("ok")
@@ -254,7 +255,14 @@ def _loaded(workdir: Path, persons: int) -> tuple[Path, dict[str, Any]]:
 def _copy(home: Path, to: Path) -> CypherStore:
     shutil.rmtree(to, ignore_errors=True)
     shutil.copytree(home, to)
-    return make_store("embedded", to)
+    return _open(to)
+
+
+def _open(home: Path) -> CypherStore:
+    """The embedded store as the application opens it (its buffer pool, its lock timeout)."""
+    store = open_store(Settings.from_env(home))
+    assert isinstance(store, CypherStore)
+    return store
 
 
 def _identities(store: CypherStore, truth: dict[str, Any]) -> tuple[dict[str, str], set[str]]:
