@@ -16,7 +16,7 @@ from typing import Any
 
 from loaders.pipeline import LoaderSpec, RowContext, SignalColumns, as_text, name_of, present
 from loaders.readers import TableSpec, csv_reader
-from loaders.records import Facilitator, Signal
+from loaders.records import Facilitator, Signal, new_facilitator
 
 COLUMNS = TableSpec.of(
     "zaaknummer signaaldatum soort thema",
@@ -34,7 +34,7 @@ def _smuggler(ctx: RowContext, v: dict[str, Any]) -> Facilitator | None:
     amount = ctx.amount("bedrag", v.get("bedrag"), decimal_comma=True)
     if alias is None and phone is None and amount is None:
         return None
-    return Facilitator(alias.strip() if alias else None, phone, "smokkelaar", amount)
+    return new_facilitator(alias.strip() if alias else None, phone, "smokkelaar", amount)
 
 
 @lru_cache(maxsize=1024)

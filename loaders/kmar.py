@@ -17,7 +17,7 @@ from typing import Any
 
 from loaders.pipeline import LoaderSpec, RowContext, SignalColumns, as_text, name_of, present
 from loaders.readers import jsonl_reader
-from loaders.records import Document, Facilitator, Person, Phone, Signal
+from loaders.records import Document, Facilitator, Person, Phone, Signal, new_facilitator
 
 SIGNAL = SignalColumns(kind="soort", theme="thema", text="toelichting", prefix="signaal.")
 
@@ -65,7 +65,7 @@ def _facilitator(ctx: RowContext, value: object) -> Facilitator | None:
     if not f:
         return None
     alias = as_text(f.get("alias"))
-    return Facilitator(
+    return new_facilitator(
         alias=alias.strip() if alias else None,
         phone=ctx.phone("facilitator.telefoon", f.get("telefoon")),
         role=ctx.enum("facilitator.rol", "facilitator_role", f.get("rol")),

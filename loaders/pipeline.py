@@ -28,12 +28,13 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, Literal, NamedTuple, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar, get_args
 
 from graph_schema.enums import canonical
 from graph_schema.enums import values as enum_values
@@ -57,6 +58,12 @@ from loaders.records import (
     Phone,
     Signal,
     Source,
+    new_document,
+    new_extracted,
+    new_issue,
+    new_person,
+    new_phone,
+    new_signal,
 )
 
 __all__ = [
@@ -127,19 +134,19 @@ _CACHED_TEXT = 2000
 
 def _extract(text: str, region: str) -> tuple[Extracted, ...]:
     found = [
-        Extracted("phone", e164, span, start, _CONFIDENCE["phone"])
+        new_extracted("phone", e164, span, start, _CONFIDENCE["phone"])
         for e164, span, start in phone_type.find_in_text(text, region=region)
     ]
     found += [
-        Extracted("plate", plate, span, start, _CONFIDENCE["plate"])
+        new_extracted("plate", plate, span, start, _CONFIDENCE["plate"])
         for plate, span, start in plate_type.find_in_text(text)
     ]
     found += [
-        Extracted("amount", f"{amount:.2f}", span, start, _CONFIDENCE["amount"])
+        new_extracted("amount", f"{amount:.2f}", span, start, _CONFIDENCE["amount"])
         for amount, span, start in amount_type.find_in_text(text)
     ]
     found += [
-        Extracted("alias", name, span, start, _CONFIDENCE["alias"])
+        new_extracted("alias", name, span, start, _CONFIDENCE["alias"])
         for name, span, start in alias_type.find_in_text(text)
     ]
     return tuple(sorted(found, key=lambda e: e.start))
@@ -172,6 +179,27 @@ def _canonical(name: str, text: str) -> str | None:
     return canonical(name, text)
 
 
+# ``parse_partial`` and ``parse_name`` cache by text *and* a keyword, which
+# builds a key per call; a loader knows its date order and name style, so
+# these caches are keyed by the text alone (the results are the same objects).
+_PARTIAL = {
+    order: lru_cache(maxsize=65536)(partial(parse_partial, order=order))
+    for order in get_args(Order)
+}
+_NAME = {
+    style: lru_cache(maxsize=16384)(partial(parse_name, style=style))
+    for style in get_args(NameStyle)
+}
+
+# ``2015-09-14T10:32:00+02:00``, as KMar writes it, is what ``isoformat()``
+# gives back for it (offset minutes below 60, and not ``-00:00``, which
+# reads as ``+00:00``); ``isoformat()`` of an aware time costs more than
+# parsing it, so such a text is kept once it parsed.
+_ISO_AS_WRITTEN = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\+[0-9]{2}|-(?!00:00)[0-9]{2}):[0-5][0-9]"
+)
+
+
 class RowContext:
     """One row being normalised: its place, and the issues found so far."""
 
@@ -189,11 +217,11 @@ class RowContext:
     # -- issues -----------------------------------------------------------
     def reject(self, field: str, reason: str, value: str | None = None) -> None:
         """Reject the row because of ``field``."""
-        self.rejects.append(Issue(self.file, self.row, field, reason, self.record_id, value))
+        self.rejects.append(new_issue(self.file, self.row, field, reason, self.record_id, value))
 
     def warn(self, field: str, reason: str, value: str | None = None) -> None:
         """Note a value that did not parse; the row is kept."""
-        self.warnings.append(Issue(self.file, self.row, field, reason, self.record_id, value))
+        self.warnings.append(new_issue(self.file, self.row, field, reason, self.record_id, value))
 
     # -- required values and enumerations ---------------------------------
     def required(self, field: str, value: object) -> str | None:
@@ -231,7 +259,7 @@ class RowContext:
         if text is None:
             return None, None
         if type(value) is str:
-            found = parse_partial(value, order=order)
+            found = _PARTIAL[order](value)
         else:
             found = from_value(value, order=order, excel_serial=True)
         if found is None:
@@ -261,7 +289,7 @@ class RowContext:
             return None
         if found.tzinfo is None:
             self.warn(field, "timestamp without UTC offset: local time assumed", text)
-        return found.isoformat()
+        return text if _ISO_AS_WRITTEN.fullmatch(text) else found.isoformat()
 
     # -- identifiers and optional values ----------------------------------
     def v_number(self, field: str, value: object) -> str | None:
@@ -309,8 +337,8 @@ class RowContext:
         problem = "not a valid phone number: kept as written"
         e164, text = self._optional(field, value, phone_type.clean, problem)
         if text is None:
-            return Phone("", None, imei) if imei else None
-        return Phone(text, e164, imei)
+            return new_phone("", None, imei) if imei else None
+        return new_phone(text, e164, imei)
 
     def phones(self, field: str, value: object, *, sep: str) -> tuple[Phone, ...]:
         """Several phones in one field, separated by ``sep``."""
@@ -391,7 +419,7 @@ class RowContext:
         verdict = self.enum(field, "document_assessment", value)
         if kind is None and number_raw is None and country_raw is None and verdict is None:
             return None
-        return Document(kind, number_raw, number, code, country_raw, verdict)
+        return new_document(kind, number_raw, number, code, country_raw, verdict)
 
     def person(
         self,
@@ -431,7 +459,7 @@ class RowContext:
             and not documents
         ):
             return None
-        return Person(
+        return new_person(
             role, name, birth, birth_raw, nationality, nationality_raw, sex, v_number, phones,
             documents,
         )  # fmt: skip
@@ -459,7 +487,7 @@ class RowContext:
         if kind is None or theme is None:
             return None
         text = as_text(values.get(columns.text))
-        return Signal(
+        return new_signal(
             self.source, self.record_id, date, kind, theme, self.file, self.row, self.raw,
             text=text, extracted=extract_facts(text), warnings=tuple(self.warnings), **fields,
         )  # fmt: skip
@@ -477,7 +505,7 @@ def present(*items: _T | None) -> tuple[_T, ...]:
 def name_of(value: object, style: NameStyle) -> Name | None:
     """The Name in a one-field name ``value`` (None when empty)."""
     text = as_text(value)
-    return parse_name(text, style=style) if text else None
+    return _NAME[style](text) if text else None
 
 
 class SignalColumns(NamedTuple):
@@ -512,8 +540,8 @@ def _rows(spec: LoaderSpec, file: str, data: bytes, warnings: list[Issue]) -> It
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a file is parsed.
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a file is parsed (or loaded).
 
     A parse allocates hundreds of thousands of containers that either stay
     alive (the records) or die by reference counting (nothing in a row
@@ -547,7 +575,7 @@ def run(path: str | Path, spec: LoaderSpec) -> LoadResult:
     A whole-file reject returns a LoadResult with ``error`` set (naming the
     file) and nothing else, so the other files of a load go on.
     """
-    with _gc_paused():
+    with gc_paused():
         return _run(path, spec)
 
 

@@ -14,7 +14,7 @@ from typing import Any
 from graph_schema.types.name import parse_name
 from loaders.pipeline import LoaderSpec, RowContext, SignalColumns, as_text, present
 from loaders.readers import TableSpec, csv_reader
-from loaders.records import Facilitator, Signal
+from loaders.records import Facilitator, Signal, new_facilitator
 
 COLUMNS = TableSpec.of(
     "registratie_id datum signaalsoort thema",
@@ -29,8 +29,8 @@ def _facilitator(ctx: RowContext, value: object) -> Facilitator | None:
     if text is None:
         return None
     if sum(ch.isdigit() for ch in text) >= 6:
-        return Facilitator(alias=None, phone=ctx.phone("facilitator", text))
-    return Facilitator(alias=text.strip())
+        return new_facilitator(alias=None, phone=ctx.phone("facilitator", text))
+    return new_facilitator(alias=text.strip())
 
 
 def build(ctx: RowContext, v: dict[str, Any]) -> Signal | None:

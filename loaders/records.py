@@ -8,21 +8,22 @@ ingest never parses a file. Every normalised value keeps the text it came from
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import MISSING, Field, dataclass, field, fields, make_dataclass
+from typing import Any, Literal, TypeVar, cast
 
 from graph_schema.types.date import PartialDate as PartialDate
 from graph_schema.types.date import Precision as Precision
 from graph_schema.types.name import Name as Name
 
 Source = Literal["politie", "kmar", "ind", "coa"]
+_R = TypeVar("_R")
 
 # PartialDate and Name live in graph_schema.types (graph_schema must not import
 # loaders); they are re-exported here so that ``loaders.records`` stays the
 # one place ingest imports record types from.
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Phone:
     """A phone number: E.164 when it parsed, otherwise only the raw text."""
 
@@ -31,7 +32,7 @@ class Phone:
     imei: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Document:
     """An identity or travel document as shown or found."""
 
@@ -43,7 +44,7 @@ class Document:
     assessment: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Facilitator:
     """A suspected facilitator named in a signal (alias, phone, role, payment)."""
 
@@ -54,7 +55,7 @@ class Facilitator:
     payment_method: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Extracted:
     """A fact found in free text: lower confidence, points at its text span.
 
@@ -70,7 +71,7 @@ class Extracted:
     confidence: float = 0.5
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     """A person as one record describes them (becomes a PersonMention)."""
 
@@ -86,7 +87,7 @@ class Person:
     documents: tuple[Document, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     """A reject or warning about one field of one row of one file."""
 
@@ -98,7 +99,7 @@ class Issue:
     value: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Signal:
     """One source record: the unit of evidence.
 
@@ -148,3 +149,54 @@ class LoadResult:
     @property
     def rejected_rows(self) -> int:
         return len({r.row for r in self.rejects})
+
+
+# -- fast construction ---------------------------------------------------------
+# A frozen dataclass sets every field through ``object.__setattr__``, a call
+# that costs some hundreds of instructions: for the records of a load that was
+# ~15 % of all the time (instruction counts, 5,000 persons; see decision 0007).
+# The loaders therefore build records through ``quick(cls)``.
+
+
+def _field_spec(item: Field[Any]) -> tuple[str, Any, Field[Any]] | tuple[str, Any]:
+    if item.default is not MISSING:
+        return item.name, item.type, field(default=item.default)
+    if item.default_factory is not MISSING:
+        return item.name, item.type, field(default_factory=item.default_factory)
+    return item.name, item.type
+
+
+def quick(cls: type[_R]) -> type[_R]:
+    """A constructor of frozen slots dataclass ``cls``, three times faster than ``cls``.
+
+    It is a mutable twin of ``cls`` (same fields, defaults and slots) whose
+    ``__post_init__`` makes the new object a ``cls``: CPython allows that
+    ``__class__`` assignment between classes of the same slots. What it
+    returns is a ``cls``, equal to ``cls(...)`` called with the same
+    arguments, and as frozen; only the setting of its fields was cheaper.
+    """
+    if "__slots__" not in vars(cls):
+        raise TypeError(f"{cls.__name__} is not a slots dataclass: it cannot change class")
+
+    def become_frozen(self: object) -> None:
+        object.__setattr__(self, "__class__", cls)
+
+    twin = make_dataclass(
+        f"_Quick{cls.__name__}",
+        [_field_spec(item) for item in fields(cast(Any, cls))],
+        namespace={"__post_init__": become_frozen},
+        slots=True,
+        repr=False,
+        eq=False,
+        match_args=False,
+    )
+    return cast(type[_R], twin)
+
+
+new_phone = quick(Phone)
+new_document = quick(Document)
+new_facilitator = quick(Facilitator)
+new_extracted = quick(Extracted)
+new_person = quick(Person)
+new_issue = quick(Issue)
+new_signal = quick(Signal)

@@ -8,7 +8,7 @@ none. For a COA export that was three quarters of the load time.
 
 This module keeps openpyxl for everything - the package, workbook, styles
 and date formats, the sheet's XML events, every error and warning - and
-changes three things:
+changes four things:
 
 - shared strings and cells in the common shapes (a number, a shared
   string, a plain inline string, with a cell reference) are decoded here;
@@ -19,9 +19,19 @@ changes three things:
   well-formedness by expat alone (no Python per element) instead of
   openpyxl's pass, with openpyxl's pass as the fallback for anything
   unusual (a DTD, a non-ASCII-compatible encoding, an XML error), so that
-  it raises exactly what openpyxl raises;
+  it raises exactly what openpyxl raises; a sheet found so is remembered
+  by the workbook's digest, so that loading a file right after detecting
+  its source does not check it twice;
 - rows are padded as openpyxl pads them (as wide as ``<dimension>`` says,
-  or as their last cell; missing rows empty).
+  or as their last cell; missing rows empty);
+- a well-formed sheet (expat says so) whose ``<sheetData>`` holds only rows
+  of cells in the shapes above, written as Excel and openpyxl write them,
+  is read by two regular expressions (``_Parser.scan``) instead of ElementTree:
+  ElementTree builds an element per cell, value and string, which was most
+  of the time left. Everything else in the sheet still goes through
+  openpyxl's parser, before any row is read; anything else - a formula,
+  a comment, another namespace, whitespace between tags - sends the whole
+  sheet the ElementTree way.
 
 So the rows are the values ``load_workbook(read_only=True)`` and
 ``iter_rows(values_only=True)`` give; ``tests/loaders/test_workbook.py``
@@ -33,12 +43,15 @@ and ``ExcelReader.read_worksheets``), checked against openpyxl 3.1;
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import re
+from collections import deque
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import IO, Any
+from xml.etree import ElementTree
 from xml.parsers import expat
 
 from openpyxl.cell.text import Text
@@ -56,7 +69,7 @@ __all__ = ["open_workbook", "sheet_values"]
 log = logging.getLogger(__name__)
 
 _NS = f"{{{SHEET_MAIN_NS}}}"
-_SI, _T, _V, _IS = _NS + "si", _NS + "t", _NS + "v", _NS + "is"
+_SI, _T, _V, _IS, _C = (_NS + tag for tag in ("si", "t", "v", "is", "c"))
 Values = tuple[Any, ...]
 
 # The cells decoded here: a number, a shared or an inline string (with data_only),
@@ -85,48 +98,88 @@ def _string_table(source: IO[bytes]) -> list[str]:
     return strings
 
 
-def _plainly_unsized(source: IO[bytes]) -> bool:
-    """True if the sheet XML has no ``dimension`` and expat finds it well-formed.
+def _unsized_sheet(source: IO[bytes]) -> bytes | None:
+    """The sheet XML if it has no ``dimension`` and expat finds it well-formed.
 
     Then openpyxl's sizing pass would read it all and find no dimension:
-    the sheet is unsized. False means "ask openpyxl", also for a DTD
+    the sheet is unsized. None means "ask openpyxl", also for a DTD
     (entities are where expat alone and ElementTree could disagree) and for
-    encodings in which ``dimension`` would not be these bytes.
+    encodings in which ``dimension`` would not be these bytes. The source is
+    read as openpyxl would read it, so that a broken archive member fails
+    at the same point.
     """
     parser = expat.ParserCreate(None, "}")  # as ElementTree creates it
+    chunks: list[bytes] = []
     previous = b""
     while chunk := source.read(1 << 16):
         if not previous and not (
             chunk.startswith((b"<", b"\xef\xbb\xbf<")) and b"\0" not in chunk[:4]
         ):
-            return False
+            return None
         seam = previous[-16:] + chunk
         if b"dimension" in seam or b"<!DOCTYPE" in seam:
-            return False
+            return None
         try:
             parser.Parse(chunk, False)
         except expat.ExpatError:
-            return False
+            return None
+        chunks.append(chunk)
         previous = chunk
     try:
         parser.Parse(b"", True)
+    except expat.ExpatError:
+        return None
+    return b"".join(chunks)
+
+
+def _well_formed(data: bytes) -> bool:
+    """True if expat, as ElementTree runs it, finds ``data`` well-formed, without a DTD."""
+    if b"<!DOCTYPE" in data:
+        return False
+    try:
+        expat.ParserCreate(None, "}").Parse(data, True)
     except expat.ExpatError:
         return False
     return True
 
 
+# Sheets ``_unsized_sheet`` found unsized and well-formed, by (workbook digest,
+# sheet path): loading a file detects its source first, which opens it once
+# already, and the second opening need not check it again. The last few.
+_VERIFIED: deque[tuple[bytes, str]] = deque(maxlen=16)
+
+
 class _Worksheet(ReadOnlyWorksheet):  # type: ignore[misc]
-    """A read-only sheet that learns it has no dimension without openpyxl's full pass."""
+    """A read-only sheet that learns it has no dimension without openpyxl's full pass.
+
+    The XML of an unsized sheet, read and checked here anyway, is kept for
+    the first ``sheet_values`` (only when values are read: ``data_only``).
+    """
+
+    _checked_xml: bytes | None = None
+
+    def __init__(self, parent: Any, title: str, path: str, strings: list[str], digest: bytes):
+        self._key = (digest, path)  # before openpyxl's __init__, which sizes the sheet
+        super().__init__(parent, title, path, strings)
 
     def _get_size(self) -> None:
         with self._get_source() as source:
-            unsized = _plainly_unsized(source)
-        if not unsized:
+            if self._key in _VERIFIED:
+                data = source.read()
+            elif (data := _unsized_sheet(source)) is not None:
+                _VERIFIED.append(self._key)
+        if data is None:
             super()._get_size()
+        elif self.parent.data_only:
+            self._checked_xml = data
 
 
 class _Reader(ExcelReader):  # type: ignore[misc]
     """openpyxl's read-only reader with a faster string table and sheet sizing."""
+
+    def __init__(self, data: bytes, *, data_only: bool) -> None:
+        super().__init__(io.BytesIO(data), read_only=True, data_only=data_only)
+        self.digest = hashlib.blake2b(data, digest_size=16).digest()
 
     def read_strings(self) -> None:
         part = self.package.find(SHARED_STRINGS)
@@ -150,21 +203,31 @@ class _Reader(ExcelReader):  # type: ignore[misc]
             rels_path = get_rels_path(rel.target)
             if rels_path in self.valid_files:
                 get_dependents(self.archive, rels_path)
-            worksheet = _Worksheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet = _Worksheet(
+                self.wb, sheet.name, rel.target, self.shared_strings, self.digest
+            )
             worksheet.sheet_state = sheet.state
             self.wb._sheets.append(worksheet)
 
 
 def open_workbook(data: bytes, *, data_only: bool = True) -> Any:
     """``openpyxl.load_workbook(read_only=True)`` on ``data``; close it after use."""
-    reader = _Reader(io.BytesIO(data), read_only=True, data_only=data_only)
+    reader = _Reader(data, data_only=data_only)
     reader.read()
     return reader.wb
 
 
 @cache
-def _column(letters: str) -> int:
+def _column(letters: str | bytes) -> int:
+    if isinstance(letters, bytes):
+        letters = letters.decode("ascii")
     return int(column_index_from_string(letters))
+
+
+@lru_cache(maxsize=65536, typed=True)
+def _excel_date(number: int | float, epoch: Any, timedelta: bool) -> Any:
+    """openpyxl's ``from_excel``, cached: a sheet repeats its dates (a result is immutable)."""
+    return from_excel(number, epoch, timedelta=timedelta)
 
 
 def _number(text: str) -> int | float:
@@ -172,6 +235,72 @@ def _number(text: str) -> int | float:
     if "." in text or "E" in text or "e" in text:
         return float(text)
     return int(text)
+
+
+# The sheet XML ``_Parser.scan`` reads, as bytes: a UTF-8 document whose root
+# declares the sheet namespace, the only default namespace before
+# ``<sheetData>``, and in it rows of cells exactly as Excel and openpyxl write
+# them (no byte of a UTF-8 sequence is a ``<``). Cell groups: the reference,
+# its letters, style, type, ``<v>`` text, and ``<is><t>`` opened (then its
+# text) or written empty. Row groups: number, cells.
+_PROLOG = re.compile(
+    rb'(?:<\?xml version="1\.0"(?: encoding="(?i:utf-8)")?(?: standalone="(?:yes|no)")?\?>\s*)?'
+    rb"<worksheet(?:\s+[\w:.-]+=(?:\"[^\"]*\"|'[^']*'))*?"
+    + rb'\s+xmlns="'
+    + re.escape(SHEET_MAIN_NS.encode())
+    + rb'"'
+)
+_DEFAULT_NS = re.compile(rb"\sxmlns\s*=")
+_CELL = (
+    rb'<c r="(([A-Z]{1,3})[0-9]+)"(?: s="([0-9]+)")?(?: t="(n|s|inlineStr)")?'
+    rb"(?:/>|>(?:<v>([^<]*)</v>|<v/>"
+    rb'|(<is><t(?: xml:space="preserve")?>)([^<]*)</t></is>|(<is><t/>)</is>)?</c>)'
+)
+
+
+def _uncaptured(pattern: bytes) -> bytes:
+    """``pattern`` with its groups made non-capturing (it holds no escaped parenthesis)."""
+    return re.sub(rb"[(](?![?])", b"(?:", pattern)
+
+
+_SCANNED_CELL = re.compile(_CELL)
+_SCANNED_ROW = re.compile(
+    rb'<row r="([0-9]+)"(?: (?!xmlns)[A-Za-z_][\w:.-]*="[^"<]*")*'
+    + rb"(?:/>|>((?:"
+    + _uncaptured(_CELL)
+    + rb")*+)</row>)"
+)
+_DATA_START, _DATA_END = b"<sheetData>", b"</sheetData>"
+
+# References in character data of a well-formed document without a DTD.
+_REFERENCE_IN_TEXT = re.compile(r"&(?:#([0-9]+)|#x([0-9a-fA-F]+)|(lt|gt|amp|quot|apos));")
+_NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
+def _contiguous(matches: list[re.Match[bytes]], start: int, end: int) -> bool:
+    """True if ``matches`` cover ``start:end`` one after the other, nothing between."""
+    for match in matches:
+        if match.start() != start:
+            return False
+        start = match.end()
+    return start == end
+
+
+def _character(match: re.Match[str]) -> str:
+    decimal, hexadecimal, name = match.groups()
+    if name:
+        return _NAMED[name]
+    return chr(int(decimal) if decimal else int(hexadecimal, 16))
+
+
+def _xml_text(data: bytes) -> str:
+    """UTF-8 character data of a well-formed document as expat gives it."""
+    raw = data.decode("utf-8")
+    if "\r" in raw:
+        raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if "&" in raw:
+        raw = _REFERENCE_IN_TEXT.sub(_character, raw)
+    return raw
 
 
 class _Parser(WorkSheetParser):  # type: ignore[misc]
@@ -215,16 +344,86 @@ class _Parser(WorkSheetParser):  # type: ignore[misc]
             return column, None
         if kind == "s":
             return column, self.shared_strings[int(value)]
+        return column, self._number_value(value, style, element)
+
+    def _number_value(
+        self, value: str, style: str | None, element: Any = None, reference: str = ""
+    ) -> Any:
+        """A number cell's value: a date in a date style; openpyxl's own way when out of range.
+
+        ``element`` is the cell; a scanned cell has none, and one is built from
+        its ``reference``, style and value when openpyxl must read it.
+        """
         number = _number(value)
         style_id = int(style) if style else 0
-        if style_id in self.date_formats:
-            try:
-                timedelta = style_id in self.timedelta_formats
-                return column, from_excel(number, self.epoch, timedelta=timedelta)
-            except (OverflowError, ValueError):  # openpyxl warns: let it
-                cell = self.parse_cell(element)
-                return column, cell["value"]
-        return column, number
+        if style_id not in self.date_formats:
+            return number
+        try:
+            return _excel_date(number, self.epoch, style_id in self.timedelta_formats)
+        except (OverflowError, ValueError):  # openpyxl warns: let it
+            if element is None:
+                attributes = {"r": reference, "s": style} if style else {"r": reference}
+                element = ElementTree.Element(_C, attributes)
+                ElementTree.SubElement(element, _V).text = value
+            return self.parse_cell(element)["value"]
+
+    def scan(self, data: bytes) -> Iterator[tuple[int, list[tuple[int, Any]]]] | None:
+        """``parse()`` without ElementTree, or None if the sheet is not plain (see ``_CELL``).
+
+        ``data`` must be well-formed (``_well_formed``). What lies outside
+        ``<sheetData>`` is parsed by openpyxl first; if that fails or finds
+        rows, None, and ``parse()`` then fails or reads alike.
+        """
+        start, end = data.find(_DATA_START), data.find(_DATA_END)
+        if (
+            start < 0
+            or end < start
+            or data.count(b"<sheetData") != 1
+            or data.count(_DATA_END) != 1
+            or not _PROLOG.match(data)
+            or len(_DEFAULT_NS.findall(data, 0, start)) != 1
+        ):
+            return None
+        start += len(_DATA_START)
+        rows = list(_SCANNED_ROW.finditer(data, start, end))
+        if not _contiguous(rows, start, end):
+            return None
+        rest = data[: start - len(_DATA_START)] + b"<sheetData/>" + data[end + len(_DATA_END) :]
+        outside = WorkSheetParser(io.BytesIO(rest), self.shared_strings)
+        try:
+            if next(outside.parse(), None) is not None:
+                return None
+        except Exception:
+            return None
+        return self._scanned_rows(rows, b"&" in data or b"\r" in data)
+
+    def _scanned_rows(
+        self, rows: list[re.Match[bytes]], references: bool
+    ) -> Iterator[tuple[int, list[tuple[int, Any]]]]:
+        """``parse()`` of scanned rows: ``_cell`` for each cell, from its groups.
+
+        ``references``: whether the text may hold character references or
+        carriage returns to decode (most sheets have none).
+        """
+        decode = _xml_text if references else bytes.decode  # UTF-8
+        strings = self.shared_strings
+        for row in rows:
+            cells = []
+            for reference, letters, style, kind, value, inline, inline_text, empty in (
+                _SCANNED_CELL.findall(row[2]) if row[2] else ()
+            ):
+                if kind == b"inlineStr":
+                    text = decode(inline_text) if inline else "" if empty else None
+                elif not value:
+                    text = None
+                elif kind == b"s":
+                    text = strings[int(decode(value))]
+                else:
+                    text = self._number_value(
+                        decode(value), style.decode() or None, reference=reference.decode()
+                    )
+                cells.append((_column(letters), text))
+            yield int(row[1]), cells
 
 
 def _padded(cells: list[tuple[int, Any]], width: int | None) -> Values:
@@ -239,13 +438,27 @@ def _padded(cells: list[tuple[int, Any]], width: int | None) -> Values:
     return tuple(values)
 
 
+def _sheet_xml(sheet: Any) -> bytes | None:
+    """The sheet's XML if it is well-formed; None when reading or checking it fails."""
+    data, sheet._checked_xml = getattr(sheet, "_checked_xml", None), None
+    if data is not None:
+        return data  # type: ignore[no-any-return]
+    try:
+        with sheet._get_source() as source:
+            data = source.read()
+    except Exception:  # openpyxl's pass fails alike, at its own point
+        return None
+    return data if _well_formed(data) else None
+
+
 def _fast_values(sheet: Any) -> Iterator[Values]:
     """openpyxl's ``ReadOnlyWorksheet._cells_by_row`` for values, from row 1."""
     workbook = sheet.parent
     width, last = sheet.max_column, sheet.max_row
     empty: Values = (None,) * width if width is not None else ()
     counter = index = 1
-    with sheet._get_source() as source:
+    data = _sheet_xml(sheet)
+    with io.BytesIO(data) if data is not None else sheet._get_source() as source:
         parser = _Parser(
             source,
             sheet._shared_strings,
@@ -254,7 +467,8 @@ def _fast_values(sheet: Any) -> Iterator[Values]:
             date_formats=workbook._date_formats,
             timedelta_formats=workbook._timedelta_formats,
         )
-        for index, cells in parser.parse():
+        rows = parser.scan(data) if data is not None else None
+        for index, cells in parser.parse() if rows is None else rows:
             if last is not None and index > last:
                 break
             while counter < index:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import loaders
-from loaders import pipeline
+from loaders import pipeline, workbook
 from loaders.detect import detect_source
 from loaders.records import LoadResult
 from tests.conftest import EXAMPLES
@@ -37,7 +37,7 @@ def test_a_paused_collector_stays_paused() -> None:
 
 
 def test_collector_runs_again_when_a_parse_fails() -> None:
-    with pytest.raises(RuntimeError), pipeline._gc_paused():
+    with pytest.raises(RuntimeError), pipeline.gc_paused():
         assert not gc.isenabled()
         raise RuntimeError("boom")
     assert gc.isenabled()
@@ -57,8 +57,15 @@ def test_warm_caches_give_the_same_records(tmp_path: Path) -> None:
     for path in EXAMPLES.iterdir():
         shutil.copy(path, tmp_path / path.name)
     first = _load_all(tmp_path)
-    for cache in (pipeline._extract_cached, pipeline._route_of, pipeline._canonical):
+    caches = [
+        pipeline._extract_cached,
+        pipeline._route_of,
+        pipeline._canonical,
+        workbook._excel_date,
+    ]
+    for cache in [*caches, *pipeline._PARTIAL.values(), *pipeline._NAME.values()]:
         cache.cache_clear()
+    workbook._VERIFIED.clear()
     assert _load_all(tmp_path) == first
     assert _load_all(tmp_path) == first
 

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 
+from loaders import workbook
 from loaders.workbook import open_workbook, sheet_values
 
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -263,3 +264,128 @@ def _as_text(cell: Any) -> Any:
     if isinstance(cell, str):
         return re.sub(r"^[=\s]+", "", cell)
     return cell
+
+
+# -- the scanned sheets: read without ElementTree -----------------------------
+
+
+def _scanned(data: bytes) -> bool:
+    """Whether ``sheet_values`` reads the rows of ``data`` by scanning (``_Parser.scan``)."""
+    book = open_workbook(data)
+    try:
+        xml = workbook._sheet_xml(book.worksheets[0])
+        return xml is not None and workbook._Parser(None, SHARED).scan(xml) is not None
+    finally:
+        book.close()
+
+
+EXCEL_ROOT = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<worksheet xmlns="{NS}" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:x14ac="http://schemas.microsoft.com/office/spreadsheetml/2009/9/ac">'
+)
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        # as Excel writes: a declaration, prefixes, row attributes, shared strings, dates
+        EXCEL_ROOT + '<dimension ref="A1:C2"/><sheetData>'
+        '<row r="1" spans="1:3" x14ac:dyDescent="0.25"><c r="A1" t="s"><v>0</v></c>'
+        '<c r="B1" s="1"><v>42297</v></c><c r="C1" s="1"/></row>'
+        '<row r="2" spans="1:3" ht="30" customHeight="1"><c r="C2"><v>1.5E3</v></c></row>'
+        '</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" '
+        'header="0.3" footer="0.3"/></worksheet>',
+        # references and line ends in text, as expat reads them
+        _sheet(
+            '<row r="1"><c r="A1" t="inlineStr"><is><t>a &amp; b &lt;c&gt; &#233;&#x20AC;'
+            '&quot;&apos;</t></is></c><c r="B1" t="inlineStr"><is><t xml:space="preserve">'
+            ' x\r\ny\rz&#13;&#10; </t></is></c><c r="C1"><v>&#49;2</v></c></row>'
+        ),
+        # empty cells and rows of every scanned shape, a dimension cutting the data
+        _sheet(
+            '<row r="2"/><row r="3"></row><row r="4"><c r="A4" t="inlineStr"/>'
+            '<c r="B4" t="inlineStr"><is><t/></is></c><c r="C4" t="s"/><c r="D4"><v/></c>'
+            '<c r="E4" t="n"><v></v></c><c r="F4" t="inlineStr"><v>1</v></c>'
+            '<c r="G4" t="s"><is><t>x</t></is></c></row>',
+            '<dimension ref="A1:E3"/>',
+        ),
+        # an out-of-range date in a date style: openpyxl's own error value
+        _sheet('<row r="1"><c r="A1" s="1"><v>1e308</v></c><c r="B1" s="1"><v>2</v></c></row>'),
+    ],
+)
+@pytest.mark.filterwarnings("ignore:Cell A1 is marked as a date")
+def test_scanned_sheets(xml: str) -> None:
+    data = _with_sheet(xml, SHARED)
+    assert _scanned(data)
+    assert_same(data)
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        _sheet('<row r="1"><c r="A1"><v>1</v></c></row> <row r="2"><c r="A2"><v>2</v></c></row>'),
+        _sheet('<row r="1"><!-- note --><c r="A1"><v>1</v></c></row>'),
+        _sheet('<row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[a<b]]></t></is></c></row>'),
+        _sheet('<row r="1"><c r="A1"><f>1+1</f><v>2</v></c></row>'),
+        _sheet('<row><c r="A1"><v>1</v></c></row>'),
+        _sheet('<row r="1" xmlns="urn:other"><c r="A1"><v>1</v></c></row>'),
+        _sheet('<row r="1"><c r="A1" s="1" t="n" ><v>1</v></c></row>'),
+        _sheet('<row r="1"><c r="A1"><v>1</v></c></row>', '<sheetPr xmlns="urn:x"/>'),
+        f'<x:worksheet xmlns:x="{NS}"><x:sheetData><x:row r="1"><x:c r="A1"><x:v>1</x:v>'
+        "</x:c></x:row></x:sheetData></x:worksheet>",
+        '<?xml version="1.0" encoding="ISO-8859-1"?>' + _sheet('<row r="1"></row>'),
+        # rows outside sheetData, or an error after the rows: all read the ElementTree way
+        _sheet('<row r="1"><c r="A1"><v>1</v></c></row>', after='<row r="9"/>'),
+        _sheet('<row r="1"><c r="A1"><v>1</v></c></row>', after="<pageMargins left='x'/>"),
+    ],
+)
+def test_other_sheets_are_parsed(xml: str) -> None:
+    data = _with_sheet(xml, SHARED)
+    assert not _scanned(data)
+    assert_same(data)
+
+
+# Any character XML 1.0 allows, written raw or as a reference (markup always as one).
+_TEXT = st.text(
+    st.characters(blacklist_categories=("Cs", "Cc", "Cn")) | st.sampled_from("\t\n\r&<>\"'"),
+    max_size=8,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(_TEXT, min_size=1, max_size=4), min_size=1, max_size=4))
+def test_scanned_text_is_read_as_openpyxl_reads_it(rows: list[list[str]]) -> None:
+    cells = "".join(
+        f'<row r="{i}">'
+        + "".join(
+            f'<c r="{chr(65 + j)}{i}" t="inlineStr"><is><t xml:space="preserve">'
+            f"{_escaped(text)}</t></is></c>"
+            for j, text in enumerate(row)
+        )
+        + "</row>"
+        for i, row in enumerate(rows, start=1)
+    )
+    data = _with_sheet(_sheet(cells))
+    assert _scanned(data)
+    assert_same(data)
+
+
+def _escaped(text: str) -> str:
+    """XML text for ``text``: markup characters as references, others raw or not."""
+    out = []
+    for index, char in enumerate(text):
+        if char in "<&" or index % 3 == 0:
+            out.append(f"&#{ord(char)};" if index % 2 else f"&#x{ord(char):x};")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def test_a_sheet_checked_once_is_not_checked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _write_only(ROWS)
+    first = _fast(data)
+    calls = []
+    monkeypatch.setattr(workbook, "_unsized_sheet", lambda source: calls.append(source))
+    assert _fast(data) == first
+    assert calls == []

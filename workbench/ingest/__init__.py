@@ -12,16 +12,15 @@ other files still load.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import logging
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 import loaders
+from loaders.pipeline import gc_paused
 from loaders.records import LoadResult, Source
 from workbench.ingest.mapping import GraphRows, content_hash, signal_id, signal_rows
 from workbench.store import GraphStore
@@ -75,26 +74,6 @@ def batch_id_for(checksums: Sequence[str], source: str | None) -> str:
     return "B-" + hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector for a load (if it was running).
-
-    A load holds every record and graph row of a file alive and builds no
-    cycles, so the collector's passes find nothing, yet each pass of the
-    oldest generation walks all of them: a quarter of an 80k-person load,
-    growing with the input (docs/decisions/0001; the loaders pause it for a
-    parse the same way, docs/decisions/0007).
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def ingest(
     store: GraphStore,
     paths: Sequence[Path],
@@ -104,7 +83,9 @@ def ingest(
     progress: Callable[[str], None] | None = None,
 ) -> LoadReport:
     """Load ``paths`` into ``store`` and report per file."""
-    with _collector_paused():
+    # A load holds every record and graph row of its files alive and builds no
+    # cycles: collector passes find nothing but walk them all (docs/decisions/0001).
+    with gc_paused():
         return _ingest(store, paths, source=source, operator=operator, progress=progress)
 
 
