@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+# The embedded store's buffer pool: reserved address space, touched only as used;
+# a 20k-person resolution run writes more than 1 GiB in one transaction.
+BUFFER_POOL_MB = 4096
+
 StoreKind = Literal["embedded", "neo4j"]
 
 
@@ -29,7 +33,7 @@ class Settings:
     neo4j_password: str | None = field(default=None, repr=False)
     neo4j_database: str = "neo4j"
     lock_timeout: float = 120.0
-    buffer_pool_mb: int = 4096
+    buffer_pool_mb: int = BUFFER_POOL_MB
     operator: str = "local-operator"
 
     @classmethod
@@ -46,7 +50,7 @@ class Settings:
             raise ConfigError("WORKBENCH_STORE=neo4j needs NEO4J_URI (e.g. bolt://127.0.0.1:7687)")
         try:
             lock_timeout = float(env.get("WORKBENCH_LOCK_TIMEOUT", "120"))
-            buffer_pool_mb = int(env.get("WORKBENCH_BUFFER_POOL_MB", "4096"))
+            buffer_pool_mb = int(env.get("WORKBENCH_BUFFER_POOL_MB", str(BUFFER_POOL_MB)))
         except ValueError as exc:
             raise ConfigError(f"bad numeric setting: {exc}") from exc
         return cls(
