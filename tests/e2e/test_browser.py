@@ -168,6 +168,8 @@ def test_review_decide(server: Server, page: Page) -> None:
     if same.count() == 0:
         pytest.skip("no near-threshold pairs: entity resolution has not written a review queue")
     page.get_by_label("Reason (required)").fill("same V-number, same phone")
+    page.get_by_label("Reason (required)").press("Enter")  # Streamlit takes the text on Enter
+    settle(page)
     same.click()
     settle(page)
     page.get_by_text("Recorded").wait_for()

@@ -269,9 +269,39 @@ def detect_from_truth(
     return corpus
 
 
+def add_review_pairs(store: CypherStore, limit: int = 3) -> int:
+    """The model's links for pairs of different persons nearest the merge line.
+
+    Scored and explained by the resolver's own model, trained on these
+    mentions, and written as the resolver writes its links: the review page
+    gets real near-threshold pairs while persons stay the truth's.
+    """
+    from workbench.resolve.blocking import PERSON_RULES, candidate_pairs
+    from workbench.resolve.pipeline import Thresholds
+    from workbench.resolve.service import _link_row, _read, _scorer
+
+    state = _read(store)
+    scorer = _scorer(state, retrain=True, seed=0)
+    band = Thresholds()
+    near = []
+    for a, b in sorted(candidate_pairs(state.records, PERSON_RULES)):
+        if state.assigned.get(a) == state.assigned.get(b):
+            continue
+        weight = scorer.weight(state.by_id[a], state.by_id[b])
+        if band.review_low <= weight <= band.review_high:
+            near.append((abs(weight - band.merge), a, b))
+    rows = [
+        _link_row(scorer.explain(state.by_id[a], state.by_id[b]), NOW) for _, a, b in sorted(near)
+    ]
+    with store.writer() as w:
+        w.upsert_nodes("MatchDecision", rows[:limit])
+    return len(rows[:limit])
+
+
 def build(store: CypherStore, work: Path, *, persons: int = 120, seed: int = 5) -> Corpus:
-    """The whole fixture: loaded corpus, hostile records, persons, two runs."""
+    """The whole fixture: loaded corpus, hostile records, persons, review pairs, two runs."""
     truth = load(store, work, persons=persons, seed=seed)
     add_hostile(store)
     owners = resolve_from_truth(store, truth)
+    add_review_pairs(store)
     return detect_from_truth(store, truth, [*owners, HOSTILE_PERSON])
