@@ -71,12 +71,11 @@ def test_cluster_list_and_view(home: Path, monkeypatch: pytest.MonkeyPatch, corp
     assert not at.exception and any("previous" in label for label in links(at)), links(at)
 
 
-def test_review_page_copes_with_no_pairs(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_review_page_shows_a_waiting_pair(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     at = app(home, monkeypatch, "views/review.py")
-    assert at.info and at.info[0].value in (
-        "Nothing to review: no near-threshold pairs are waiting.",
-        "entity resolution not available",
-    )
+    assert not at.exception
+    assert [b.label for b in at.button][:3] == ["Same person", "Different persons", "Unsure"]
+    assert all(b.disabled for b in at.button[:3])  # not before a reason is given
 
 
 def test_alerts_triage_moves_an_alert(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -94,7 +93,8 @@ def test_pages_on_an_empty_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert "No signals loaded yet" in texts(app(home, monkeypatch))
     assert "No detection run yet" in texts(app(home, monkeypatch, "views/clusters.py"))
     assert "No detection run yet" in texts(app(home, monkeypatch, "views/alerts.py"))
-    app(home, monkeypatch, "views/review.py")
+    review = app(home, monkeypatch, "views/review.py")
+    assert review.info[0].value == "Nothing to review: no near-threshold pairs are waiting."
     app(home, monkeypatch, "views/network.py")
 
 
