@@ -228,3 +228,34 @@ def test_cli_resolve_persons_review_and_decide(resolved: CypherStore) -> None:
     assert bad.returncode == 2 and "judgement" in bad.stderr
     ok = cli("decide", a, b, "different", "--reason", "checked the file", "--json")
     assert ok.returncode == 0, ok.stderr
+
+
+def test_a_facilitator_edge_always_says_how_its_mention_was_placed(
+    resolved: CypherStore,
+) -> None:
+    """An edge left by an older rule is rewritten even when the mention did not move."""
+    from workbench.resolve.service import JOIN_SCORE
+
+    edge = next(
+        e for e in resolved.find_edges("RESOLVED_TO") if e.src.startswith("FacilitatorMention:")
+    )
+    with resolved.writer() as w:
+        w.upsert_edges(
+            "RESOLVED_TO",
+            [
+                {
+                    "src": edge.src,
+                    "dst": edge.dst,
+                    "score": 1.0,
+                    "method": "phone/alias",
+                    "run": "old",
+                }
+            ],
+        )
+    resolve(resolved, operator="test")
+    placed = {
+        e.src: e for e in resolved.find_edges("RESOLVED_TO") if e.src.startswith("Facilitator")
+    }
+    assert placed[edge.src].dst == edge.dst
+    assert placed[edge.src].props["method"] in JOIN_SCORE
+    assert all(e.props["score"] == JOIN_SCORE[e.props["method"]] for e in placed.values())

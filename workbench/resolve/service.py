@@ -562,9 +562,10 @@ def _resolve_facilitators(store: GraphStore, run_id: str) -> int:
     with store.reader():
         mentions = {n.id: n for n in store.find_nodes("FacilitatorMention")}
         phone = {e.src: _value(e.dst) for e in store.find_edges("HAS_PHONE") if e.src in mentions}
-        current = {e.src: e.dst for e in store.find_edges("RESOLVED_TO") if e.src in mentions}
+        placed = {e.src: e for e in store.find_edges("RESOLVED_TO") if e.src in mentions}
         old = {n.id for n in store.find_nodes("FacilitatorEntity")}
         context = _facilitator_context(store, mentions, phone)
+    current = {m: e.dst for m, e in placed.items()}
     records = [
         FacilitatorRecord(
             i,
@@ -599,6 +600,9 @@ def _resolve_facilitators(store: GraphStore, run_id: str) -> int:
         for m in members:
             if current.get(m) != entity:
                 moved.append(m)
+            # Rewritten when the mention moved or was placed another way, so
+            # the edge always says how it got where it is.
+            if current.get(m) != entity or placed[m].props.get("method") != how[m]:
                 edges.append(
                     {
                         "src": m,
