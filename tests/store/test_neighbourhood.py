@@ -174,3 +174,24 @@ def test_every_edge_property_name_has_one_type(store: CypherStore) -> None:
         for name, prop in edge.properties.items():
             types[name].add(prop.type)
     assert {name: t for name, t in types.items() if len(t) > 1} == {}
+
+
+def test_an_edge_allowed_both_ways_keeps_its_direction(store: CypherStore) -> None:
+    """Cluster LINEAGE runs Cluster -> Cluster: the labels cannot tell its direction."""
+    with store.writer() as w:
+        w.upsert_nodes(
+            "Cluster", [{"run_id": run, "number": 1, "score": 0.5} for run in ("r1", "r2", "r3")]
+        )
+        w.upsert_edges(
+            "LINEAGE",
+            [
+                {"src": "Cluster:r2|1", "dst": "Cluster:r1|1", "relation": "grown", "jaccard": 0.5},
+                {"src": "Cluster:r3|1", "dst": "Cluster:r2|1", "relation": "same", "jaccard": 1.0},
+            ],
+        )
+    for depth in (1, 2):
+        sub = store.neighbourhood(["Cluster:r2|1"], depth=depth)
+        assert {(e.src, e.dst, e.props["relation"]) for e in sub.edges} == {
+            ("Cluster:r2|1", "Cluster:r1|1", "grown"),
+            ("Cluster:r3|1", "Cluster:r2|1", "same"),
+        }

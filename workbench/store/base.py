@@ -111,6 +111,12 @@ class Runner(Protocol):
 
     def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]: ...
 
+    def tabular(
+        self, query: str, params: Mapping[str, Any] | None = None
+    ) -> tuple[list[str], list[list[Any]]]:
+        """Column names and rows as lists: hot paths skip building a dict per row."""
+        ...
+
 
 class Writer(Protocol):
     """Batched writes inside one transaction (see ``GraphStore.writer``)."""
@@ -750,18 +756,20 @@ class CypherStore(ABC):
         """
         allowed = set(edge_types or ())
         with self._unit() as r:
-            groups = self._group_by_label(ids)
-            found = {
-                i for label, part in groups.items() for i in self._existing_ids(r, label, part)
-            }
-            seeds = [i for i in dict.fromkeys(ids) if i in found]
+            labelled = {i for part in self._group_by_label(ids).values() for i in part}
+            seeds = [i for i in dict.fromkeys(ids) if i in labelled]
 
             def adjacent(frontier: list[str], hop: int) -> list[Edge]:
                 edges = self._adjacent(r, frontier, seeds=seeds, hop=hop)
                 return [e for e in edges if not allowed or e.type in allowed]
 
             keep, kept_edges, more = capped_bfs(seeds, adjacent, depth=depth, limit=limit)
-            return Subgraph(nodes=self.get_nodes(keep), edges=kept_edges, more=more)
+            nodes = self.get_nodes(keep)
+            if len(nodes) < len(keep):  # a seed that does not exist held a place: not again
+                seeds = [i for i in seeds if i in nodes]
+                keep, kept_edges, more = capped_bfs(seeds, adjacent, depth=depth, limit=limit)
+                nodes = self.get_nodes(keep)
+            return Subgraph(nodes=nodes, edges=kept_edges, more=more)
 
     def shortest_path(self, a: str, b: str, *, max_depth: int = 6) -> Subgraph | None:
         """One shortest undirected path from ``a`` to ``b``, or None."""
@@ -827,10 +835,12 @@ class CypherStore(ABC):
 
     def _fetch_nodes(self, r: Runner, label: str, ids: Sequence[str]) -> dict[str, Node]:
         out: dict[str, Node] = {}
+        node = self.model.node(label)
+        query = cypher.get_nodes(node)  # id, then the properties in model order
+        read = self._values_reader(node.properties)
         for part in _chunks(ids):
-            for row in r.run(cypher.get_nodes(self.model.node(label)), {"ids": list(part)}):
-                node = self._node_from(label, row)
-                out[node.id] = node
+            for row in r.tabular(query, {"ids": list(part)})[1]:
+                out[row[0]] = Node(row[0], label, read(row[1:]))
         return out
 
     def _fetch_edges(
@@ -892,6 +902,24 @@ class CypherStore(ABC):
         for name, prop in self._to_decode(props):
             out[name] = decode(prop, out[name])
         return out
+
+    def _values_reader(
+        self, props: Mapping[str, Property]
+    ) -> Callable[[Sequence[Any]], dict[str, Any]]:
+        """A function from a row of values in ``props`` order to the properties as written.
+
+        Made once per property mapping: hot reads (a neighbourhood, a node
+        fetch) then cost one ``dict(zip())`` a row plus the few decodes.
+        """
+        names, todo = tuple(props), self._to_decode(props)
+
+        def read(values: Sequence[Any]) -> dict[str, Any]:
+            out = dict(zip(names, values, strict=True))
+            for name, prop in todo:
+                out[name] = decode(prop, out[name])
+            return out
+
+        return read
 
     def _to_decode(self, props: Mapping[str, Property]) -> tuple[tuple[str, Property], ...]:
         found = self._decoding.get(id(props))

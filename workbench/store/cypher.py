@@ -123,12 +123,17 @@ def all_edges(edge: EdgeType, src: str, dst: str) -> str:
     return f"MATCH (a:{src})-[e:{edge.type}]->(b:{dst}) RETURN " + edge_columns(edge.properties)
 
 
-def hop_edges(label: str, hop: int, labels: Sequence[str], props: Sequence[str]) -> str:
+def hop_edges(
+    label: str, hop: int, labels: Sequence[str], props: Sequence[str], *, directed: bool = False
+) -> str:
     """LadybugDB: the edges of the nodes ``hop`` hops from the seed ``$seed``.
 
     For ``hop`` > 0 only those of the nodes in ``$ids``, whose ``labels`` are
-    given. Each row: the node, the edge's type, whether it leaves the node,
-    the node at its other end, and the edge's ``props`` as columns. Expanding
+    given. Each row: the node, the edge's type, the node at its other end,
+    the edge's ``props`` as columns and, when ``directed``, whether the edge
+    leaves the node. The caller reads an edge's direction from the model's
+    endpoint pairs instead wherever they decide it (all but ``Cluster ->
+    Cluster``): the ``_out`` test doubles the cost of the query. Expanding
     from one bound start node follows its adjacency lists; the ``UNWIND
     $ids`` form is planned as a join over every relationship (see
     docs/decisions/0001). ``label()``, ``struct_extract(e, '_SRC')`` (the
@@ -138,14 +143,12 @@ def hop_edges(label: str, hop: int, labels: Sequence[str], props: Sequence[str])
 
     >>> print(hop_edges("Phone", 1, ["PersonMention"], ["raw"]))  # doctest: +NORMALIZE_WHITESPACE
     MATCH (s:Phone {id: $seed})-[]-(x:PersonMention)-[e]-(b) WHERE x.id IN $ids
-    RETURN x.id AS _x, label(e) AS _type, struct_extract(e, '_SRC') = ID(x) AS _out,
-    b.id AS _b, e.`raw` AS `raw`
+    RETURN x.id AS _x, label(e) AS _type, b.id AS _b, e.`raw` AS `raw`
+    >>> print(hop_edges("Cluster", 0, [], [], directed=True))  # doctest: +NORMALIZE_WHITESPACE
+    MATCH (x:Cluster {id: $seed})-[e]-(b) RETURN x.id AS _x, label(e) AS _type, b.id AS _b,
+    struct_extract(e, '_SRC') = ID(x) AS _out
     """
-    returns = (
-        "RETURN x.id AS _x, label(e) AS _type, struct_extract(e, '_SRC') = ID(x) AS _out, "
-        "b.id AS _b"
-    )
-    returns += "".join(f", e.`{p}` AS `{p}`" for p in props)
+    returns = _hop_returns(props, directed=directed)
     if hop == 0:
         return f"MATCH (x:{label} {{id: $seed}})-[e]-(b) {returns}"
     names = ":".join(labels)
@@ -158,6 +161,13 @@ def hop_edges(label: str, hop: int, labels: Sequence[str], props: Sequence[str])
         f"MATCH (s:{label} {{id: $seed}}){path}-[]-(x:{names}) WHERE x.id IN $ids "
         f"WITH DISTINCT x MATCH (x)-[e]-(b) {returns}"
     )
+
+
+def _hop_returns(props: Sequence[str], *, directed: bool) -> str:
+    returns = "RETURN x.id AS _x, label(e) AS _type, b.id AS _b"
+    if directed:
+        returns += ", struct_extract(e, '_SRC') = ID(x) AS _out"
+    return returns + "".join(f", e.`{p}` AS `{p}`" for p in props)
 
 
 def adjacent_out(label: str) -> str:

@@ -48,11 +48,17 @@ class Neo4jRunner:
         self.tx = tx
 
     def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        columns, rows = self.tabular(query, params)
+        return [dict(zip(columns, row, strict=True)) for row in rows]
+
+    def tabular(
+        self, query: str, params: Mapping[str, Any] | None = None
+    ) -> tuple[list[str], list[list[Any]]]:
         from neo4j.exceptions import Neo4jError
 
         try:
             result = self.tx.run(query, dict(params or {}))
-            return [{k: _plain(v) for k, v in record.items()} for record in result]
+            return list(result.keys()), [[_plain(v) for v in record.values()] for record in result]
         except Neo4jError as exc:
             raise StoreError(f"Neo4j rejected a query: {exc.message}") from exc
 
