@@ -358,8 +358,10 @@ def capped_bfs(
     """Breadth-first expansion from ``seeds`` keeping at most ``limit`` nodes.
 
     ``adjacent(frontier, hop)`` gives the edges touching the frontier's nodes
-    (all ``hop`` hops from the seeds). Only kept nodes are asked about, so a
-    hub's thousands of neighbours are counted, never expanded. Returns the
+    (all ``hop`` hops from the seeds); it may leave out edges to nodes of
+    earlier frontiers, which it gave when those were the frontier. Only kept
+    nodes are asked about, so a hub's thousands of neighbours are counted,
+    never expanded. Returns the
     kept node ids (seeds first), the edges between kept nodes, and per kept
     node how many of its neighbours the cap left out. Neighbours are visited
     in id order, so the result is deterministic.
@@ -759,8 +761,11 @@ class CypherStore(ABC):
             labelled = {i for part in self._group_by_label(ids).values() for i in part}
             seeds = [i for i in dict.fromkeys(ids) if i in labelled]
 
+            done: list[str] = []  # nodes expanded at earlier hops
+
             def adjacent(frontier: list[str], hop: int) -> list[Edge]:
-                edges = self._adjacent(r, frontier, seeds=seeds, hop=hop)
+                edges = self._adjacent(r, frontier, seeds=seeds, hop=hop, done=done)
+                done.extend(frontier)
                 return [e for e in edges if not allowed or e.type in allowed]
 
             keep, kept_edges, more = capped_bfs(seeds, adjacent, depth=depth, limit=limit)
@@ -872,12 +877,20 @@ class CypherStore(ABC):
             )
 
     def _adjacent(
-        self, r: Runner, ids: Sequence[str], *, seeds: Sequence[str], hop: int
+        self,
+        r: Runner,
+        ids: Sequence[str],
+        *,
+        seeds: Sequence[str],
+        hop: int,
+        done: Sequence[str],
     ) -> list[Edge]:
         """Every edge touching ``ids``, which are ``hop`` hops from ``seeds``.
 
         One ``UNWIND`` per label and direction; a backend that expands faster
-        from a bound start node may use ``seeds`` and ``hop`` instead.
+        from a bound start node may use ``seeds`` and ``hop`` instead. Edges
+        to the ``done`` nodes (expanded at earlier hops) were given then, so
+        a backend may leave them out.
         """
         out: list[Edge] = []
         for label, part in self._group_by_label(ids).items():
@@ -914,7 +927,7 @@ class CypherStore(ABC):
         names, todo = tuple(props), self._to_decode(props)
 
         def read(values: Sequence[Any]) -> dict[str, Any]:
-            out = dict(zip(names, values, strict=True))
+            out = dict(zip(names, values))  # noqa: B905 - one value per name, by construction
             for name, prop in todo:
                 out[name] = decode(prop, out[name])
             return out

@@ -129,20 +129,22 @@ def hop_edges(
     """LadybugDB: the edges of the nodes ``hop`` hops from the seed ``$seed``.
 
     For ``hop`` > 0 only those of the nodes in ``$ids``, whose ``labels`` are
-    given. Each row: the node, the edge's type, the node at its other end,
-    the edge's ``props`` as columns and, when ``directed``, whether the edge
-    leaves the node. The caller reads an edge's direction from the model's
-    endpoint pairs instead wherever they decide it (all but ``Cluster ->
-    Cluster``): the ``_out`` test doubles the cost of the query. Expanding
-    from one bound start node follows its adjacency lists; the ``UNWIND
-    $ids`` form is planned as a join over every relationship (see
-    docs/decisions/0001). ``label()``, ``struct_extract(e, '_SRC')`` (the
-    edge's real source: ``start_node(e)`` is the pattern's left node) and
-    ``(x:A:B)`` for "A or B" are LadybugDB's. Paths beyond the first hop
-    repeat nodes, so those are made distinct before their edges are read.
+    given, and not those back to the ``$done`` nodes of earlier hops. Each
+    row: the node, the edge's type, the node at its other end, the edge's
+    ``props`` as columns and, when ``directed``, whether the edge leaves the
+    node. The caller reads an edge's direction from the model's endpoint
+    pairs instead wherever they decide it (all but ``Cluster -> Cluster``):
+    the ``_out`` test doubles the cost of the query. Expanding from one
+    bound start node follows its adjacency lists; the ``UNWIND $ids`` form
+    is planned as a join over every relationship (see docs/decisions/0001).
+    ``label()``, ``struct_extract(e, '_SRC')`` (the edge's real source:
+    ``start_node(e)`` is the pattern's left node) and ``(x:A:B)`` for "A or
+    B" are LadybugDB's. Paths beyond the first hop repeat nodes, so those
+    are made distinct before their edges are read.
 
     >>> print(hop_edges("Phone", 1, ["PersonMention"], ["raw"]))  # doctest: +NORMALIZE_WHITESPACE
-    MATCH (s:Phone {id: $seed})-[]-(x:PersonMention)-[e]-(b) WHERE x.id IN $ids
+    MATCH (s:Phone {id: $seed})-[]-(x:PersonMention)-[e]-(b)
+    WHERE x.id IN $ids AND NOT b.id IN $done
     RETURN x.id AS _x, label(e) AS _type, b.id AS _b, e.`raw` AS `raw`
     >>> print(hop_edges("Cluster", 0, [], [], directed=True))  # doctest: +NORMALIZE_WHITESPACE
     MATCH (x:Cluster {id: $seed})-[e]-(b) RETURN x.id AS _x, label(e) AS _type, b.id AS _b,
@@ -154,12 +156,13 @@ def hop_edges(
     names = ":".join(labels)
     if hop == 1:
         return (
-            f"MATCH (s:{label} {{id: $seed}})-[]-(x:{names})-[e]-(b) WHERE x.id IN $ids {returns}"
+            f"MATCH (s:{label} {{id: $seed}})-[]-(x:{names})-[e]-(b) "
+            f"WHERE x.id IN $ids AND NOT b.id IN $done {returns}"
         )
     path = "-[]-()" * (int(hop) - 1)
     return (
         f"MATCH (s:{label} {{id: $seed}}){path}-[]-(x:{names}) WHERE x.id IN $ids "
-        f"WITH DISTINCT x MATCH (x)-[e]-(b) {returns}"
+        f"WITH DISTINCT x MATCH (x)-[e]-(b) WHERE NOT b.id IN $done {returns}"
     )
 
 
