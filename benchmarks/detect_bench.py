@@ -56,6 +56,7 @@ from workbench.detect.projection import Incidence, Thing, project
 from workbench.detect.results import latest_run, term
 from workbench.generate import generate
 from workbench.ingest import ingest
+from workbench.resolve import resolve
 from workbench.store import open_store
 from workbench.store.base import CypherStore
 
@@ -375,18 +376,9 @@ def corpus_section(persons: int, workdir: Path, resolutions: Sequence[float]) ->
     store = _copy(oracle_home, workdir / "oracle-run")
     _run_and_report("oracle, infomap", store, truth, DetectionParams(algorithm="infomap"))
     store.close()
-    try:
-        from workbench.resolve import resolve
-    except ImportError:
-        _print("entity resolution: workbench.resolve has no resolve() yet; skipped")
-        return
     store = _copy(home, workdir / "resolved")
     t0 = time.perf_counter()
-    try:
-        resolve(store)
-    except Exception as exc:  # another engineer's work in progress: report, do not stop
-        _print(f"entity resolution failed ({type(exc).__name__}: {exc}); skipped")
-        return
+    resolve(store)  # a failure here must stop the bench: its figures would be missing
     _print(f"entity resolution (workbench.resolve) in {time.perf_counter() - t0:.0f} s")
     _run_and_report("resolved, leiden CPM 0.02", store, truth, DetectionParams())
     store.close()

@@ -27,6 +27,7 @@ import pyarrow as pa
 
 from graph_schema.ddl import embedded_column, embedded_ddl
 from graph_schema.model import EdgeType, Model, NodeType, Property
+from workbench.config import BUFFER_POOL_MB
 from workbench.store import cypher
 from workbench.store.base import CypherStore, Edge, Row, Runner, SearchHit, encode
 from workbench.store.errors import StoreError, StoreUnavailable
@@ -122,7 +123,12 @@ class EmbeddedStore(CypherStore):
     kind = "embedded"
 
     def __init__(
-        self, home: Path, model: Model, *, lock_timeout: float = 120.0, buffer_pool_mb: int = 1024
+        self,
+        home: Path,
+        model: Model,
+        *,
+        lock_timeout: float = 120.0,
+        buffer_pool_mb: int = BUFFER_POOL_MB,
     ) -> None:
         super().__init__(model)
         self.home = Path(home)
