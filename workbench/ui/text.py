@@ -12,11 +12,14 @@ interpret it.
 '\\\\:red\\\\[x\\\\] \\\\*y\\\\*'
 >>> short("a" * 50, 10)
 'aaaaaaaaa…'
+>>> cell(None), cell("None")
+('—', 'None')
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$=&\"'])")
 
@@ -30,3 +33,14 @@ def short(text: str, limit: int = 80) -> str:
     """At most ``limit`` characters, with an ellipsis when cut."""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+ABSENT = "—"
+
+
+def cell(value: Any) -> Any:
+    """A table cell: a value that was not recorded shows as a dash, not as the word None.
+
+    A stored text "None" stays "None", so the two can be told apart.
+    """
+    return ABSENT if value is None else value

@@ -17,7 +17,7 @@ from workbench.query import (
     annotate,
 )
 from workbench.query.annotations import annotatable
-from workbench.ui.text import md, short
+from workbench.ui.text import cell, md, short
 from workbench.ui.timeline import timeline_chart
 
 ENTITY_PAGE = "views/entity.py"
@@ -73,8 +73,8 @@ def contributions_table(contributions: Sequence[Any], *, key: str) -> None:
                 "feature": c.feature,
                 "level": c.level,
                 "weight": round(c.weight, 2),
-                "left": c.left,
-                "right": c.right,
+                "left": cell(c.left),
+                "right": cell(c.right),
             }
             for c in contributions
         ],
@@ -96,11 +96,11 @@ def signals_section(rows: Sequence[SignalRow], *, key: str) -> None:
             {
                 "date": r.date,
                 "organisation": r.organisation,
-                "kind": r.kind,
-                "theme": r.theme,
+                "kind": cell(r.kind),
+                "theme": cell(r.theme),
                 "relation": r.relation,
                 "record": r.record_id,
-                "text": r.text,
+                "text": cell(r.text),
             }
             for r in rows
         ],
