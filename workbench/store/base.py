@@ -106,16 +106,19 @@ class Retraction:
     updated_edges: int = 0
 
 
-class Runner(Protocol):
+class Runner(ABC):
     """One open unit of work: runs parameterised Cypher, returns plain rows."""
 
-    def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]: ...
-
+    @abstractmethod
     def tabular(
         self, query: str, params: Mapping[str, Any] | None = None
     ) -> tuple[list[str], list[list[Any]]]:
         """Column names and rows as lists: hot paths skip building a dict per row."""
-        ...
+
+    def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Rows as dicts keyed by column name."""
+        columns, rows = self.tabular(query, params)
+        return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
 class Writer(Protocol):

@@ -48,15 +48,11 @@ ARROW_TYPES = {
 }
 
 
-class LadybugRunner:
+class LadybugRunner(Runner):
     """Runs parameterised Cypher on one LadybugDB connection."""
 
     def __init__(self, conn: Any) -> None:
         self.conn = conn
-
-    def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        columns, rows = self.tabular(query, params)
-        return [dict(zip(columns, row, strict=True)) for row in rows]
 
     def tabular(
         self, query: str, params: Mapping[str, Any] | None = None

@@ -41,15 +41,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class Neo4jRunner:
+class Neo4jRunner(Runner):
     """Runs parameterised Cypher in one driver transaction."""
 
     def __init__(self, tx: Any) -> None:
         self.tx = tx
-
-    def run(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        columns, rows = self.tabular(query, params)
-        return [dict(zip(columns, row, strict=True)) for row in rows]
 
     def tabular(
         self, query: str, params: Mapping[str, Any] | None = None
