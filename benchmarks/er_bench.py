@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from workbench.resolve.blocking import FEBRL_RULES, FEBRL_TRAINING, candidate_pairs  # noqa: E402
 from workbench.resolve.compare import FEBRL  # noqa: E402
 from workbench.resolve.pipeline import Thresholds, cluster, score, train, vectors  # noqa: E402
-from workbench.resolve.records import Birth, Record  # noqa: E402
+from workbench.resolve.records import TRAVELLING_ROLES, Birth, Record  # noqa: E402
 from workbench.resolve.scoring import Scorer  # noqa: E402
 
 Pair = tuple[str, str]
@@ -215,9 +215,9 @@ def scale(n: int) -> dict[str, Any]:
                         phones=frozenset(x.e164 for x in p.phones if x.e164),
                         documents=frozenset(d.number for d in p.documents if d.number),
                         group=f"{sig.source}|{sig.record_id}",
-                        route=tuple(sig.route or ()) if p.role != "visitor" else (),
+                        route=tuple(sig.route or ()) if p.role in TRAVELLING_ROLES else (),
                         arrival=dt.date.fromisoformat(sig.arrival_date).toordinal()
-                        if sig.arrival_date and p.role != "visitor" else None,
+                        if sig.arrival_date and p.role in TRAVELLING_ROLES else None,
                     ))  # fmt: skip
     records = list({r.id: r for r in records}.values())[:n]
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -76,6 +76,11 @@ class Birth:
         return f"{self.year:04d}{self.month or 0:02d}{self.day or 0:02d}"
 
 
+# The roles that travelled on a record, so that its route and arrival day hold
+# for them: a KMar subject and companions, not a visitor seen at a reception centre.
+TRAVELLING_ROLES = ("subject", "companion")
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
     """One mention as entity resolution compares it.

@@ -33,7 +33,7 @@ from workbench.resolve.compare import PERSON
 from workbench.resolve.facilitators import FacilitatorRecord, group_facilitators
 from workbench.resolve.fellegi_sunter import FSModel
 from workbench.resolve.pipeline import Thresholds, cluster, score, train, vectors
-from workbench.resolve.records import Birth, Record
+from workbench.resolve.records import TRAVELLING_ROLES, Birth, Record
 from workbench.resolve.scoring import Scorer, probability, refine
 from workbench.security.policy import Policy, Unrestricted, prefetch
 from workbench.store.base import GraphStore, Node
@@ -157,8 +157,8 @@ def _travel(
         if n.props.get("arrival_date") is not None
     }
     out: dict[str, tuple[tuple[str, ...], int | None]] = {}
-    for edge_type in (ROLE_EDGE["subject"], ROLE_EDGE["companion"]):
-        for e in store.find_edges(edge_type):
+    for role in TRAVELLING_ROLES:
+        for e in store.find_edges(ROLE_EDGE[role]):
             if e.dst in mentions and (e.src in routes or e.src in arrivals):
                 route = routes.get(e.src)
                 out[e.dst] = (tuple(route.split(">")) if route else (), arrivals.get(e.src))
