@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import pytest
 
 from workbench.store.base import CypherStore, Edge
+from workbench.store.errors import InvalidWrite
 
 EdgeKey = tuple[str, str, str]
 
@@ -195,3 +196,9 @@ def test_an_edge_allowed_both_ways_keeps_its_direction(store: CypherStore) -> No
             ("Cluster:r2|1", "Cluster:r1|1", "grown"),
             ("Cluster:r3|1", "Cluster:r2|1", "same"),
         }
+
+
+def test_an_unknown_edge_type_is_refused_by_name(store: CypherStore) -> None:
+    """Edge types go into query text, so only the model's names pass."""
+    with pytest.raises(InvalidWrite, match="NOT_A_TYPE"):
+        store.neighbourhood(["Phone:+31610000000"], edge_types=["HAS_PHONE", "NOT_A_TYPE"])

@@ -757,9 +757,14 @@ class CypherStore(ABC):
 
         Expansion is breadth first; once the cap is reached, ``more[node]``
         counts the neighbours of ``node`` that were left out, so a UI can say
-        "12 more" instead of drawing a hairball.
+        "12 more" instead of drawing a hairball. ``edge_types`` restricts the
+        walk to those edges, inside the store's queries: a view that leaves
+        out a bookkeeping hub never pays for reading its edges.
         """
-        allowed = set(edge_types or ())
+        try:  # checked names: they go into query text
+            types = sorted({self.model.edge(t).type for t in edge_types}) if edge_types else None
+        except ValidationError as exc:
+            raise InvalidWrite(str(exc)) from exc
         with self._unit() as r:
             labelled = {i for part in self._group_by_label(ids).values() for i in part}
             seeds = [i for i in dict.fromkeys(ids) if i in labelled]
@@ -767,9 +772,9 @@ class CypherStore(ABC):
             done: list[str] = []  # nodes expanded at earlier hops
 
             def adjacent(frontier: list[str], hop: int) -> list[Edge]:
-                edges = self._adjacent(r, frontier, seeds=seeds, hop=hop, done=done)
+                edges = self._adjacent(r, frontier, seeds=seeds, hop=hop, done=done, types=types)
                 done.extend(frontier)
-                return [e for e in edges if not allowed or e.type in allowed]
+                return edges
 
             keep, kept_edges, more = capped_bfs(seeds, adjacent, depth=depth, limit=limit)
             nodes = self.get_nodes(keep)
@@ -887,8 +892,9 @@ class CypherStore(ABC):
         seeds: Sequence[str],
         hop: int,
         done: Sequence[str],
+        types: Sequence[str] | None,
     ) -> list[Edge]:
-        """Every edge touching ``ids``, which are ``hop`` hops from ``seeds``.
+        """Every edge of the ``types`` (None: all) touching ``ids``, ``hop`` hops from ``seeds``.
 
         One ``UNWIND`` per label and direction; a backend that expands faster
         from a bound start node may use ``seeds`` and ``hop`` instead. Edges
@@ -897,7 +903,7 @@ class CypherStore(ABC):
         """
         out: list[Edge] = []
         for label, part in self._group_by_label(ids).items():
-            for query in (cypher.adjacent_out(label), cypher.adjacent_in(label)):
+            for query in (cypher.adjacent_out(label, types), cypher.adjacent_in(label, types)):
                 for row in r.run(query, {"ids": part}):
                     out.append(self._edge_from(self.model.edge(row["e"]["_LABEL"]), row))
         return out

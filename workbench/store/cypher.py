@@ -124,12 +124,19 @@ def all_edges(edge: EdgeType, src: str, dst: str) -> str:
 
 
 def hop_edges(
-    label: str, hop: int, labels: Sequence[str], props: Sequence[str], *, directed: bool = False
+    label: str,
+    hop: int,
+    labels: Sequence[str],
+    props: Sequence[str],
+    *,
+    directed: bool = False,
+    types: Sequence[str] | None = None,
 ) -> str:
     """LadybugDB: the edges of the nodes ``hop`` hops from the seed ``$seed``.
 
     For ``hop`` > 0 only those of the nodes in ``$ids``, whose ``labels`` are
-    given, and not those back to the ``$done`` nodes of earlier hops. Each
+    given, and not those back to the ``$done`` nodes of earlier hops; only
+    those of the ``types`` (None: all), walked only along those too. Each
     row: the node, the edge's type, the node at its other end, the edge's
     ``props`` as columns and, when ``directed``, whether the edge leaves the
     node. The caller reads an edge's direction from the model's endpoint
@@ -151,18 +158,19 @@ def hop_edges(
     struct_extract(e, '_SRC') = ID(x) AS _out
     """
     returns = _hop_returns(props, directed=directed)
+    walk, edge = f"-[{rel_types(types)}]-", f"-[e{rel_types(types)}]-"
     if hop == 0:
-        return f"MATCH (x:{label} {{id: $seed}})-[e]-(b) {returns}"
+        return f"MATCH (x:{label} {{id: $seed}}){edge}(b) {returns}"
     names = ":".join(labels)
     if hop == 1:
         return (
-            f"MATCH (s:{label} {{id: $seed}})-[]-(x:{names})-[e]-(b) "
+            f"MATCH (s:{label} {{id: $seed}}){walk}(x:{names}){edge}(b) "
             f"WHERE x.id IN $ids AND NOT b.id IN $done {returns}"
         )
-    path = "-[]-()" * (int(hop) - 1)
+    path = f"{walk}()" * (int(hop) - 1)
     return (
-        f"MATCH (s:{label} {{id: $seed}}){path}-[]-(x:{names}) WHERE x.id IN $ids "
-        f"WITH DISTINCT x MATCH (x)-[e]-(b) WHERE NOT b.id IN $done {returns}"
+        f"MATCH (s:{label} {{id: $seed}}){path}{walk}(x:{names}) WHERE x.id IN $ids "
+        f"WITH DISTINCT x MATCH (x){edge}(b) WHERE NOT b.id IN $done {returns}"
     )
 
 
@@ -173,16 +181,25 @@ def _hop_returns(props: Sequence[str], *, directed: bool) -> str:
     return returns + "".join(f", e.`{p}` AS `{p}`" for p in props)
 
 
-def adjacent_out(label: str) -> str:
+def rel_types(types: Sequence[str] | None) -> str:
+    """A relationship pattern's type filter: any type, or one of ``types``.
+
+    >>> rel_types(None), rel_types(["HAS_PHONE", "SUBJECT"])
+    ('', ':HAS_PHONE|SUBJECT')
+    """
+    return ":" + "|".join(types) if types else ""
+
+
+def adjacent_out(label: str, types: Sequence[str] | None = None) -> str:
     return (
-        f"UNWIND $ids AS i MATCH (a:{label} {{id: i}})-[e]->(b) "
+        f"UNWIND $ids AS i MATCH (a:{label} {{id: i}})-[e{rel_types(types)}]->(b) "
         "RETURN a.id AS me, a.id AS src, b.id AS dst, e"
     )
 
 
-def adjacent_in(label: str) -> str:
+def adjacent_in(label: str, types: Sequence[str] | None = None) -> str:
     return (
-        f"UNWIND $ids AS i MATCH (a:{label} {{id: i}})<-[e]-(b) "
+        f"UNWIND $ids AS i MATCH (a:{label} {{id: i}})<-[e{rel_types(types)}]-(b) "
         "RETURN a.id AS me, b.id AS src, a.id AS dst, e"
     )
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from itertools import chain
 from pathlib import Path
@@ -133,7 +133,8 @@ class EmbeddedStore(CypherStore):
         self.lock_timeout = lock_timeout
         self.buffer_pool = buffer_pool_mb * 1024 * 1024
         self._fts: TextIndex | None = None
-        self._edge_props: dict[str, set[str]] = {label: set() for label in model.nodes}
+        self._touching: dict[str, set[str]] = {label: set() for label in model.nodes}  # types
+        self._columns: dict[tuple[tuple[str, ...], tuple[str, ...] | None], list[str]] = {}
         # An edge's direction seen from one end, from the labels of both ends,
         # except where a type is allowed both ways between them (Cluster LINEAGE).
         self._leaves: dict[tuple[str, str, str], bool] = {}
@@ -143,9 +144,8 @@ class EmbeddedStore(CypherStore):
                 if (b, a) in e.endpoints:
                     self._two_way.update((a, b))
                 self._leaves[e.type, a, b], self._leaves[e.type, b, a] = True, False
-        for edge in model.edges.values():
-            for label in {label for pair in edge.endpoints for label in pair}:
-                self._edge_props[label].update(edge.properties)
+                self._touching[a].add(e.type)
+                self._touching[b].add(e.type)
 
     # units of work ---------------------------------------------------------------
 
@@ -265,6 +265,7 @@ class EmbeddedStore(CypherStore):
         seeds: Sequence[str],
         hop: int,
         done: Sequence[str],
+        types: Sequence[str] | None,
     ) -> list[Edge]:
         """One query per seed and hop, from the bound seed (``cypher.hop_edges``).
 
@@ -284,8 +285,8 @@ class EmbeddedStore(CypherStore):
             label = label_of(seed)
             near = [label] if hop == 0 else labels
             directed = not self._two_way.isdisjoint(near)
-            columns = self._edge_columns(near)
-            query = cypher.hop_edges(label, hop, labels, columns, directed=directed)
+            columns = self._edge_columns(near, types)
+            query = cypher.hop_edges(label, hop, labels, columns, directed=directed, types=types)
             params = {"seed": seed} if hop == 0 else {"seed": seed, "ids": wanted, "done": done}
             out += self._edges(r.tabular(query, params)[1], columns, directed)
         return out
@@ -314,13 +315,24 @@ class EmbeddedStore(CypherStore):
                 leaves = leaves_of[type_, x.partition(":")[0], b.partition(":")[0]]
             yield Edge(type_, x, b, props) if leaves else Edge(type_, b, x, props)
 
-    def _edge_columns(self, labels: Iterable[str]) -> list[str]:
-        """The properties of the edge types that may touch ``labels``: one column each.
+    def _edge_columns(self, labels: Sequence[str], types: Sequence[str] | None) -> list[str]:
+        """The properties of the edge types (of ``types``) that may touch ``labels``.
 
-        A name has one type across edge types (a test checks), so the columns
-        of several types line up.
+        One column each: a name has one type across edge types (a test
+        checks), so the columns of several types line up.
         """
-        return sorted(set().union(*(self._edge_props[label] for label in labels)))
+        key = (tuple(labels), None if types is None else tuple(types))
+        found = self._columns.get(key)
+        if found is None:
+            touching = set().union(*(self._touching[label] for label in labels))
+            names = {
+                p
+                for t in touching
+                if types is None or t in types
+                for p in self.model.edges[t].properties
+            }
+            found = self._columns[key] = sorted(names)
+        return found
 
     def _text_index(self) -> TextIndex:
         if self._fts is None:
