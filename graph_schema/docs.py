@@ -53,7 +53,13 @@ def render(m: Model) -> str:
             ]
         for e in (e for e in m.edges.values() if e.layer == layer):
             ends = ", ".join(f"`{a}` -> `{b}`" for a, b in e.endpoints)
-            out += [f"### `{e.type}` ({e.display})", "", f"{e.description} Endpoints: {ends}.", ""]
+            walk = "" if e.walk else " The network view does not walk through it (bookkeeping)."
+            out += [
+                f"### `{e.type}` ({e.display})",
+                "",
+                f"{e.description} Endpoints: {ends}.{walk}",
+                "",
+            ]
             out += _props_table(dict(e.properties))
     out += ["## Enumerations", ""]
     for name, spec in enums.enums().items():

@@ -124,6 +124,9 @@ class EdgeType:
     layer: str
     endpoints: tuple[tuple[str, str], ...]
     properties: Mapping[str, Property]
+    # False for bookkeeping edges (a load batch's signals, a run's clusters):
+    # walking through them would make everything a neighbour of everything.
+    walk: bool = True
     source_file: str = ""
 
 
@@ -140,6 +143,10 @@ class Model:
             return self.nodes[label]
         except KeyError:
             raise ValidationError(f"unknown node label {label!r}") from None
+
+    def walked_edges(self) -> list[str]:
+        """The edge types a network view walks through (all but bookkeeping ones)."""
+        return sorted(e.type for e in self.edges.values() if e.walk)
 
     def edge(self, type_: str) -> EdgeType:
         try:
@@ -192,6 +199,7 @@ class Model:
                     "description": e.description,
                     "layer": e.layer,
                     "endpoints": [list(p) for p in e.endpoints],
+                    "walk": e.walk,
                     "properties": {p.name: _prop_dict(p) for p in e.properties.values()},
                 }
                 for e in self.edges.values()
@@ -331,6 +339,7 @@ def load_model(root: Path = HERE) -> Model:
             properties=_properties(
                 data.get("properties"), where, layers[layer].get("provenance", False)
             ),
+            walk=bool(data.get("walk", True)),
             source_file=where,
         )
     names: dict[str, str] = {}

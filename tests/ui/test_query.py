@@ -112,6 +112,12 @@ def test_network_caps_labels_and_filters(session: Session, corpus: Corpus) -> No
     )
 
 
+def test_network_does_not_walk_bookkeeping_edges(session: Session, corpus: Corpus) -> None:
+    """A run holds every cluster: walking IN_RUN would make all clusters neighbours."""
+    net = ego(session, [corpus.clusters[0]], depth=2, limit=500)
+    assert net.nodes and not [n for n in net.nodes if n.label == "DetectionRun"]
+
+
 def test_large_views_are_aggregated(session: Session, corpus: Corpus) -> None:
     seed = corpus.clusters[0]  # its members are leaves around it at one hop
     big = ego(session, [seed], depth=1, limit=400, aggregate_above=5)

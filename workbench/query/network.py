@@ -224,7 +224,9 @@ def ego(
     limit = max(1, min(limit, MAX_LIMIT))
     with session.store.reader():
         session.record("view_network", seeds=list(seeds), depth=depth, limit=limit)
-        sub = visibility.around(session, seeds, depth=depth, limit=limit)
+        sub = visibility.around(
+            session, seeds, depth=depth, limit=limit, edge_types=model().walked_edges()
+        )
         props = [n.props for n in sub.nodes.values()] + [e.props for e in sub.edges]
         signal_ids = {s for p in props for s in p.get("signals") or ()}
         signal_ids |= {i for i, n in sub.nodes.items() if n.label == "Signal"}
