@@ -68,6 +68,16 @@ class Subgraph:
 
 
 @dataclass(frozen=True)
+class Hop:
+    """One step of a neighbourhood expansion, as a backend answers it (``_adjacent``)."""
+
+    seeds: Sequence[str]
+    number: int  # hops from the seeds
+    done: Sequence[str]  # nodes expanded at earlier hops: their edges were given then
+    types: Sequence[str] | None  # the edge types walked; None: all
+
+
+@dataclass(frozen=True)
 class SearchHit:
     """One full-text hit: the node, the text that matched, and its rank (lower is better)."""
 
@@ -769,10 +779,10 @@ class CypherStore(ABC):
             labelled = {i for part in self._group_by_label(ids).values() for i in part}
             seeds = [i for i in dict.fromkeys(ids) if i in labelled]
 
-            done: list[str] = []  # nodes expanded at earlier hops
+            done: list[str] = []
 
-            def adjacent(frontier: list[str], hop: int) -> list[Edge]:
-                edges = self._adjacent(r, frontier, seeds=seeds, hop=hop, done=done, types=types)
+            def adjacent(frontier: list[str], number: int) -> list[Edge]:
+                edges = self._adjacent(r, frontier, Hop(seeds, number, list(done), types))
                 done.extend(frontier)
                 return edges
 
@@ -884,24 +894,15 @@ class CypherStore(ABC):
                 f"{missing[0]!r}; upsert the nodes before their edges"
             )
 
-    def _adjacent(
-        self,
-        r: Runner,
-        ids: Sequence[str],
-        *,
-        seeds: Sequence[str],
-        hop: int,
-        done: Sequence[str],
-        types: Sequence[str] | None,
-    ) -> list[Edge]:
-        """Every edge of the ``types`` (None: all) touching ``ids``, ``hop`` hops from ``seeds``.
+    def _adjacent(self, r: Runner, ids: Sequence[str], hop: Hop) -> list[Edge]:
+        """Every edge of ``hop.types`` touching ``ids``, the frontier of ``hop``.
 
         One ``UNWIND`` per label and direction; a backend that expands faster
-        from a bound start node may use ``seeds`` and ``hop`` instead. Edges
-        to the ``done`` nodes (expanded at earlier hops) were given then, so
-        a backend may leave them out.
+        from a bound start node may use the hop's seeds and number instead,
+        and leave out edges to ``hop.done`` nodes.
         """
         out: list[Edge] = []
+        types = hop.types
         for label, part in self._group_by_label(ids).items():
             for query in (cypher.adjacent_out(label, types), cypher.adjacent_in(label, types)):
                 for row in r.run(query, {"ids": part}):

@@ -29,7 +29,7 @@ from graph_schema.ddl import embedded_column, embedded_ddl
 from graph_schema.model import EdgeType, Model, NodeType, Property
 from workbench.config import BUFFER_POOL_MB
 from workbench.store import cypher
-from workbench.store.base import CypherStore, Edge, Row, Runner, SearchHit, encode
+from workbench.store.base import CypherStore, Edge, Hop, Row, Runner, SearchHit, encode
 from workbench.store.errors import StoreError, StoreUnavailable
 from workbench.store.fts import TextIndex
 from workbench.store.locking import locked
@@ -257,37 +257,31 @@ class EmbeddedStore(CypherStore):
         rels = [{"src": ref(e["_SRC"]), "dst": ref(e["_DST"]), "e": e} for e in rows[0]["rels"]]
         return nodes, rels
 
-    def _adjacent(
-        self,
-        r: Runner,
-        ids: Sequence[str],
-        *,
-        seeds: Sequence[str],
-        hop: int,
-        done: Sequence[str],
-        types: Sequence[str] | None,
-    ) -> list[Edge]:
+    def _adjacent(self, r: Runner, ids: Sequence[str], hop: Hop) -> list[Edge]:
         """One query per seed and hop, from the bound seed (``cypher.hop_edges``).
 
-        Asking per frontier node cost ~0.4 ms a node. Edges back to ``done``
-        nodes are left out (a fifth of a 2-hop's rows). Reading the second
-        hop together with the first saved no time: the wider union of edge
-        property columns cost what the query saved.
+        Asking per frontier node cost ~0.4 ms a node. Edges back to the
+        hop's ``done`` nodes are left out (a fifth of a 2-hop's rows). Reading
+        the second hop together with the first saved no time: the wider union
+        of edge property columns cost what the query saved.
         """
         assert isinstance(r, LadybugRunner)
         out: list[Edge] = []
         label_of = self.model.label_of
         wanted = list(dict.fromkeys(ids))
         labels = sorted({label_of(i) for i in wanted})
-        for seed in dict.fromkeys(seeds):
-            if hop == 0 and seed not in wanted:
+        first, types = hop.number == 0, hop.types
+        for seed in dict.fromkeys(hop.seeds):
+            if first and seed not in wanted:
                 continue
             label = label_of(seed)
-            near = [label] if hop == 0 else labels
+            near = [label] if first else labels
             directed = not self._two_way.isdisjoint(near)
             columns = self._edge_columns(near, types)
-            query = cypher.hop_edges(label, hop, labels, columns, directed=directed, types=types)
-            params = {"seed": seed} if hop == 0 else {"seed": seed, "ids": wanted, "done": done}
+            query = cypher.hop_edges(
+                label, hop.number, labels, columns, directed=directed, types=types
+            )
+            params = {"seed": seed} if first else {"seed": seed, "ids": wanted, "done": hop.done}
             out += self._edges(r.tabular(query, params)[1], columns, directed)
         return out
 
