@@ -541,7 +541,7 @@ def _rows(spec: LoaderSpec, file: str, data: bytes, warnings: list[Issue]) -> It
 
 @contextmanager
 def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a file is parsed (or loaded).
+    """Pause the cyclic garbage collector during bulk work: a parse, a load, a store write.
 
     A parse allocates hundreds of thousands of containers that either stay
     alive (the records) or die by reference counting (nothing in a row

@@ -117,6 +117,9 @@ class EmbeddedStore(CypherStore):
     """LadybugDB graph plus a SQLite FTS5 side index, both under ``home``."""
 
     kind = "embedded"
+    # Each COPY has a fixed cost: 95k nodes copied in one go took 0.31-0.33 s,
+    # in 20k chunks 0.40-0.43 s. An Arrow table of 100k rows is a few MB.
+    _create_chunk = 100_000
 
     def __init__(
         self,
@@ -294,15 +297,14 @@ class EmbeddedStore(CypherStore):
         """
         leaves_of = self._leaves
         at = {name: i for i, name in enumerate(columns, start=4 if directed else 3)}
-        # per edge type: where its properties are in a row, and their reader
-        reading: dict[str, tuple[list[int], Callable[[Sequence[Any]], dict[str, Any]]]] = {}
+        reading: dict[str, Callable[[Sequence[Any]], dict[str, Any]]] = {}  # per edge type
         for row in rows:
             x, type_, b = row[0], row[1], row[2]
-            found = reading.get(type_)
-            if found is None:
+            read = reading.get(type_)
+            if read is None:
                 props = self.model.edge(type_).properties
-                found = reading[type_] = ([at[p] for p in props], self._values_reader(props))
-            props = found[1]([row[i] for i in found[0]])
+                read = reading[type_] = self._values_reader(props, [at[p] for p in props])
+            props = read(row)
             if directed:
                 leaves = row[3]
             else:  # ids are "Label:key"

@@ -44,6 +44,9 @@ class TextIndex:
         self.conn.executescript(_SCHEMA)
 
     def _rowids(self, ids: Sequence[str]) -> list[int]:
+        # An empty index (a first load) holds none of them: no lookup per id.
+        if not ids or not self.conn.execute("SELECT EXISTS (SELECT 1 FROM ids)").fetchone()[0]:
+            return []
         rows = self.conn.execute(
             "SELECT doc FROM ids WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
         )
