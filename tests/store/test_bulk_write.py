@@ -111,6 +111,16 @@ def test_a_first_load_then_a_changed_text_keeps_one_index_entry(store: CypherSto
     assert [h.id for h in store.search("zoe")] == ["PersonMention:politie|PL-1|subject|0"]
 
 
+def test_an_id_with_a_nul_character_can_be_written_again(store: CypherStore) -> None:
+    """Hostile input is normal input: a NUL in a record id reaches the node id."""
+    row = {"source": "politie", "record_id": "PL-\x00-1", "role": "subject", "position": 0}
+    for name in ("Abu Omar", "Abu Omar Ali"):
+        with store.writer() as w:
+            w.upsert_nodes("PersonMention", [{**row, "name": name, "signals": ["s"]}])
+    assert [h.id for h in store.search("ali")] == ["PersonMention:politie|PL-\x00-1|subject|0"]
+    assert store.search("omar") == store.search("ali")
+
+
 def test_the_text_index_replaces_an_entry_left_without_its_node(tmp_path: Path) -> None:
     """A graph commit that failed after the index committed leaves an entry: replaced later."""
     ix = TextIndex(tmp_path / "search.sqlite")

@@ -47,9 +47,11 @@ class TextIndex:
         # An empty index (a first load) holds none of them: no lookup per id.
         if not ids or not self.conn.execute("SELECT EXISTS (SELECT 1 FROM ids)").fetchone()[0]:
             return []
-        rows = self.conn.execute(
-            "SELECT doc FROM ids WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
-        )
+        # A temporary table, not JSON: SQLite's JSON functions cut a string at a NUL.
+        self.conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted(id TEXT PRIMARY KEY)")
+        self.conn.execute("DELETE FROM wanted")
+        self.conn.executemany("INSERT OR IGNORE INTO wanted(id) VALUES (?)", [(i,) for i in ids])
+        rows = self.conn.execute("SELECT doc FROM ids JOIN wanted USING (id)")
         return [row[0] for row in rows]
 
     def upsert(self, docs: Sequence[tuple[str, str, str]]) -> None:
