@@ -39,6 +39,7 @@ from tests.conftest import make_store
 
 log = logging.getLogger("store_bench")
 PERSONS, PHONES, EDGES = 95_000, 5_000, 300_000
+SEEDS = 1000  # neighbourhoods timed: enough for a median that the machine's jitter moves little
 
 
 def main() -> None:
@@ -86,7 +87,7 @@ def main() -> None:
             w.upsert_nodes("Phone", phones)
             w.upsert_edges("HAS_PHONE", edges)
 
-        seeds = [f"Phone:+3161{rng.randrange(PHONES):07d}" for _ in range(200)]
+        seeds = [f"Phone:+3161{rng.randrange(PHONES):07d}" for _ in range(SEEDS)]
         warm: list[Timing] = []
         sizes = []
         with store.reader():
@@ -108,7 +109,8 @@ def main() -> None:
     print(f"bulk upsert nodes: {n_nodes:,} in {t_nodes}: {rates(n_nodes, t_nodes)} nodes/s")
     print(f"bulk upsert edges: {EDGES:,} in {t_edges}: {rates(EDGES, t_edges)} edges/s")
     print(f"re-upsert of everything (no change): {t_again}")
-    print(f"2-hop neighbourhood, {statistics.mean(sizes):.0f} nodes on average (cap 200):")
+    mean = statistics.mean(sizes)
+    print(f"2-hop neighbourhood of {SEEDS} phones, {mean:.0f} nodes on average (cap 200):")
     print(f"  in an open reader: {latency(warm)}")
     print(f"  cold (lock + open + query): {latency(cold)}")
 
