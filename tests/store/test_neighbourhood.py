@@ -202,3 +202,35 @@ def test_an_unknown_edge_type_is_refused_by_name(store: CypherStore) -> None:
     """Edge types go into query text, so only the model's names pass."""
     with pytest.raises(InvalidWrite, match="NOT_A_TYPE"):
         store.neighbourhood(["Phone:+31610000000"], edge_types=["HAS_PHONE", "NOT_A_TYPE"])
+
+
+def test_a_missing_seed_loses_no_edge_between_nodes_of_one_hop(store: CypherStore) -> None:
+    """The expansion is redone without the missing seed; it must start afresh.
+
+    The mention and the device are both one hop from the phone, and joined
+    to each other: that edge must be in the result.
+    """
+    prov = ["Signal:politie|PL-1"]
+    mention = "PersonMention:politie|PL-1|subject|0"
+    with store.writer() as w:
+        w.upsert_nodes("Phone", [{"e164": "+31610000001", "signals": prov}])
+        w.upsert_nodes("Device", [{"imei": "356938035643809", "signals": prov}])
+        w.upsert_nodes(
+            "PersonMention",
+            [{"source": "politie", "record_id": "PL-1", "role": "subject", "position": 0,
+              "name": "Persoon", "signals": prov}],
+        )  # fmt: skip
+        w.upsert_edges(
+            "HAS_PHONE", [{"src": mention, "dst": "Phone:+31610000001", "signals": prov}]
+        )
+        w.upsert_edges(
+            "HAS_DEVICE",
+            [{"src": "Phone:+31610000001", "dst": "Device:356938035643809", "signals": prov},
+             {"src": mention, "dst": "Device:356938035643809", "signals": prov}],
+        )  # fmt: skip
+    for seeds in (["Phone:+31610000001"], ["Phone:+31610000001", "Phone:+31699999999"]):
+        sub = store.neighbourhood(seeds, depth=2)
+        assert ("HAS_DEVICE", mention, "Device:356938035643809") in {
+            (e.type, e.src, e.dst) for e in sub.edges
+        }
+        assert len(sub.edges) == 3 and "Phone:+31699999999" not in sub.nodes

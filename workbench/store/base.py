@@ -398,10 +398,10 @@ def capped_bfs(
     (all ``hop`` hops from the seeds); it may leave out edges to nodes of
     earlier frontiers, which it gave when those were the frontier. Only kept
     nodes are asked about, so a hub's thousands of neighbours are counted,
-    never expanded. Returns the
-    kept node ids (seeds first), the edges between kept nodes, and per kept
-    node how many of its neighbours the cap left out. Neighbours are visited
-    in id order, so the result is deterministic.
+    never expanded. Returns the kept node ids (seeds first), the edges
+    between kept nodes, and per kept node how many of its neighbours the cap
+    left out. Neighbours are visited in id order, so the result is
+    deterministic.
 
     >>> es = [Edge("HAS_PHONE", f"p{i}", "f", {}) for i in range(5)]
     >>> def adjacent(ids, hop):
@@ -824,6 +824,7 @@ class CypherStore(ABC):
             nodes = self.get_nodes(keep)
             if len(nodes) < len(keep):  # a seed that does not exist held a place: not again
                 seeds = [i for i in seeds if i in nodes]
+                done.clear()  # the first expansion's frontiers are not this one's
                 keep, kept_edges, more = capped_bfs(seeds, adjacent, depth=depth, limit=limit)
                 nodes = self.get_nodes(keep)
             return Subgraph(nodes=nodes, edges=kept_edges, more=more)
