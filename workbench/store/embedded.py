@@ -268,7 +268,6 @@ class EmbeddedStore(CypherStore):
         the second hop together with the first saved no time: the wider union
         of edge property columns cost what the query saved.
         """
-        assert isinstance(r, LadybugRunner)
         out: list[Edge] = []
         label_of = self.model.label_of
         wanted = list(dict.fromkeys(ids))
@@ -302,8 +301,8 @@ class EmbeddedStore(CypherStore):
             x, type_, b = row[0], row[1], row[2]
             read = reading.get(type_)
             if read is None:
-                props = self.model.edge(type_).properties
-                read = reading[type_] = self._values_reader(props, [at[p] for p in props])
+                spec = self.model.edge(type_).properties
+                read = reading[type_] = self._values_reader(spec, [at[p] for p in spec])
             props = read(row)
             if directed:
                 leaves = row[3]
