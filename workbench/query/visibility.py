@@ -45,6 +45,21 @@ def nodes(session: Session, ids: Sequence[str]) -> dict[str, Node]:
     return view_nodes(session, session.store.get_nodes(wanted).values())
 
 
+def by_stored_id(
+    session: Session, ids: Sequence[str], *, prefetch: Sequence[Node | Edge] = ()
+) -> dict[str, Node]:
+    """Fetch nodes by id; the visible ones as the viewer sees them, keyed by their stored id.
+
+    For callers that follow edges as stored: a pseudonymised mention or
+    identifier is seen under another id, but is still found by the id its
+    edges name. ``prefetch`` adds other items to the same bulk policy read.
+    """
+    wanted = [i for i in dict.fromkeys(ids) if ":" in i]
+    found = session.store.get_nodes(wanted) if wanted else {}
+    need_to_know.prefetch(session.policy, [*found.values(), *prefetch])
+    return {i: seen for i, n in found.items() if (seen := session.policy.view_node(n)) is not None}
+
+
 def node(session: Session, node_id: str) -> Node:
     """One visible node, or :class:`NotFound` (also when the policy hides it)."""
     found = nodes(session, [node_id])
@@ -78,7 +93,11 @@ def edges(
     """
     if (src is not None and not src) or (dst is not None and not dst):
         return []
-    found = session.store.find_edges(type_, src=src, dst=dst)
+    return seen_edges(session, session.store.find_edges(type_, src=src, dst=dst))
+
+
+def seen_edges(session: Session, found: Sequence[Edge]) -> list[Edge]:
+    """The edges among ``found`` (as stored) that the policy lets through, as it shows them."""
     need_to_know.prefetch(session.policy, found)
     out = []
     for edge in found:

@@ -19,7 +19,8 @@ follows from the signals behind it:
   in full if all are in full, else with its reasons withheld; alerts,
   annotations and match decisions follow what they are about;
 - run metadata (``LoadBatch``, ``DetectionRun``, ``ResolutionRun``) is
-  shown; rejected rows only to their own organisation; any label this module
+  shown; rejected rows only to their own organisation (and the local
+  custodian who loaded the files); any label this module
   does not know is hidden (deny by default).
 
 A policy caches what it reads: make one per request (``session_for`` is
@@ -158,6 +159,7 @@ class NeedToKnow:
         releases: Mapping[str, frozenset[str]],
         pseudonym: Pseudonymiser,
         colleagues: frozenset[str] = frozenset(),
+        custodian: bool = False,
     ) -> None:
         if viewer.organisation not in ORGANISATIONS or viewer.role not in ROLES:
             raise ValueError(f"not a valid viewer: {viewer}")
@@ -169,6 +171,7 @@ class NeedToKnow:
         self.releases = releases
         self.pseudonym = pseudonym
         self.colleagues = colleagues | {viewer.username}
+        self.custodian = custodian  # the local operator: loaded the files, sees their rejects
         self._nodes: dict[str, Node | None] = {}
         self._inputs: dict[str, list[str]] = {}
         self._access: dict[str, Access] = {}
@@ -289,7 +292,8 @@ class NeedToKnow:
         if label in METADATA or label == "User":
             return Access.FULL
         if label == "Reject":
-            return Access.FULL if props.get("source") == self.viewer.organisation else Access.HIDDEN
+            own = props.get("source") == self.viewer.organisation
+            return Access.FULL if own or self.custodian else Access.HIDDEN
         if _provenance(label):
             return self._asserted(props.get("signals") or [])
         if label in ENTITIES:

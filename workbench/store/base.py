@@ -160,6 +160,7 @@ class GraphStore(Protocol):
         *,
         limit: int | None = None,
         fields: Sequence[str] | None = None,
+        after: str | None = None,
     ) -> list[Node]: ...
     def find_edges(
         self, type_: str, *, src: Sequence[str] | None = None, dst: Sequence[str] | None = None
@@ -737,11 +738,15 @@ class CypherStore(ABC):
         *,
         limit: int | None = None,
         fields: Sequence[str] | None = None,
+        after: str | None = None,
     ) -> list[Node]:
         """Nodes of ``label`` whose properties equal ``where`` (all of them), by id.
 
         ``fields`` reads only those properties (the others are absent from
         ``props``): much faster when a caller scans many nodes for a few values.
+        ``after`` (with ``limit``) pages through a label in id order: pass the
+        last id of the previous page, so a reader of a million nodes holds one
+        page at a time.
         """
         node = self.model.node(label)
         where = dict(where or {})
@@ -752,9 +757,13 @@ class CypherStore(ABC):
             f"w{i}": self._encode_value(node.properties.get(k), v)
             for i, (k, v) in enumerate(where.items())
         }
-        query = cypher.find_nodes(node, list(where), limit, fields)
+        query = cypher.find_nodes(node, list(where), limit, fields, paged=after is not None)
+        if limit is not None:
+            params["limit"] = limit
+        if after is not None:
+            params["after"] = after
         with self._unit() as r:
-            rows = r.run(query, {**params, "limit": limit} if limit is not None else params)
+            rows = r.run(query, params)
         if fields is not None:
             props = node.properties
             return [
@@ -769,23 +778,26 @@ class CypherStore(ABC):
         """Edges of a type, optionally only those leaving ``src`` or entering ``dst`` ids."""
         edge = self.model.edge(type_)
         out: list[Edge] = []
+        sources = list(dict.fromkeys(src)) if src is not None else None
+        targets = list(dict.fromkeys(dst)) if dst is not None else None
+        wanted = set(dst) if dst is not None else None  # a list made 80k ids a quadratic scan
         with self._unit() as r:
             for a, b in edge.endpoints:
-                if src is not None:
-                    ids = [i for i in src if self.model.label_of(i) == a]
+                if sources is not None:
+                    ids = [i for i in sources if self.model.label_of(i) == a]
                     if not ids:
                         continue
                     rows = r.run(cypher.edges_from(edge, a, b), {"ids": ids})
-                elif dst is not None:
-                    ids = [i for i in dst if self.model.label_of(i) == b]
+                elif targets is not None:
+                    ids = [i for i in targets if self.model.label_of(i) == b]
                     if not ids:
                         continue
                     rows = r.run(cypher.edges_to(edge, a, b), {"ids": ids})
                 else:
                     rows = r.run(cypher.all_edges(edge, a, b))
                 for row in rows:
-                    if dst is not None and row["dst"] not in dst:
-                        continue
+                    if wanted is not None and row["dst"] not in wanted:
+                        continue  # with both src and dst: the edges between them
                     out.append(self._edge_from(edge, row))
         return out
 

@@ -40,9 +40,15 @@ def all_nodes(node: NodeType) -> str:
 
 
 def find_nodes(
-    node: NodeType, names: Sequence[str], limit: int | None, fields: Sequence[str] | None = None
+    node: NodeType,
+    names: Sequence[str],
+    limit: int | None,
+    fields: Sequence[str] | None = None,
+    *,
+    paged: bool = False,
 ) -> str:
-    where = " AND ".join(f"n.{name} = $w{i}" for i, name in enumerate(names))
+    conditions = [f"n.{name} = $w{i}" for i, name in enumerate(names)]
+    where = " AND ".join([*conditions, "n.id > $after"] if paged else conditions)
     cols = node_columns(node.properties if fields is None else [f for f in fields if f != "id"])
     query = (
         f"MATCH (n:{node.label})"

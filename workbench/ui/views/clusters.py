@@ -19,6 +19,7 @@ from workbench.query import (
     list_clusters,
     suggestions,
 )
+from workbench.query.describe import display
 from workbench.ui.graph import network_graph
 from workbench.ui.session import current_session
 from workbench.ui.text import md
@@ -68,7 +69,7 @@ def ranked_list(session: Session) -> None:
                 "type": r.type,
                 "size": r.size,
                 "organisations": ", ".join(r.organisations),
-                "themes": ", ".join(r.themes),
+                "themes": ", ".join(display("theme", t) for t in r.themes),
                 "lineage": r.lineage or "",
             }
             for i, r in enumerate(rows)
