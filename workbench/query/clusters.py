@@ -28,6 +28,7 @@ from workbench.query.signals import SignalRow, provenance, signal_rows
 from workbench.store import Edge, Node
 
 HUB = 20
+PAGE = 50  # clusters judged and read at a time, in score order
 SUGGESTIONS = 25
 BOUND_LOOKUPS = 200
 
@@ -285,17 +286,28 @@ def run_of(session: Session, run: str | None) -> RunInfo | None:
 def list_clusters(
     session: Session, *, run_id: str | None = None, limit: int | None = None
 ) -> tuple[RunInfo | None, list[ClusterRow]]:
-    """The run (latest unless ``run_id``) and its clusters, highest score first.
+    """The run (latest unless ``run_id``) and its first ``limit`` clusters, highest score first.
 
     What the cluster list page and ``workbench clusters --json`` show; audited.
+    Clusters are judged and read a ``PAGE`` at a time in score order, so the
+    first page of a run with thousands of clusters costs what that page holds.
     """
     with session.store.reader():
         run = run_of(session, run_id)
         if run is None:
             return None, []
-        clusters = visibility.find(session, "Cluster", {"run_id": run.run_id})
-        clusters.sort(key=lambda c: (-float(c.props.get("score") or 0.0), int(c.props["number"])))
-        rows = _rows(session, clusters[:limit] if limit is not None else clusters)
+        ranked = session.store.find_nodes(
+            "Cluster", {"run_id": run.run_id}, fields=["score", "number"]
+        )
+        ranked.sort(key=lambda c: (-float(c.props.get("score") or 0.0), int(c.props["number"])))
+        rows: list[ClusterRow] = []
+        for start in range(0, len(ranked), PAGE):
+            found = visibility.nodes(session, [c.id for c in ranked[start : start + PAGE]])
+            wanted = limit - len(rows) if limit is not None else None
+            chunk = [found[c.id] for c in ranked[start : start + PAGE] if c.id in found]
+            rows += _rows(session, chunk[:wanted])
+            if limit is not None and len(rows) >= limit:
+                break
     session.record("view_clusters", run=run.run_id, shown=len(rows))
     return run, rows
 

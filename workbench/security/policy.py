@@ -74,6 +74,7 @@ PARTIAL = "[details withheld: part of the evidence is pseudonymised for you]"
 METADATA = frozenset({"LoadBatch", "DetectionRun", "ResolutionRun"})
 ENTITIES = frozenset({"Person", "FacilitatorEntity"})
 _CATALOG_MAX = 1_000_000
+SIGNAL_FACTS = ("source", "kind", "theme", "legal_regime")  # what sharing decides on
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def signal_facts(store: GraphStore, ids: Iterable[str]) -> dict[str, SignalFacts
     if missing:
         if len(cache) > _CATALOG_MAX:
             cache.clear()
-        for node in store.get_nodes(missing).values():
+        for node in store.get_nodes(missing, fields=SIGNAL_FACTS).values():
             p = node.props
             cache[node.id] = SignalFacts(
                 node.id, p["source"], p["kind"], p["theme"], p.get("legal_regime")

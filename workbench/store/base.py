@@ -152,7 +152,9 @@ class GraphStore(Protocol):
     def ensure_schema(self) -> None: ...
     def writer(self) -> AbstractContextManager[Writer]: ...
     def reader(self) -> AbstractContextManager[None]: ...
-    def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]: ...
+    def get_nodes(
+        self, ids: Sequence[str], *, fields: Sequence[str] | None = None
+    ) -> dict[str, Node]: ...
     def find_nodes(
         self,
         label: str,
@@ -463,6 +465,7 @@ class CypherStore(ABC):
         # per property mapping (by id, the mapping kept to guard the id): those to decode
         self._decoding: dict[int, tuple[Mapping[str, Property], tuple[tuple[str, Property], ...]]]
         self._decoding = {}
+        self._subsets: dict[tuple[str, tuple[str, ...]], Mapping[str, Property]] = {}
 
     # hooks ---------------------------------------------------------------------
 
@@ -723,12 +726,19 @@ class CypherStore(ABC):
 
     # reads ---------------------------------------------------------------------------
 
-    def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
-        """The nodes with these ids that exist, keyed by id."""
+    def get_nodes(
+        self, ids: Sequence[str], *, fields: Sequence[str] | None = None
+    ) -> dict[str, Node]:
+        """The nodes with these ids that exist, keyed by id.
+
+        ``fields`` reads only those properties (the others are absent from
+        ``props``), as in :meth:`find_nodes`: the need-to-know policy reads
+        four facts of a signal, not its raw record.
+        """
         out: dict[str, Node] = {}
         with self._unit() as r:
             for label, part in self._group_by_label(ids).items():
-                out.update(self._fetch_nodes(r, label, part))
+                out.update(self._fetch_nodes(r, label, part, fields))
         return out
 
     def find_nodes(
@@ -903,11 +913,14 @@ class CypherStore(ABC):
                 groups[label].append(node_id)
         return groups
 
-    def _fetch_nodes(self, r: Runner, label: str, ids: Sequence[str]) -> dict[str, Node]:
+    def _fetch_nodes(
+        self, r: Runner, label: str, ids: Sequence[str], fields: Sequence[str] | None = None
+    ) -> dict[str, Node]:
         out: dict[str, Node] = {}
         node = self.model.node(label)
-        query = cypher.get_nodes(node)  # id, then the properties in model order
-        read = self._values_reader(node.properties, range(1, len(node.properties) + 1))
+        props = node.properties if fields is None else self._subset(label, tuple(fields))
+        query = cypher.get_nodes(node, list(props))  # id, then the properties in order
+        read = self._values_reader(props, range(1, len(props) + 1))
         for part in _chunks(ids):
             for row in r.tabular(query, {"ids": list(part)})[1]:
                 out[row[0]] = Node(row[0], label, read(row))
@@ -996,6 +1009,18 @@ class CypherStore(ABC):
             return out
 
         return read
+
+    def _subset(self, label: str, fields: tuple[str, ...]) -> Mapping[str, Property]:
+        """The model's properties ``fields`` of ``label``: one mapping per selection, kept,
+        so that :meth:`_to_decode` finds it again."""
+        key = (label, fields)
+        if key not in self._subsets:
+            props = self.model.node(label).properties
+            unknown = [f for f in fields if f not in props]
+            if unknown:
+                raise InvalidWrite(f"{label} has no property {unknown[0]!r}")
+            self._subsets[key] = {f: props[f] for f in fields}
+        return self._subsets[key]
 
     def _to_decode(self, props: Mapping[str, Property]) -> tuple[tuple[str, Property], ...]:
         found = self._decoding.get(id(props))

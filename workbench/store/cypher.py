@@ -25,10 +25,9 @@ def node_columns(names: Iterable[str]) -> str:
     return ", ".join(["n.id AS id", *(f"n.`{name}` AS `{name}`" for name in names)])
 
 
-def get_nodes(node: NodeType) -> str:
-    return f"UNWIND $ids AS i MATCH (n:{node.label} {{id: i}}) RETURN " + node_columns(
-        node.properties
-    )
+def get_nodes(node: NodeType, fields: Sequence[str] | None = None) -> str:
+    names = node.properties if fields is None else fields
+    return f"UNWIND $ids AS i MATCH (n:{node.label} {{id: i}}) RETURN " + node_columns(names)
 
 
 def node_ids(label: str) -> str:
