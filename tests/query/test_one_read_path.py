@@ -35,7 +35,8 @@ from workbench.security.roles import ORGANISATIONS, ROLES
 from workbench.store.base import CypherStore
 
 ROOT = Path(__file__).resolve().parents[2]
-VIEW_FUNCTIONS = {"view_node", "view_edge", "view_nodes", "view_subgraph", "view_hits", "prefetch"}
+VIEW_FUNCTIONS = {"view_node", "view_edge", "view_nodes", "view_subgraph", "view_hits", "prefetch",
+                  "sees", "forget_nodes"}  # fmt: skip
 STORE_READS = {"get_nodes", "find_nodes", "find_edges", "neighbourhood", "search",
                "shortest_path", "subgraph_for_analysis"}  # fmt: skip
 POLICY_HOMES = ("workbench/query/", "workbench/security/")

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from workbench.query import visibility
 from workbench.query.errors import FeatureUnavailable, NotFound
 from workbench.query.session import Session
+from workbench.store import Node
 
 if TYPE_CHECKING:
     from workbench.resolve.api import HistoryEvent, PairExplanation
@@ -63,32 +64,32 @@ class PersonRow:
         }
 
 
-def _page(session: Session, people: Sequence[Any]) -> list[PersonRow]:
-    """The visible persons of one page, with their visible records."""
-    ids = [n.id for n in people]
-    links = session.store.find_edges("RESOLVED_TO", dst=ids)
-    mentions = visibility.by_stored_id(session, [e.src for e in links], prefetch=[*people])
+def _page(session: Session, people: Sequence[Node]) -> list[PersonRow]:
+    """The visible persons of one page, with their visible records.
+
+    A record's source, id and role are kept in a pseudonymised mention, so
+    for the records the mentions are only judged, not shaped.
+    """
+    links = session.store.find_edges("RESOLVED_TO", dst=[n.id for n in people])
+    mentions = session.store.get_nodes([e.src for e in links])
+    seen = visibility.seen_ids(session, mentions, prefetch=people)
     records: dict[str, list[RecordRef]] = defaultdict(list)
     for e in links:
-        m = mentions.get(e.src)
-        if m is not None:
-            p = m.props
+        if e.src in seen:
+            p = mentions[e.src].props
             records[e.dst].append(RecordRef(p["source"], p["record_id"], p["role"]))
     out = []
-    for stored in people:
-        seen = session.policy.view_node(stored)
-        if seen is None:
-            continue
-        p = seen.props
+    for person_id, shown in visibility.shown_by_stored_id(session, people).items():
+        p = shown.props
         out.append(
             PersonRow(
-                id=seen.id,
+                id=shown.id,
                 name=p.get("name"),
                 v_number=p.get("v_number"),
                 birth_date=p.get("birth_date"),
                 nationality=p.get("nationality"),
                 records=tuple(
-                    sorted(records[stored.id], key=lambda r: (r.source, r.record_id, r.role))
+                    sorted(records[person_id], key=lambda r: (r.source, r.record_id, r.role))
                 ),
             )
         )
@@ -107,6 +108,7 @@ def persons(session: Session, *, page: int = PAGE) -> Iterator[PersonRow]:
             with session.store.reader():
                 people = session.store.find_nodes("Person", limit=page, after=after)
                 rows = _page(session, people) if people else []
+            visibility.next_page(session)
             yield from rows
             shown += len(rows)
             if len(people) < page:

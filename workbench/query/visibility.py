@@ -56,8 +56,33 @@ def by_stored_id(
     """
     wanted = [i for i in dict.fromkeys(ids) if ":" in i]
     found = session.store.get_nodes(wanted) if wanted else {}
+    return shown_by_stored_id(session, found.values(), prefetch=prefetch)
+
+
+def shown_by_stored_id(
+    session: Session, found: Iterable[Node], *, prefetch: Sequence[Node | Edge] = ()
+) -> dict[str, Node]:
+    """:func:`by_stored_id` for nodes already read, in the order given."""
+    found = list(found)
+    need_to_know.prefetch(session.policy, [*found, *prefetch])
+    return {n.id: seen for n in found if (seen := session.policy.view_node(n)) is not None}
+
+
+def seen_ids(
+    session: Session, found: Mapping[str, Node], *, prefetch: Sequence[Node] = ()
+) -> set[str]:
+    """The ids among ``found`` (stored id -> node) that the viewer may see at all.
+
+    For lists that show only what a node's pseudonymised view keeps anyway
+    (a record's source, id and role): it judges without shaping the nodes.
+    """
     need_to_know.prefetch(session.policy, [*found.values(), *prefetch])
-    return {i: seen for i, n in found.items() if (seen := session.policy.view_node(n)) is not None}
+    return {i for i, n in found.items() if need_to_know.sees(session.policy, n)}
+
+
+def next_page(session: Session) -> None:
+    """Between pages of a long list: the policy may forget the nodes of the last page."""
+    need_to_know.forget_nodes(session.policy)
 
 
 def node(session: Session, node_id: str) -> Node:

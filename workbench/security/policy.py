@@ -63,7 +63,9 @@ __all__ = [
     "Policy",
     "Unrestricted",
     "Viewer",
+    "forget_nodes",
     "prefetch",
+    "sees",
     "view_hits",
     "view_nodes",
     "view_subgraph",
@@ -208,6 +210,15 @@ class NeedToKnow:
                 signal_ids += [s for n in batch for s in n.props.get("signals") or []]
             self._load_signals(signal_ids)
 
+    def forget_nodes(self) -> None:
+        """Drop what was read and judged of nodes (signals' access stays): a reader of a
+        long list calls it between pages, so the policy's memory stays one page deep."""
+        self._nodes.clear()
+        self._inputs.clear()
+        self._access.clear()
+        self._span.clear()
+        self._unexpanded.clear()
+
     def _remember(self, node_id: str, node: Node | None) -> None:
         if node_id not in self._nodes:
             self._nodes[node_id] = node
@@ -344,6 +355,13 @@ class NeedToKnow:
 
     # the Policy protocol ------------------------------------------------------------------
 
+    def sees(self, node: Node) -> bool:
+        """Whether the viewer may see ``node`` at all: :meth:`view_node` without shaping it."""
+        self._remember(node.id, node)
+        if self._unexpanded:
+            self.prefetch([node])
+        return self.access(node.id) != Access.HIDDEN
+
     def view_node(self, node: Node) -> Node | None:
         self._remember(node.id, node)
         if self._unexpanded:
@@ -438,6 +456,20 @@ def prefetch(policy: Policy, items: Iterable[Node | Edge | str]) -> None:
     bulk = getattr(policy, "prefetch", None)
     if bulk is not None:
         bulk(list(items))
+
+
+def forget_nodes(policy: Policy) -> None:
+    """Let ``policy`` drop its per-node caches between pages of a long list (if it has any)."""
+    drop = getattr(policy, "forget_nodes", None)
+    if drop is not None:
+        drop()
+
+
+def sees(policy: Policy, node: Node) -> bool:
+    """Whether the viewer may see ``node`` at all; for callers that need no more than that
+    (a list of a person's records), cheaper than shaping the node."""
+    check = getattr(policy, "sees", None)
+    return bool(check(node)) if check is not None else policy.view_node(node) is not None
 
 
 def view_nodes(policy: Policy, nodes: Iterable[Node]) -> dict[str, Node]:

@@ -38,6 +38,9 @@ from workbench.store.errors import InvalidWrite, MissingEndpoint
 
 Row = dict[str, Any]
 CHUNK = 20_000
+# From this many target ids on, find_edges(dst=...) reads an id range and filters: an
+# UNWIND of the ids is planned as a join over every edge of the type (ADR 0008).
+RANGE_READ = 200
 
 
 @dataclass(frozen=True)
@@ -802,12 +805,16 @@ class CypherStore(ABC):
                     ids = [i for i in targets if self.model.label_of(i) == b]
                     if not ids:
                         continue
-                    rows = r.run(cypher.edges_to(edge, a, b), {"ids": ids})
+                    if len(ids) >= RANGE_READ:  # a range, then the set below keeps the ids
+                        bounds = {"lo": min(ids), "hi": max(ids)}
+                        rows = r.run(cypher.edges_into_range(edge, a, b), bounds)
+                    else:
+                        rows = r.run(cypher.edges_to(edge, a, b), {"ids": ids})
                 else:
                     rows = r.run(cypher.all_edges(edge, a, b))
                 for row in rows:
                     if wanted is not None and row["dst"] not in wanted:
-                        continue  # with both src and dst: the edges between them
+                        continue  # outside the ids in a range read; with src: not between them
                     out.append(self._edge_from(edge, row))
         return out
 

@@ -124,6 +124,16 @@ def edges_to(edge: EdgeType, src: str, dst: str) -> str:
     )
 
 
+def edges_into_range(edge: EdgeType, src: str, dst: str) -> str:
+    # For many target ids: a range on the target's id is read through the
+    # adjacency lists (0.11 s for 2,000 persons' mentions at 97k persons),
+    # where an UNWIND of the ids is planned as a join over every edge (1.2 s).
+    return (
+        f"MATCH (b:{dst}) WHERE b.id >= $lo AND b.id <= $hi "
+        f"MATCH (a:{src})-[e:{edge.type}]->(b) RETURN " + edge_columns(edge.properties)
+    )
+
+
 def all_edges(edge: EdgeType, src: str, dst: str) -> str:
     return f"MATCH (a:{src})-[e:{edge.type}]->(b:{dst}) RETURN " + edge_columns(edge.properties)
 
