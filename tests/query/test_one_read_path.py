@@ -27,8 +27,9 @@ from workbench.dossier.errors import ClusterNotFound
 from workbench.dossier.gather import gather
 from workbench.generate import generate
 from workbench.ingest import ingest
-from workbench.query import Session, list_clusters
+from workbench.query import Session, list_clusters, visibility
 from workbench.query.clusters import STORED_ONLY
+from workbench.query.persons import persons
 from workbench.security import cli_session, operator_session
 from workbench.security.manage import add_user
 from workbench.security.roles import ORGANISATIONS, ROLES
@@ -36,7 +37,7 @@ from workbench.store.base import CypherStore
 
 ROOT = Path(__file__).resolve().parents[2]
 VIEW_FUNCTIONS = {"view_node", "view_edge", "view_nodes", "view_subgraph", "view_hits", "prefetch",
-                  "sees", "forget_nodes"}  # fmt: skip
+                  "sees", "forget_nodes", "know_resolved"}  # fmt: skip
 STORE_READS = {"get_nodes", "find_nodes", "find_edges", "neighbourhood", "search",
                "shortest_path", "subgraph_for_analysis"}  # fmt: skip
 POLICY_HOMES = ("workbench/query/", "workbench/security/")
@@ -185,3 +186,21 @@ def test_cli_query_layer_and_dossier_show_a_viewer_the_same_cluster(
         m["id"]: _name(m) for m in dossier["members"]
     }
     assert _terms(shown["explanation"]) == _terms(dossier["score"]["terms"])
+
+
+@pytest.mark.parametrize("user", ["joint.analyst", "ind.coordinator", "coa.investigator"])
+def test_the_streamed_person_list_judges_as_one_person_at_a_time(world: World, user: str) -> None:
+    """Pages read in bulk (edges by id range, the policy told the links) show each person
+    exactly as a page of one would."""
+    settings = Settings(home=world.home)
+    policy = cli_session(settings, user, store=world.store).policy
+    listed = {p.id: p for p in persons(Session(world.store, policy), page=97)}
+    every = [n.id for n in world.store.find_nodes("Person", fields=[])]
+    for person_id in every[:: max(1, len(every) // 40)]:
+        fresh = Session(world.store, cli_session(settings, user, store=world.store).policy)
+        seen = visibility.by_stored_id(fresh, [person_id])
+        if person_id not in seen:
+            assert person_id not in listed
+            continue
+        assert listed[person_id].name == seen[person_id].props.get("name")
+        assert listed[person_id].v_number == seen[person_id].props.get("v_number")

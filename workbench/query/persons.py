@@ -70,8 +70,9 @@ def _page(session: Session, people: Sequence[Node]) -> list[PersonRow]:
     A record's source, id and role are kept in a pseudonymised mention, so
     for the records the mentions are only judged, not shaped.
     """
-    links = session.store.find_edges("RESOLVED_TO", dst=[n.id for n in people])
+    links = session.store.edges_into("RESOLVED_TO", "Person", people[0].id, people[-1].id)
     mentions = session.store.get_nodes([e.src for e in links])
+    visibility.known_resolution(session, people, links)
     seen = visibility.seen_ids(session, mentions, prefetch=people)
     records: dict[str, list[RecordRef]] = defaultdict(list)
     for e in links:

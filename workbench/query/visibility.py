@@ -80,6 +80,11 @@ def seen_ids(
     return {i for i, n in found.items() if need_to_know.sees(session.policy, n)}
 
 
+def known_resolution(session: Session, persons: Sequence[Node], links: Sequence[Edge]) -> None:
+    """Hand the policy every RESOLVED_TO edge into ``persons`` that the caller read."""
+    need_to_know.know_resolved(session.policy, persons, links)
+
+
 def next_page(session: Session) -> None:
     """Between pages of a long list: the policy may forget the nodes of the last page."""
     need_to_know.forget_nodes(session.policy)

@@ -64,6 +64,7 @@ __all__ = [
     "Unrestricted",
     "Viewer",
     "forget_nodes",
+    "know_resolved",
     "prefetch",
     "sees",
     "view_hits",
@@ -209,6 +210,19 @@ class NeedToKnow:
                 self._load(self._follow(batch))
                 signal_ids += [s for n in batch for s in n.props.get("signals") or []]
             self._load_signals(signal_ids)
+
+    def know_resolved(self, persons: Sequence[Node], links: Sequence[Edge]) -> None:
+        """Take ``links`` as every ``RESOLVED_TO`` edge into ``persons``, read by the caller in
+        bulk, so that judging the persons does not read those edges again (the caller
+        prefetches the mentions next, as nodes it read)."""
+        for person in persons:
+            if person.label == "Person" and person.id not in self._inputs:
+                self._remember(person.id, person)
+                self._inputs[person.id] = []
+                self._unexpanded.discard(person.id)
+        for e in links:
+            if e.dst in self._inputs and e.type == "RESOLVED_TO":
+                self._inputs[e.dst].append(e.src)
 
     def forget_nodes(self) -> None:
         """Drop what was read and judged of nodes (signals' access stays): a reader of a
@@ -456,6 +470,13 @@ def prefetch(policy: Policy, items: Iterable[Node | Edge | str]) -> None:
     bulk = getattr(policy, "prefetch", None)
     if bulk is not None:
         bulk(list(items))
+
+
+def know_resolved(policy: Policy, persons: Sequence[Node], links: Sequence[Edge]) -> None:
+    """Tell ``policy`` (if it reads in bulk) every RESOLVED_TO edge into ``persons``."""
+    take = getattr(policy, "know_resolved", None)
+    if take is not None:
+        take(persons, links)
 
 
 def forget_nodes(policy: Policy) -> None:

@@ -38,9 +38,6 @@ from workbench.store.errors import InvalidWrite, MissingEndpoint
 
 Row = dict[str, Any]
 CHUNK = 20_000
-# From this many target ids on, find_edges(dst=...) reads an id range and filters: an
-# UNWIND of the ids is planned as a join over every edge of the type (ADR 0008).
-RANGE_READ = 200
 
 
 @dataclass(frozen=True)
@@ -170,6 +167,7 @@ class GraphStore(Protocol):
     def find_edges(
         self, type_: str, *, src: Sequence[str] | None = None, dst: Sequence[str] | None = None
     ) -> list[Edge]: ...
+    def edges_into(self, type_: str, label: str, first: str, last: str) -> list[Edge]: ...
     def neighbourhood(
         self,
         ids: Sequence[str],
@@ -805,17 +803,30 @@ class CypherStore(ABC):
                     ids = [i for i in targets if self.model.label_of(i) == b]
                     if not ids:
                         continue
-                    if len(ids) >= RANGE_READ:  # a range, then the set below keeps the ids
-                        bounds = {"lo": min(ids), "hi": max(ids)}
-                        rows = r.run(cypher.edges_into_range(edge, a, b), bounds)
-                    else:
-                        rows = r.run(cypher.edges_to(edge, a, b), {"ids": ids})
+                    rows = r.run(cypher.edges_to(edge, a, b), {"ids": ids})
                 else:
                     rows = r.run(cypher.all_edges(edge, a, b))
                 for row in rows:
                     if wanted is not None and row["dst"] not in wanted:
-                        continue  # outside the ids in a range read; with src: not between them
+                        continue  # with both src and dst: the edges between them
                     out.append(self._edge_from(edge, row))
+        return out
+
+    def edges_into(self, type_: str, label: str, first: str, last: str) -> list[Edge]:
+        """Edges of a type into every ``label`` node whose id lies from ``first`` to ``last``.
+
+        For a reader paging through a label in id order (``find_nodes(after=)``):
+        a range on the target's id is read through the adjacency lists, 0.11 s
+        for 2,000 persons' mentions at 97k persons, where ``find_edges(dst=ids)``
+        is planned as a join over every edge of the type (1.2 s, ADR 0008).
+        """
+        edge = self.model.edge(type_)
+        out: list[Edge] = []
+        with self._unit() as r:
+            for a, b in edge.endpoints:
+                if b == label:
+                    rows = r.run(cypher.edges_into_range(edge, a, b), {"lo": first, "hi": last})
+                    out += [self._edge_from(edge, row) for row in rows]
         return out
 
     def neighbourhood(
