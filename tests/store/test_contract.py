@@ -236,6 +236,14 @@ def test_find_nodes_pages_in_id_order(store: CypherStore) -> None:
     assert [i for p in pages for i in p] == sorted(everything)
 
 
+def test_edges_into_an_id_range(store: CypherStore) -> None:
+    _star(store, 5)
+    phone = "Phone:+905321234567"
+    assert {e.dst for e in store.edges_into("HAS_PHONE", "Phone", phone, phone)} == {phone}
+    assert len(store.edges_into("HAS_PHONE", "Phone", "Phone:+0", "Phone:+99")) == 5
+    assert store.edges_into("HAS_PHONE", "Phone", "Phone:+0", "Phone:+1") == []
+
+
 def test_find_edges_into_many_ids_reads_each_edge_once(store: CypherStore) -> None:
     _star(store, 5)
     phone = "Phone:+905321234567"
