@@ -330,7 +330,7 @@ def remove_mark(
         w.upsert_nodes(
             "BenignMark",
             [
-                {"id": f"BenignMark:{m.mark_id}", "deleted_at": now, "deleted_by": author,
+                {**asdict(m), "deleted_at": now, "deleted_by": author,
                  "deleted_reason": reason.strip()}
                 for m in gone
             ],

@@ -335,7 +335,12 @@ def _supersede(
     w.upsert_nodes(
         "Verdict",
         [
-            {"id": n.id, "deleted_at": now, "deleted_by": author, "deleted_reason": why}
+            {
+                **_row(Verdict.from_node(n)),
+                "deleted_at": now,
+                "deleted_by": author,
+                "deleted_reason": why,
+            }
             for n in live
         ],
     )
