@@ -24,7 +24,8 @@ planted networks by unjudged clusters; and the number of clusters formed
 around a decoy. Then the benign-mark check: with the hub cap lifted so the
 helpdesk line is not left out as a hub, count the clusters formed around it,
 mark it benign as an analyst would type it, rerun (target: none), remove the
-mark and rerun (they come back).
+mark and rerun (they come back). The hub cap is lifted for phones and visitors only
+(``hub_sizes``): the helpdesk line then stands for a support line below the cap.
 """
 
 from __future__ import annotations
@@ -44,15 +45,15 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parents[1]))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from detect_bench import HELPDESK_PHONE, _copy, _identities, _loaded  # noqa: E402
+from detect_bench import HELPDESK_PHONE, _copy, _identities, _loaded
 
-from workbench.detect import DetectionParams, detect  # noqa: E402
-from workbench.detect.benign import add_mark, remove_mark  # noqa: E402
-from workbench.detect.projection import Thing  # noqa: E402
-from workbench.detect.results import latest_run, term  # noqa: E402
-from workbench.detect.verdicts import record_verdict, verdicts_for  # noqa: E402
-from workbench.resolve import resolve  # noqa: E402
-from workbench.store.base import CypherStore  # noqa: E402
+from workbench.detect import DetectionParams, detect
+from workbench.detect.benign import add_mark, remove_mark
+from workbench.detect.projection import Thing
+from workbench.detect.results import latest_run, term
+from workbench.detect.verdicts import record_verdict, verdicts_for
+from workbench.resolve import resolve
+from workbench.store.base import CypherStore
 
 log = logging.getLogger("learning_bench")
 ROUND = 10
@@ -156,8 +157,10 @@ def _round(store: CypherStore, oracle: Oracle, judged: int) -> tuple[dict[str, A
         "score_precision_at_10": _precision(by_score, hits, ROUND),
         "recall": len(recalled) / k if k else float("nan"),
         "decoy_clusters": sum(oracle.around_decoy(by_id[c].props["explanation"]) for c in by_id),
-        "model": {x: model.get(x) for x in ("verdicts", "confirmed", "benign_or_partly",
-                                           "cross_validated", "why")},  # fmt: skip
+        "model": {
+            x: model.get(x)
+            for x in ("verdicts", "confirmed", "benign_or_partly", "cross_validated", "why")
+        },
     }
     return figures, in_force
 
@@ -177,7 +180,8 @@ def learning_curve(store: CypherStore, oracle: Oracle, judgements: int) -> list[
             f"judged {judged:>3}: ranking {figures['ranking']:<7} "
             f"P@K(K={figures['k']}) {figures['precision_at_k']:.3f} "
             f"(hand-set score {figures['score_precision_at_k']:.3f}); "
-            f"P@10 {figures['precision_at_10']:.2f} (score {figures['score_precision_at_10']:.2f}); "
+            f"P@10 {figures['precision_at_10']:.2f} "
+            f"(score {figures['score_precision_at_10']:.2f}); "
             f"recall {figures['recall']:.3f}; decoy clusters {figures['decoy_clusters']}; "
             f"run {figures['seconds']} s; model {json.dumps(figures['model'])}"
         )
@@ -197,31 +201,27 @@ def learning_curve(store: CypherStore, oracle: Oracle, judgements: int) -> list[
         log.info("judged %s", dict(tally))
 
 
-def _around_helpdesk(store: CypherStore) -> int:
+def _around_helpdesk(store: CypherStore, oracle: Oracle) -> int:
     run = latest_run(store)
     assert run is not None
-    count = 0
-    for c in store.find_nodes("Cluster", {"run_id": run.props["run_id"]}):
-        for raw in term(c.props["explanation"], "specific_links").get("evidence", []):
-            if raw["key"] == HELPDESK_PHONE and len(raw["members"]) >= 3:
-                count += 1
-                break
-    return count
+    clusters = store.find_nodes("Cluster", {"run_id": run.props["run_id"]})
+    return sum(oracle.around_decoy(c.props["explanation"]) for c in clusters)
 
 
-def benign_check(store: CypherStore) -> dict[str, Any]:
-    """Clusters around the helpdesk line with no hub cap; after a benign mark; after removal."""
-    params = DetectionParams(hub_size=100_000)
+def benign_check(store: CypherStore, oracle: Oracle) -> dict[str, Any]:
+    """Clusters around the helpdesk line with no hub cap for phones and visitors; after a
+    benign mark; after removing it."""
+    params = DetectionParams(hub_sizes={"phone": 100_000, "visitor": 100_000})
     detect(store, params)
-    before = _around_helpdesk(store)
+    before = _around_helpdesk(store, oracle)
     typed = "020 - 000 0000"  # the helpdesk line as an analyst types it
     add_mark(store, typed, label="juridische helpdesk", reason="support line", author="bench",
              organisation="joint")  # fmt: skip
     marked = detect(store, params)
-    after = _around_helpdesk(store)
+    after = _around_helpdesk(store, oracle)
     remove_mark(store, typed, reason="benchmark: undo", author="bench")
     detect(store, params)
-    back = _around_helpdesk(store)
+    back = _around_helpdesk(store, oracle)
     left = [(x["kind"], x["label"], x["members"], x["via"]) for x in marked.benign_left_out]
     _print(
         f"benign mark (hub cap lifted): clusters around the helpdesk line {before} -> "
@@ -252,7 +252,7 @@ def main() -> None:
     out: dict[str, Any] = {"persons": args.persons, "rounds": rows}
     if not args.skip_benign:
         store = _copy(resolved, work / "benign")
-        out["benign"] = benign_check(store)
+        out["benign"] = benign_check(store, oracle)
         store.close()
     if args.json:
         args.json.write_text(json.dumps(out, indent=1, default=str), encoding="utf-8")

@@ -304,6 +304,7 @@ def project(
     incidences: Iterable[Incidence],
     *,
     hub_size: int = 50,
+    hub_sizes: Mapping[str, int] | None = None,
     weights: Mapping[str, float] | None = None,
     benign: Callable[[Thing], str | None] | None = None,
 ) -> Projection:
@@ -314,6 +315,8 @@ def project(
     incidences : iterable of Incidence
     hub_size : int
         A thing with more members than this is a hub: no link, reported.
+    hub_sizes : mapping, optional
+        ``hub_size`` per kind, where it differs.
     weights : mapping, optional
         Base weight per kind, overriding ``KINDS``.
     benign : callable, optional
@@ -359,7 +362,7 @@ def project(
         if mark is not None:
             left_out.append(LeftOut(thing.kind, thing.key, thing.label, thing.size, mark))
             continue
-        if thing.size > hub_size:
+        if thing.size > (hub_sizes or {}).get(thing.kind, hub_size):
             hubs.append(Hub(thing.kind, thing.key, thing.label, thing.size))
             continue
         kept.append(thing)

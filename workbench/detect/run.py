@@ -66,6 +66,7 @@ class DetectionParams:
     trials: int = 10
     runs: int = 20  # consensus: Leiden runs per round
     hub_size: int = 50
+    hub_sizes: Mapping[str, int] = field(default_factory=dict)  # per kind, where it differs
     min_size: int = 3
     window_days: int = 4
     batch_gap: int = 10
@@ -94,15 +95,16 @@ class DetectionParams:
             raise DetectionError("trials and runs must be at least 1")
         if self.hub_size < 2 or self.min_size < 2:
             raise DetectionError("hub_size and min_size must be at least 2")
-        unknown = set(self.weights) - set(KINDS)
+        unknown = (set(self.weights) | set(self.hub_sizes)) - set(KINDS)
         if unknown:
             raise DetectionError(
-                f"weights for unknown kinds {sorted(unknown)}; known: {sorted(KINDS)}"
+                f"weights or hub sizes for unknown kinds {sorted(unknown)}; known: {sorted(KINDS)}"
             )
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["weights"] = dict(sorted(self.weights.items()))
+        out["hub_sizes"] = dict(sorted(self.hub_sizes.items()))
         return out
 
 
@@ -268,6 +270,7 @@ def detect(
     projection = project(
         incidences,
         hub_size=params.hub_size,
+        hub_sizes=params.hub_sizes,
         weights=params.weights,
         benign=_left_out(facts, marks),
     )
