@@ -115,15 +115,17 @@ class Oracle:
         return False
 
 
-def _precision(ranked: Sequence[str], hits: Mapping[str, str | None], k: int) -> float:
-    """Share of the top ``k`` that recover a planted network not recovered higher up."""
+def _precision(
+    ranked: Sequence[str], hits: Mapping[str, str | None], k: int, remaining: set[str]
+) -> float:
+    """Share of the top ``k`` that recover a planted network still to be found (each once)."""
     if k <= 0:
         return float("nan")
     seen: set[str] = set()
     good = 0
     for c in ranked[:k]:
         nid = hits.get(c)
-        if nid is not None and nid not in seen:
+        if nid in remaining and nid not in seen:
             seen.add(nid)
             good += 1
     return good / k
@@ -151,10 +153,10 @@ def _round(store: CypherStore, oracle: Oracle, judged: int) -> tuple[dict[str, A
         "judged": judged,
         "ranking": model.get("method", "score"),
         "k": k,
-        "precision_at_k": _precision(in_force, hits, k),
-        "score_precision_at_k": _precision(by_score, hits, k),
-        "precision_at_10": _precision(in_force, hits, ROUND),
-        "score_precision_at_10": _precision(by_score, hits, ROUND),
+        "precision_at_k": _precision(in_force, hits, k, remaining),
+        "score_precision_at_k": _precision(by_score, hits, k, remaining),
+        "precision_at_10": _precision(in_force, hits, ROUND, remaining),
+        "score_precision_at_10": _precision(by_score, hits, ROUND, remaining),
         "recall": len(recalled) / k if k else float("nan"),
         "decoy_clusters": sum(oracle.around_decoy(by_id[c].props["explanation"]) for c in by_id),
         "model": {

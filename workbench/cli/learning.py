@@ -22,7 +22,15 @@ from workbench.security import SecurityContext
 from workbench.store import StoreError
 
 VERDICTS = "confirmed, partly, benign or unclear (revoke withdraws the live verdict)"
-KIND_HELP = "phone, plate, document, device, address or alias (default: from the value)."
+Reason = Annotated[str, typer.Option("--reason", help="Why: what you checked (audited).")]
+Kind = Annotated[
+    str | None,
+    typer.Option(
+        "--kind", help="phone, plate, document, device, address or alias (default: from the value)."
+    ),
+]
+MARK_FIELDS = ("identifier", "kind", "value", "label", "reason", "author", "organisation",
+               "created_at")  # fmt: skip
 
 benign_app = typer.Typer(
     help="Identifiers that tie people together innocently: add, list, remove.",
@@ -46,7 +54,7 @@ def _visible_as_is(session: Any, node_id: str) -> bool:
 def verdict(
     cluster_id: Annotated[str, typer.Argument(help="Cluster id, e.g. 'Cluster:R-...|3'.")],
     judgement: Annotated[str, typer.Argument(metavar="VERDICT", help=VERDICTS)],
-    reason: Annotated[str, typer.Option("--reason", help="What you checked (audited).")] = "",
+    reason: Reason = "",
     member: Annotated[
         list[str] | None, typer.Option("--member", help="A member who belongs (repeatable).")
     ] = None,
@@ -114,8 +122,8 @@ def benign_add(
         ),
     ],
     label: Annotated[str, typer.Option("--label", help="What it is: support line, ...")] = "",
-    reason: Annotated[str, typer.Option("--reason", help="Why it is benign (audited).")] = "",
-    kind: Annotated[str | None, typer.Option("--kind", help=KIND_HELP)] = None,
+    reason: Reason = "",
+    kind: Kind = None,
     as_user: AsUser = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -156,8 +164,8 @@ def benign_add(
 @benign_app.command("remove")
 def benign_remove(
     identifier: Annotated[str, typer.Argument(help="As for `benign add`.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why the mark goes (audited).")] = "",
-    kind: Annotated[str | None, typer.Option("--kind", help=KIND_HELP)] = None,
+    reason: Reason = "",
+    kind: Kind = None,
     as_user: AsUser = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -206,20 +214,7 @@ def benign_list(
     session = _session(ctx)
     marks = [n for n in visibility.find(session, "BenignMark") if n.props.get("deleted_at") is None]
     rows = [
-        {
-            k: n.props.get(k)
-            for k in (
-                "identifier",
-                "kind",
-                "value",
-                "label",
-                "reason",
-                "author",
-                "organisation",
-                "created_at",
-            )
-        }
-        | {"id": n.id}
+        {"id": n.id, **{k: n.props.get(k) for k in MARK_FIELDS}}
         for n in sorted(marks, key=lambda n: n.props["created_at"])
     ]
     data: dict[str, Any] = {"marks": rows}

@@ -24,7 +24,7 @@ import datetime as dt
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from graph_schema import enums
@@ -103,57 +103,38 @@ class Mark:
 
     @classmethod
     def from_node(cls, node: Node) -> Mark:
-        p = node.props
-        return cls(
-            mark_id=str(p["mark_id"]),
-            identifier=str(p["identifier"]),
-            kind=str(p["kind"]),
-            value=str(p["value"]),
-            label=str(p["label"]),
-            reason=str(p.get("reason") or ""),
-            author=str(p["author"]),
-            organisation=str(p["organisation"]),
-            created_at=p["created_at"],
-        )
+        return cls(**{f.name: node.props[f.name] for f in fields(cls)})
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": f"BenignMark:{self.mark_id}",
-            "identifier": self.identifier,
-            "kind": self.kind,
-            "value": self.value,
-            "label": self.label,
-            "reason": self.reason,
-            "author": self.author,
-            "organisation": self.organisation,
-            "created_at": self.created_at.isoformat(),
-        }
+        return {"id": f"BenignMark:{self.mark_id}", **asdict(self)}
 
 
 # -- pure ------------------------------------------------------------------------------
 
 
+def _address_key(text: str) -> str | None:
+    """A place as ``Location`` nodes are keyed: spaces collapsed, folded to lower case."""
+    return " ".join(text.split()).casefold() or None
+
+
+# Per kind typed by value: the loaders' normaliser and the prefix of the id it gets.
+NORMALISE: Mapping[str, tuple[Callable[[str], str | None], str]] = {
+    "phone": (phone.clean, "Phone:"),
+    "plate": (plate.clean, "Vehicle:"),
+    "device": (imei.clean, "Device:"),
+    "document": (document.clean_number, "document:"),  # any issuing country
+    "alias": (name_key, ALIAS_PREFIX),
+    "address": (_address_key, "Location:"),
+}
+
+
 def _from_value(kind: str, text: str) -> Identifier | None:
     """``text`` as an identifier of ``kind``, normalised as the loaders do, or None."""
-    if kind == "phone":
-        e164 = phone.clean(text)
-        return Identifier("phone", f"Phone:{e164}", e164) if e164 else None
-    if kind == "plate":
-        cleaned = plate.clean(text)
-        return Identifier("plate", f"Vehicle:{cleaned}", cleaned) if cleaned else None
-    if kind == "device":
-        number = imei.clean(text)
-        return Identifier("device", f"Device:{number}", number) if number else None
-    if kind == "document":
-        number = document.clean_number(text)
-        return Identifier("document", f"document:{number}", number) if number else None
-    if kind == "alias":
-        folded = name_key(text)
-        return Identifier("alias", f"{ALIAS_PREFIX}{folded}", folded) if folded else None
-    if kind == "address":
-        key = " ".join(text.split()).casefold()
-        return Identifier("address", f"Location:{key}", key) if key else None
-    return None
+    if kind not in NORMALISE:
+        return None
+    clean, prefix = NORMALISE[kind]
+    value = clean(text)
+    return Identifier(kind, f"{prefix}{value}", value) if value else None
 
 
 def identifier(text: str, kind: str | None = None) -> Identifier:

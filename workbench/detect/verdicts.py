@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal, cast
 
 from graph_schema import enums
@@ -68,32 +68,13 @@ class Verdict:
     @classmethod
     def from_node(cls, node: Node) -> Verdict:
         p = node.props
-        return cls(
-            verdict_id=str(p["verdict_id"]),
-            cluster_id=str(p["cluster_id"]),
-            run_id=str(p["run_id"]),
-            verdict=str(p["verdict"]),
-            reason=str(p.get("reason") or ""),
-            author=str(p["author"]),
-            organisation=str(p["organisation"]),
-            created_at=p["created_at"],
-            members=tuple(p.get("members") or ()),
-            not_members=tuple(p.get("not_members") or ()),
-        )
+        lists: dict[str, Any] = {k: tuple(p.get(k) or ()) for k in ("members", "not_members")}
+        return cls(**{f.name: p[f.name] for f in fields(cls) if f.name not in lists} | lists)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": f"Verdict:{self.verdict_id}",
-            "cluster": self.cluster_id,
-            "run_id": self.run_id,
-            "verdict": self.verdict,
-            "reason": self.reason,
-            "members": list(self.members),
-            "not_members": list(self.not_members),
-            "author": self.author,
-            "organisation": self.organisation,
-            "created_at": self.created_at.isoformat(),
-        }
+        """The verdict as ``clusters --json`` shows it (``cluster`` is the cluster judged)."""
+        row = _row(self)
+        return {"id": f"Verdict:{self.verdict_id}", "cluster": row.pop("cluster_id"), **row}
 
 
 @dataclass(frozen=True)
@@ -348,15 +329,5 @@ def _supersede(
 
 
 def _row(v: Verdict) -> dict[str, Any]:
-    return {
-        "verdict_id": v.verdict_id,
-        "cluster_id": v.cluster_id,
-        "run_id": v.run_id,
-        "verdict": v.verdict,
-        "reason": v.reason,
-        "members": list(v.members),
-        "not_members": list(v.not_members),
-        "author": v.author,
-        "organisation": v.organisation,
-        "created_at": v.created_at,
-    }
+    """The stored properties of a verdict (lists for the ``strings`` columns)."""
+    return {**asdict(v), "members": list(v.members), "not_members": list(v.not_members)}
