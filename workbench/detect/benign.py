@@ -106,7 +106,11 @@ class Mark:
         return cls(**{f.name: node.props[f.name] for f in fields(cls)})
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": f"BenignMark:{self.mark_id}", **asdict(self)}
+        return {
+            "id": f"BenignMark:{self.mark_id}",
+            **asdict(self),
+            "created_at": self.created_at.isoformat(),
+        }
 
 
 # -- pure ------------------------------------------------------------------------------

@@ -73,7 +73,7 @@ class Verdict:
 
     def to_dict(self) -> dict[str, Any]:
         """The verdict as ``clusters --json`` shows it (``cluster`` is the cluster judged)."""
-        row = _row(self)
+        row = {**_row(self), "created_at": self.created_at.isoformat()}
         return {"id": f"Verdict:{self.verdict_id}", "cluster": row.pop("cluster_id"), **row}
 
 
