@@ -17,9 +17,11 @@ from workbench.detect.benign import (
     live_marks,
     remove_mark,
     suggest,
+    suggestions,
 )
 from workbench.detect.projection import Incidence, group_things
 from workbench.detect.results import latest_run, term
+from workbench.detect.verdicts import record_verdict
 from workbench.store.base import CypherStore
 
 LINE = "+31205551234"  # a support line, shared by fewer people than the hub line
@@ -155,3 +157,19 @@ def test_candidates_are_identifiers_recurring_in_benign_clusters() -> None:
         ("phone", f"Phone:{LINE}", ("Cluster:R1|4", "Cluster:R1|9"))
     ]
     assert suggest({"Cluster:R1|4": line}, Marks.of([])) == []  # one cluster is no pattern
+
+
+def test_the_line_is_suggested_once_clusters_around_it_are_judged_benign(
+    world: CypherStore,
+) -> None:
+    detect(world, PARAMS)
+    run = latest_run(world)
+    assert run is not None
+    around = [f"Cluster:{run.props['run_id']}|{n}" for n in _around_line(world)]
+    for c in around:
+        record_verdict(world, c, "benign", reason="they all called the helpdesk", author="ann",
+                       organisation="coa")  # fmt: skip
+    found = {c.identifier: c for c in suggestions(world, min_clusters=1)}
+    assert f"Phone:{LINE}" in found and set(found[f"Phone:{LINE}"].clusters) <= set(around)
+    add_mark(world, LINE, label="support line", reason="r", author="ann", organisation="coa")
+    assert f"Phone:{LINE}" not in {c.identifier for c in suggestions(world, min_clusters=1)}
