@@ -100,8 +100,8 @@ def as_text(value: object) -> str | None:
     >>> as_text("  "), as_text(" a "), as_text(2901122334), as_text(3.0), as_text(None)
     (None, ' a ', '2901122334', '3', None)
     """
-    if type(value) is str:
-        return value if value.strip() else None
+    if type(value) is str:  # isspace() copies nothing, unlike strip(); same test
+        return value if value and not value.isspace() else None
     if value is None:
         return None
     if isinstance(value, bool):

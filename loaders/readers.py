@@ -36,7 +36,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any, NamedTuple, TextIO
 
 from graph_schema.limits import DEFAULT_KIND, FileLimits, Limits
 from loaders.errors import FileRejected
@@ -58,7 +58,6 @@ __all__ = [
 ROW_FIELD = "*row*"  # the field of a reject about the row as a whole
 LINE_FIELD = "*line*"  # the same for a JSON line
 _CHUNK = 1 << 16  # characters or bytes read at a time where a line may be huge
-_HEAD = 1 << 16  # bytes looked at before reading (byte order mark, NUL bytes)
 
 Problem = tuple[str, str, str | None]  # (field, reason, value as written)
 
@@ -209,28 +208,70 @@ def _is_utf8(raw: Any) -> bool:
     return True
 
 
+# Brackets of JSON nesting, both as "{" (anything else but line ends deleted).
+_BRACKETS = bytes.maketrans(b"[", b"{")
+_NOT_BRACKETS = bytes(c for c in range(256) if c not in b"{[\n")
+
+
+class _Guard(io.RawIOBase):
+    """A binary file read in chunks, refused at its first NUL byte (binary content).
+
+    Checked per chunk as the text layer reads it, at almost no cost; the
+    offset in the message is exact. With ``nesting``, it also notes
+    (``deep``) whether any line holds more than ``nesting`` opening brackets
+    (the bound of its nesting depth), so that lines need not be counted one
+    by one while none does.
+    """
+
+    def __init__(self, raw: IO[bytes], nesting: int | None = None) -> None:
+        super().__init__()
+        self.raw = raw
+        self.offset = 0
+        self.deep = nesting is None
+        self.run = b"{" * (nesting + 1) if nesting is not None else b""
+        self.line = b""  # the brackets of the line the last chunk ended in
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.raw.read(len(buffer))
+        if (at := data.find(b"\x00")) >= 0:
+            raise _binary(self.offset + at)
+        if not self.deep:
+            brackets = self.line + data.translate(_BRACKETS, _NOT_BRACKETS)
+            self.deep = self.run in brackets
+            self.line = brackets[brackets.rfind(b"\n") + 1 :]
+        buffer[: len(data)] = data
+        self.offset += len(data)
+        return len(data)
+
+
 @contextmanager
 def _text(
-    path: Path, encoding: str, newline: str, file: str, warnings: list[Issue]
+    path: Path,
+    encoding: str,
+    newline: str,
+    file: str,
+    warnings: list[Issue],
+    nesting: int | None = None,
 ) -> Iterator[TextIO]:
     """The file as a text stream in ``encoding``; decoding errors become ``FileRejected``.
 
     For Windows-1252, a file of valid non-ASCII UTF-8 is read as UTF-8 with a
-    file warning (see ``_is_utf8``).
+    file warning (see ``_is_utf8``). ``text.buffer.raw`` is the ``_Guard``.
     """
     with path.open("rb") as raw:
-        head = raw.read(_HEAD)
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if raw.read(2).startswith((b"\xff\xfe", b"\xfe\xff")):
             raise FileRejected("UTF-16 text (byte order mark); expected UTF-8 or Windows-1252")
-        if (nul := head.find(b"\x00")) >= 0:
-            raise _binary(nul)
         raw.seek(0)
         if encoding == "cp1252" and _is_utf8(raw):
             encoding = "utf-8-sig"
             message = "file is UTF-8, not Windows-1252 as the contract says; read as UTF-8"
             warnings.append(Issue(file, 0, "*file*", message))
         raw.seek(0)
-        text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline=newline)
+        guarded = io.BufferedReader(_Guard(raw, nesting), _CHUNK)
+        text = io.TextIOWrapper(guarded, encoding=encoding, errors="strict", newline=newline)
         try:
             yield text
         except UnicodeDecodeError:
@@ -294,13 +335,12 @@ class _Lines:
     be measured from its start (``_field_lengths``).
     """
 
-    __slots__ = ("limit", "max_record", "path", "readline", "record", "size")
+    __slots__ = ("limit", "max_record", "readline", "record", "size")
 
-    def __init__(self, text: TextIO, files: FileLimits, path: Path) -> None:
+    def __init__(self, text: TextIO, files: FileLimits) -> None:
         self.readline = text.readline
         self.limit = files.max_line_chars + 1
         self.max_record = files.max_record_chars
-        self.path = path
         self.record: list[str] = []
         self.size = 0
 
@@ -311,8 +351,6 @@ class _Lines:
         line = self.readline(self.limit)
         if not line:
             raise StopIteration
-        if "\0" in line:
-            raise _binary(_nul_offset(self.path) or 0)
         self.size += len(line)
         if len(line) == self.limit or self.size > self.max_record:
             raise _Overflow(line)
@@ -410,7 +448,7 @@ def csv_reader(spec: TableSpec, *, encoding: str, delimiter: str) -> Reader:
         file, files = str(path), limits.files
         csv.field_size_limit(files.max_line_chars)  # process-wide; every reader sets it
         with _text(path, encoding, "", file, warnings) as text:
-            lines = _Lines(text, files, path)
+            lines = _Lines(text, files)
             reader = csv.reader(lines, delimiter=delimiter, strict=True)
             try:
                 header = next(reader)
@@ -489,20 +527,24 @@ def _overflowed(
 
 # -- JSON Lines ----------------------------------------------------------------------
 
-_DECODER = json.JSONDecoder()  # as json.loads decodes
+# The scanner json.loads runs, without its two wrappers: (value, end) of a string from a start.
+_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
 def _json_line(line: str) -> Any:
-    """``json.loads(line)``, a third cheaper for a line that is one JSON value, unpadded.
+    """``json.loads`` of ``line`` without its ``\\n``, cheaper for a line that is one value.
 
-    Anything else (surrounding whitespace, a byte order mark, an error) goes
-    to ``json.loads``, so that it is read or fails exactly as there.
+    Anything but one JSON value followed by nothing or the line end
+    (surrounding whitespace, a byte order mark, an error) goes to
+    ``json.loads``, so that it is read or fails exactly as there.
     """
     try:
-        obj, end = _DECODER.raw_decode(line)
-    except (ValueError, RecursionError):
-        return json.loads(line)
-    return obj if end == len(line) else json.loads(line)
+        obj, end = _SCAN(line, 0)
+    except (StopIteration, ValueError, RecursionError):
+        return json.loads(line.removesuffix("\n"))
+    if end == len(line) or (end == len(line) - 1 and line[end] == "\n"):
+        return obj
+    return json.loads(line.removesuffix("\n"))
 
 
 # A JSON format's field limits as a tree of its object paths: a number is the
@@ -511,9 +553,19 @@ def _json_line(line: str) -> Any:
 _Tree = dict[str, Any]
 
 
+class _JsonLimits(NamedTuple):
+    """A JSON format's limits as its readers use them (``_limit_tree``)."""
+
+    tree: _Tree
+    default: int
+    long_token: re.Pattern[str]  # a string token longer than the shortest limit
+    shortest: int
+    free_text: tuple[tuple[str, ...], int] | None  # the one longer-than-default path
+
+
 @cache
-def _limit_tree(source: str, limits: Limits) -> tuple[_Tree, int, re.Pattern[str]]:
-    """(tree, default limit, pattern of a string token longer than the shortest limit)."""
+def _limit_tree(source: str, limits: Limits) -> _JsonLimits:
+    """The limits of ``source`` as a tree of its object paths."""
     tree: _Tree = {}
     for path, kind in limits.fields.get(source, {}).items():
         *parents, leaf = path.split(".")
@@ -523,7 +575,30 @@ def _limit_tree(source: str, limits: Limits) -> tuple[_Tree, int, re.Pattern[str
         node[leaf] = limits.kinds[kind].max_length
     default = limits.kinds[DEFAULT_KIND].max_length
     shortest = min([default, *(k.max_length for k in limits.kinds.values())])
-    return tree, default, re.compile(f'"[^"]{{{shortest + 1}}}')
+    long = [
+        (tuple(path.split(".")), limits.kinds[kind].max_length)
+        for path, kind in limits.fields.get(source, {}).items()
+        if limits.kinds[kind].max_length > default
+    ]
+    pattern = re.compile(f'"[^"]{{{shortest + 1}}}')
+    return _JsonLimits(tree, default, pattern, shortest, long[0] if len(long) == 1 else None)
+
+
+def _free_text_only(line: str, found: re.Match[str], obj: Any, lim: _JsonLimits) -> bool:
+    """True if the only long string token of ``line`` (``found``) is its free text, in limit.
+
+    A decoded string is never longer than its token, so when the free text
+    is longer than the shortest limit it is a long token; if it is the only
+    one, every other string is within every limit. Most free texts are
+    longer than the shortest limit: this spares their lines the full check.
+    """
+    if lim.free_text is None or lim.long_token.search(line, found.end()):
+        return False
+    keys, limit = lim.free_text
+    value = obj
+    for key in keys:
+        value = value.get(key) if type(value) is dict else None
+    return type(value) is str and lim.shortest < len(value) <= limit
 
 
 def _json_problems(obj: Any, tree: _Tree, default: int, max_depth: int) -> list[Problem]:
@@ -571,9 +646,11 @@ def jsonl_reader() -> Reader:
 
     def read(path: Path, source: str, warnings: list[Issue], limits: Limits) -> Iterator[RawRow]:
         files = limits.files
-        tree, default, long_token = _limit_tree(source, limits)
+        lim = _limit_tree(source, limits)
+        long_token = lim.long_token.search
         max_line, depth = files.max_line_chars, files.max_json_depth
-        with _text(path, "utf-8-sig", "\n", str(path), warnings) as text:
+        with _text(path, "utf-8-sig", "\n", str(path), warnings, depth) as text:
+            guard: _Guard = text.buffer.raw  # type: ignore[attr-defined]
             readline = text.readline
             number = 0
             while line := readline(max_line + 1):
@@ -585,27 +662,25 @@ def jsonl_reader() -> Reader:
                     reason = f"line of {length:,} characters, over the limit of {max_line:,}"
                     yield _rejected(number, (LINE_FIELD, reason, None))
                     continue
-                if "\0" in line:
-                    raise _binary(_nul_offset(path) or 0)
-                if line[-1] == "\n":
-                    line = line[:-1]
-                if not line or line.isspace():
+                if line.isspace():
                     continue
                 try:
                     obj = _json_line(line)
                 except (ValueError, RecursionError) as exc:
-                    yield _rejected(number, (LINE_FIELD, f"not valid JSON: {exc}", preview(line)))
+                    shown = preview(line.removesuffix("\n"))
+                    yield _rejected(number, (LINE_FIELD, f"not valid JSON: {exc}", shown))
                     continue
                 if not isinstance(obj, dict):
                     kind = type(obj).__name__.replace("list", "array").replace("dict", "object")
                     reason = f"not a JSON object (got {kind})"
-                    yield _rejected(number, (LINE_FIELD, reason, preview(line)))
+                    yield _rejected(number, (LINE_FIELD, reason, preview(line.removesuffix("\n"))))
                     continue
+                found = long_token(line)
                 if (
-                    long_token.search(line)
-                    or '\\"' in line
-                    or line.count("{") + line.count("[") > depth
-                ) and (problems := _json_problems(obj, tree, default, depth)):
+                    (found and not _free_text_only(line, found, obj, lim))
+                    or ("\\" in line and '\\"' in line)
+                    or (guard.deep and line.count("{") + line.count("[") > depth)
+                ) and (problems := _json_problems(obj, lim.tree, lim.default, depth)):
                     yield _rejected(number, *problems)
                     continue
                 yield _new_row(number, obj, obj)

@@ -114,8 +114,9 @@ def test_json_lines_read_as_json_loads_reads_them(line: str) -> None:
         except (ValueError, RecursionError) as exc:
             return "error", type(exc), str(exc)
 
-    expected = outcome(json.loads)
-    assert repr(outcome(readers._json_line)) == repr(expected)
+    for text in (line, line + "\n"):  # a line as read, with its line end or at the end
+        expected = outcome(lambda _: json.loads(text.removesuffix("\n")))
+        assert repr(outcome(lambda _: readers._json_line(text))) == repr(expected)
 
 
 @pytest.mark.parametrize("order", ["ymd", "dmy"])
