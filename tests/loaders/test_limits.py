@@ -107,22 +107,15 @@ def test_a_file_over_the_size_limit(tmp_path: Path) -> None:
     assert_file_error(result, path, "over the limit of", "WORKBENCH_MAX_FILE_MB")
 
 
-def test_a_nul_byte_far_into_the_file(tmp_path: Path) -> None:
-    rows = [politie_row(i) for i in range(1, 400)]
-    path = write_politie(tmp_path, rows)
+@pytest.mark.parametrize(
+    ("byte", "words"), [(b"\x00", ("binary", "NUL byte")), (b"\xff", ("not valid UTF-8", "0xff"))]
+)
+def test_a_bad_byte_far_into_the_file(tmp_path: Path, byte: bytes, words: tuple[str, ...]) -> None:
+    path = write_politie(tmp_path, [politie_row(i) for i in range(1, 400)])  # 120 KB
     data = path.read_bytes()
     offset = len(data) - 10
-    path.write_bytes(data[:offset] + b"\x00" + data[offset + 1 :])
-    assert_file_error(load_politie(path), path, "binary", f"offset {offset}")
-
-
-def test_invalid_utf8_far_into_the_file(tmp_path: Path) -> None:
-    rows = [politie_row(i) for i in range(1, 400)]
-    path = write_politie(tmp_path, rows)
-    data = path.read_bytes()
-    offset = len(data) - 10
-    path.write_bytes(data[:offset] + b"\xff" + data[offset + 1 :])
-    assert_file_error(load_politie(path), path, "not valid UTF-8", f"0xff at offset {offset}")
+    path.write_bytes(data[:offset] + byte + data[offset + 1 :])
+    assert_file_error(load_politie(path), path, *words, f"at offset {offset}")
 
 
 def test_ind_in_utf8_found_far_into_the_file(tmp_path: Path) -> None:
