@@ -87,7 +87,10 @@ def check_archive(stream: IO[bytes], files: FileLimits) -> None:
                 f"{info.compress_type}, not stored or deflated"
             )
     for info in infos:
-        _check_part(stream, info)
+        try:
+            _check_part(stream, info)
+        except zlib.error as exc:
+            raise FileRejected(f"corrupt workbook: part {info.filename}: {exc}") from None
 
 
 def _check_part(stream: IO[bytes], info: zipfile.ZipInfo) -> None:
