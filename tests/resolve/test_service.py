@@ -11,17 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.views import persons_json as persons
 from workbench.generate import generate
 from workbench.ingest import ingest
-from workbench.resolve import (
-    ResolveError,
-    decide,
-    explain_person,
-    history,
-    persons,
-    resolve,
-    review_queue,
-)
+from workbench.query import Session, review_queue
+from workbench.query.persons import person_history, person_links
+from workbench.resolve import ResolveError, decide, resolve
+from workbench.security.policy import Unrestricted
 from workbench.store.base import CypherStore
 
 from ..conftest import make_store
@@ -128,7 +124,7 @@ def test_incremental_loads_resolve_like_one_full_run(corpus: Path, tmp_path: Pat
 
 def _merged_pair(store: CypherStore) -> tuple[str, str, str]:
     for p in persons(store):
-        links = explain_person(store, p["id"])
+        links = person_links(Session(store, Unrestricted()), p["id"])
         if links:
             return p["id"], links[0].left, links[0].right
     raise AssertionError("no merged person in the corpus")
@@ -145,7 +141,8 @@ def test_a_different_decision_splits_and_survives_a_full_re_resolve(resolved: Cy
     decide(resolved, a, b, "same", author="analyst2", reason="passport photo matches")
     owner = {e.src: e.dst for e in resolved.find_edges("RESOLVED_TO")}
     assert owner[a] == owner[b]
-    events = [e for e in history(resolved, owner[a]) if e.kind == "decision"]
+    found = person_history(Session(resolved, Unrestricted()), owner[a])
+    events = [e for e in found if e.kind == "decision"]
     assert [(e.judgement, e.author) for e in events] == [
         ("different", "analyst1"),
         ("same", "analyst2"),
@@ -170,7 +167,7 @@ def test_decisions_need_a_reason_and_two_mentions(resolved: CypherStore) -> None
 
 def test_every_link_explains_itself(resolved: CypherStore) -> None:
     person, _, _ = _merged_pair(resolved)
-    for link in explain_person(resolved, person):
+    for link in person_links(Session(resolved, Unrestricted()), person):
         features = [c.feature for c in link.contributions]
         assert features[:3] == ["prior", "name", "birth_date"]
         assert sum(c.weight for c in link.contributions) == pytest.approx(link.weight, abs=0.01)
@@ -194,15 +191,15 @@ def test_companions_carry_the_route_and_arrival_of_their_border_record(
 
 
 def test_the_review_queue_puts_the_biggest_effect_first(resolved: CypherStore) -> None:
-    queue = review_queue(resolved, limit=500)
+    queue = review_queue(Session(resolved, Unrestricted()), limit=500)
     impacts = [item.impact for item in queue]
     assert impacts == sorted(impacts, reverse=True)
-    assert all(item.pair.contributions for item in queue)
+    assert all(item.contributions for item in queue)
     owner = {e.src: e.dst for e in resolved.find_edges("RESOLVED_TO") if e.src.startswith("Person")}
     across = [
-        frozenset((owner[i.pair.left], owner[i.pair.right]))
+        frozenset((owner[i.left.id], owner[i.right.id]))
         for i in queue
-        if owner[i.pair.left] != owner[i.pair.right]
+        if owner[i.left.id] != owner[i.right.id]
     ]
     assert across and len(across) == len(set(across)), "two persons are one question"
 
