@@ -105,8 +105,8 @@ def _positive(value: Any, where: str) -> int:
 
 def load_limits(path: Path = _PATH) -> Limits:
     """Read and check ``limits.yaml``; :class:`SchemaError` names what is wrong."""
-    with path.open(encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+    with path.open(encoding="utf-8") as fh:  # libyaml when present: read at every first load
+        data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
     try:
         kinds = {
             name: FieldKind(
