@@ -10,7 +10,7 @@ DEMO_PORT ?= 8501
 
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: install lint test demo bench schema-docs clean chromium
+.PHONY: install lint test fuzz demo bench schema-docs clean chromium
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -32,6 +32,12 @@ lint: install
 
 test: lint chromium
 	$(BIN)/python -m pytest
+
+# The loaders' fuzzing suite with many more examples than `make test` runs (minutes).
+FUZZ_EXAMPLES ?= 2000
+fuzz: install
+	WORKBENCH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider \
+	  tests/loaders/test_fuzz.py tests/loaders/test_fuzz_corpus.py tests/loaders/test_xlsx.py
 
 demo: install
 	$(BIN)/workbench demo --persons $(DEMO_PERSONS) --out $(DEMO_DATA)

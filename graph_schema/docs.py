@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys
 
 from graph_schema import enums
+from graph_schema.limits import Limits, limits
 from graph_schema.model import Model, Property, model
 
 
@@ -25,6 +26,34 @@ def _props_table(props: dict[str, Property]) -> list[str]:
             f"| `{p.name}` | {kind} | {'yes' if p.required else ''} | {_cell(p.description)} |"
         )
     return [*lines, ""]
+
+
+def _limits_section(lim: Limits) -> list[str]:
+    """What an export may hold (``limits.yaml``): kinds of field, each format's fields, files."""
+    out = [
+        "## Loading limits",
+        "",
+        "From `graph_schema/limits.yaml` (decision 0009). A row with a value over its field's",
+        "limit is rejected naming field, length and limit; a file over a file limit is",
+        "rejected whole. Lengths are characters, sizes bytes.",
+        "",
+        "| kind | longest value | meaning | fields |",
+        "| --- | --- | --- | --- |",
+    ]
+    for kind in lim.kinds.values():
+        fields = "; ".join(
+            f"{source}: " + ", ".join(f"`{f}`" for f, k in table.items() if k == kind.name)
+            for source, table in lim.fields.items()
+            if kind.name in table.values()
+        )
+        out.append(
+            f"| `{kind.name}` | {kind.max_length:,} | {_cell(kind.description)} | "
+            f"{fields or 'any field not named here'} |"
+        )
+    out += ["", "| file limit | value | meaning |", "| --- | --- | --- |"]
+    for name, value in vars(lim.files).items():
+        out.append(f"| `{name}` | {value:,} | {_cell(lim.descriptions.get(name, ''))} |")
+    return [*out, ""]
 
 
 def render(m: Model) -> str:
@@ -65,7 +94,8 @@ def render(m: Model) -> str:
     for name, spec in enums.enums().items():
         values = ", ".join(f"`{k}` ({v})" for k, v in spec["values"].items())
         out += [f"- `{name}`: {spec['description']} {values}"]
-    return "\n".join(out) + "\n"
+    out += ["", *_limits_section(limits())]
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 if __name__ == "__main__":

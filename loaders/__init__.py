@@ -8,16 +8,17 @@ All four loaders share one pipeline (``loaders.pipeline``).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
+from graph_schema.limits import Limits
 from loaders import coa, ind, kmar, politie
 from loaders.detect import detect_source
+from loaders.pipeline import LoaderSpec
 from loaders.records import LoadResult, Source
 
 __all__ = ["LOADERS", "detect_source", "load"]
 
-LOADERS: dict[Source, Callable[[str | Path], LoadResult]] = {
+LOADERS: dict[Source, LoaderSpec] = {
     "politie": politie.load,
     "kmar": kmar.load,
     "ind": ind.load,
@@ -25,18 +26,22 @@ LOADERS: dict[Source, Callable[[str | Path], LoadResult]] = {
 }
 
 
-def load(path: str | Path, *, source: Source | None = None) -> LoadResult:
+def load(
+    path: str | Path, *, source: Source | None = None, limits: Limits | None = None
+) -> LoadResult:
     """Load one export file; an undetectable file gives a LoadResult with ``error``.
+
+    ``limits`` (``graph_schema.limits``) bound what the file may hold.
 
     >>> result = load("/work/shared/formats/politie_example.csv")
     >>> result.source, len(result.records), result.rejects
     ('politie', 3, [])
     """
-    found = source or detect_source(path)
+    found = source or detect_source(path, limits=limits)
     if found is None:
         return LoadResult(
             path=str(path), source=None,
             error=f"{path}: cannot tell which partner exported this file "
             "(not a police, KMar, IND or COA export by content or name)",
         )  # fmt: skip
-    return LOADERS[found](path)
+    return LOADERS[found](path, limits=limits)

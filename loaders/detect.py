@@ -1,7 +1,7 @@
 """Which partner exported a file, read from its content.
 
 Content first, because file names are chosen by people (``export (3).csv``):
-an xlsx (ZIP) whose first sheet's header has ``melding_nr`` is COA; a JSON
+an xlsx (ZIP) with a sheet whose header has ``melding_nr`` is COA; a JSON
 Lines file whose first object has ``ref`` or ``persoon`` is KMar; a CSV
 header with ``registratie_id`` is the police, one with ``zaaknummer`` the
 IND (semicolons expected, but a wrong delimiter is still the IND, so that
@@ -17,8 +17,10 @@ import json
 import logging
 from pathlib import Path
 
+from graph_schema.limits import Limits
+from graph_schema.limits import limits as default_limits
 from loaders.records import Source
-from loaders.workbook import open_workbook
+from loaders.xlsx import open_sheets, sheet_rows
 
 __all__ = ["detect_source"]
 
@@ -38,16 +40,14 @@ def _by_name(path: Path) -> Source | None:
     return None
 
 
-def _xlsx_header(path: Path) -> list[str]:
+def _xlsx_header(path: Path, limits: Limits) -> list[str]:
+    """The header cells of every sheet (loading reads the sheets kept here right after)."""
     try:
-        workbook = open_workbook(path.read_bytes(), data_only=False)
-        try:
-            first = next(workbook.worksheets[0].iter_rows(values_only=True), None)
-        finally:
-            workbook.close()
-    except Exception:  # a corrupt workbook: let the name decide
+        sheets = open_sheets(path, limits.files, keep=True)
+    except Exception:  # a corrupt or refused workbook: let the name decide
         return []
-    return [str(c).strip().casefold() for c in first or () if c is not None]
+    firsts = (next(sheet_rows(sheet), None) or () for _, sheet in sheets)
+    return [str(c).strip().casefold() for first in firsts for c in first if c is not None]
 
 
 def _text_head(head: bytes) -> str:
@@ -59,9 +59,9 @@ def _text_head(head: bytes) -> str:
         return head.decode("cp1252", errors="replace")
 
 
-def _by_content(path: Path, head: bytes) -> Source | None:
+def _by_content(path: Path, head: bytes, limits: Limits) -> Source | None:
     if head.startswith(b"PK\x03\x04"):
-        return "coa" if "melding_nr" in _xlsx_header(path) else None
+        return "coa" if "melding_nr" in _xlsx_header(path, limits) else None
     text = _text_head(head).lstrip("\ufeff \t\r\n")
     first_line = text.split("\n", 1)[0].strip()
     if first_line.startswith("{"):
@@ -82,8 +82,10 @@ def _by_content(path: Path, head: bytes) -> Source | None:
     return None
 
 
-def detect_source(path: str | Path) -> Source | None:
+def detect_source(path: str | Path, *, limits: Limits | None = None) -> Source | None:
     """The source of the export at ``path``, or None if neither content nor name tell.
+
+    A workbook is checked against ``limits`` (a zip bomb is not opened).
 
     >>> detect_source("/work/shared/formats/ind_example.csv")
     'ind'
@@ -94,7 +96,7 @@ def detect_source(path: str | Path) -> Source | None:
             head = fh.read(_HEAD_BYTES)
     except OSError:
         return None
-    found = _by_content(path, head) if head else None
+    found = _by_content(path, head, limits or default_limits()) if head else None
     if found is None:
         found = _by_name(path)
     log.debug("detected %s as %s", path, found)

@@ -29,7 +29,7 @@ import gc
 import json
 import logging
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -38,6 +38,8 @@ from typing import Any, Literal, NamedTuple, TypeVar, get_args
 
 from graph_schema.enums import canonical
 from graph_schema.enums import values as enum_values
+from graph_schema.limits import Limits
+from graph_schema.limits import limits as default_limits
 from graph_schema.types import alias as alias_type
 from graph_schema.types import amount as amount_type
 from graph_schema.types import country as country_type
@@ -98,8 +100,8 @@ def as_text(value: object) -> str | None:
     >>> as_text("  "), as_text(" a "), as_text(2901122334), as_text(3.0), as_text(None)
     (None, ' a ', '2901122334', '3', None)
     """
-    if type(value) is str:
-        return value if value.strip() else None
+    if type(value) is str:  # isspace() copies nothing, unlike strip(); same test
+        return value if value and not value.isspace() else None
     if value is None:
         return None
     if isinstance(value, bool):
@@ -531,12 +533,8 @@ class LoaderSpec:
     read: Reader
     build: Build
 
-    def __call__(self, path: str | Path) -> LoadResult:
-        return run(path, self)
-
-
-def _rows(spec: LoaderSpec, file: str, data: bytes, warnings: list[Issue]) -> Iterable[RawRow]:
-    return spec.read(data, file, warnings)
+    def __call__(self, path: str | Path, *, limits: Limits | None = None) -> LoadResult:
+        return run(path, self, limits=limits)
 
 
 @contextmanager
@@ -545,8 +543,7 @@ def gc_paused() -> Iterator[None]:
 
     A parse allocates hundreds of thousands of containers that either stay
     alive (the records) or die by reference counting (nothing in a row
-    builds a cycle; an xlsx leaves a few hundred objects of openpyxl's in
-    cycles, whatever its size). The collector's passes find nothing, but
+    builds a cycle). The collector's passes find nothing, but
     each pass of the oldest generation walks every object alive, records
     included: a third of the KMar parse time, growing with the input.
 
@@ -569,27 +566,38 @@ def gc_paused() -> Iterator[None]:
         gc.enable()
 
 
-def run(path: str | Path, spec: LoaderSpec) -> LoadResult:
+def run(path: str | Path, spec: LoaderSpec, *, limits: Limits | None = None) -> LoadResult:
     """Load one file: every data row ends as one record or as rejects.
 
     A whole-file reject returns a LoadResult with ``error`` set (naming the
-    file) and nothing else, so the other files of a load go on.
+    file) and nothing else, so the other files of a load go on. ``limits``
+    default to ``graph_schema/limits.yaml``.
     """
     with gc_paused():
-        return _run(path, spec)
+        return _run(Path(path), spec, limits or default_limits())
 
 
-def _run(path: str | Path, spec: LoaderSpec) -> LoadResult:
+def _check_size(path: Path, limits: Limits) -> None:
+    size, limit = path.stat().st_size, limits.files.max_file_bytes
+    if size > limit:
+        raise FileRejected(
+            f"file of {size / (1 << 20):,.1f} MiB is over the limit of "
+            f"{limit / (1 << 20):,.1f} MiB (WORKBENCH_MAX_FILE_MB): split the export"
+        )
+
+
+def _run(path: Path, spec: LoaderSpec, limits: Limits) -> LoadResult:
     file = str(path)
     result = LoadResult(path=file, source=spec.source)
     file_warnings: list[Issue] = []
     try:
-        data = Path(path).read_bytes()
-        for raw in _rows(spec, file, data, file_warnings):
+        _check_size(path, limits)
+        for raw in spec.read(path, spec.source, file_warnings, limits):
             result.rows += 1
             ctx = RowContext(file, raw.row, spec.source, raw.raw)
-            if raw.problem is not None:
-                ctx.reject(*raw.problem)
+            if raw.problems:
+                for problem in raw.problems:
+                    ctx.reject(*problem)
                 result.rejects.extend(ctx.rejects)
                 continue
             signal = _build_row(spec, ctx, raw)

@@ -7,9 +7,12 @@ configured is listed here and in ``.env.example``.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+from graph_schema.limits import Limits, limits
 
 # The embedded store's buffer pool: reserved address space, touched only as used;
 # a 20k-person resolution run writes more than 1 GiB in one transaction.
@@ -35,6 +38,23 @@ class Settings:
     lock_timeout: float = 120.0
     buffer_pool_mb: int = BUFFER_POOL_MB
     operator: str = "local-operator"
+    # Loading limits (docs/security.md); None keeps graph_schema/limits.yaml's value.
+    max_file_mb: int | None = None
+    max_inflated_mb: int | None = None
+    max_zip_ratio: int | None = None
+
+    def load_limits(self) -> Limits:
+        """The loaders' limits: ``graph_schema/limits.yaml`` with these settings applied."""
+        changes = {
+            name: value
+            for name, value in (
+                ("max_file_bytes", self.max_file_mb and self.max_file_mb << 20),
+                ("xlsx_max_inflated_bytes", self.max_inflated_mb and self.max_inflated_mb << 20),
+                ("xlsx_max_ratio", self.max_zip_ratio),
+            )
+            if value is not None
+        }
+        return limits().with_files(**changes) if changes else limits()
 
     @classmethod
     def from_env(cls, home: Path | str | None = None) -> Settings:
@@ -51,6 +71,10 @@ class Settings:
         try:
             lock_timeout = float(env.get("WORKBENCH_LOCK_TIMEOUT", "120"))
             buffer_pool_mb = int(env.get("WORKBENCH_BUFFER_POOL_MB", str(BUFFER_POOL_MB)))
+            sizes = {
+                name: _positive(env, f"WORKBENCH_{name.upper()}")
+                for name in ("max_file_mb", "max_inflated_mb", "max_zip_ratio")
+            }
         except ValueError as exc:
             raise ConfigError(f"bad numeric setting: {exc}") from exc
         return cls(
@@ -63,4 +87,16 @@ class Settings:
             lock_timeout=lock_timeout,
             buffer_pool_mb=buffer_pool_mb,
             operator=env.get("WORKBENCH_OPERATOR") or f"local:{env.get('USER', 'operator')}",
+            **sizes,
         )
+
+
+def _positive(env: Mapping[str, str], name: str) -> int | None:
+    """A positive whole number from ``env[name]``, None when unset."""
+    text = env.get(name)
+    if text is None or not text.strip():
+        return None
+    value = int(text)
+    if value <= 0:
+        raise ValueError(f"{name} must be a positive whole number, not {text!r}")
+    return value

@@ -309,14 +309,26 @@ def test_optional_values_warn_and_keep_raw(tmp_path: Path) -> None:
     assert signal.warnings == tuple(result.warnings)
 
 
-def test_one_megabyte_text_field(tmp_path: Path) -> None:
-    text = ('Lange tekst met regels,\n"aanhalingstekens" en; tekens. ' * 20000)[:1_000_000]
+def test_free_text_up_to_its_limit_is_kept_verbatim(tmp_path: Path) -> None:
+    text = ('Lange tekst met regels,\n"aanhalingstekens" en; tekens. ' * 2000)[:65_536]
     result = load_politie(
         write_politie(tmp_path, [politie_row(1, omschrijving=text), politie_row(2)])
     )
     assert result.rejects == [] and len(result.records) == 2
     assert result.records[0].text == text
     assert result.records[0].raw["omschrijving"] == text
+
+
+def test_free_text_over_its_limit_rejects_the_row(tmp_path: Path) -> None:
+    text = "x" * 1_000_000
+    rows = [politie_row(1, omschrijving=text), politie_row(2, achternaam="A" * 300)]
+    result = load_politie(write_politie(tmp_path, [*rows, politie_row(3)]))
+    assert rejects(result) == [(1, "omschrijving"), (2, "achternaam")]
+    first, second = result.rejects
+    assert first.reason == "1,000,000 characters, over the limit of 65,536 for this field"
+    assert first.value is not None and first.value.endswith("… (1,000,000 characters)")
+    assert second.reason == "300 characters, over the limit of 256 for this field"
+    assert [s.row for s in result.records] == [3]
 
 
 @pytest.mark.parametrize("hostile", HOSTILE)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import loaders
-from loaders import pipeline, workbook
+from loaders import pipeline, xlsx
 from loaders.detect import detect_source
 from loaders.records import LoadResult
 from tests.conftest import EXAMPLES
@@ -57,15 +57,10 @@ def test_warm_caches_give_the_same_records(tmp_path: Path) -> None:
     for path in EXAMPLES.iterdir():
         shutil.copy(path, tmp_path / path.name)
     first = _load_all(tmp_path)
-    caches = [
-        pipeline._extract_cached,
-        pipeline._route_of,
-        pipeline._canonical,
-        workbook._excel_date,
-    ]
+    caches = [pipeline._extract_cached, pipeline._route_of, pipeline._canonical]
     for cache in [*caches, *pipeline._PARTIAL.values(), *pipeline._NAME.values()]:
         cache.cache_clear()
-    workbook._VERIFIED.clear()
+    xlsx._KEPT.clear()
     assert _load_all(tmp_path) == first
     assert _load_all(tmp_path) == first
 

@@ -108,14 +108,15 @@ _JSON_LINES = st.one_of(
 @settings(max_examples=300, deadline=None)
 @given(_JSON_LINES)
 def test_json_lines_read_as_json_loads_reads_them(line: str) -> None:
-    def outcome(read: Any) -> Any:
+    def outcome(read: Any, text: str) -> Any:
         try:
-            return "value", read(line)
+            return "value", read(text)
         except (ValueError, RecursionError) as exc:
             return "error", type(exc), str(exc)
 
-    expected = outcome(json.loads)
-    assert repr(outcome(readers._json_line)) == repr(expected)
+    for text in (line, line + "\n"):  # a line as read, with its line end or at the end
+        expected = outcome(json.loads, text.removesuffix("\n"))
+        assert repr(outcome(readers._json_line, text)) == repr(expected)
 
 
 @pytest.mark.parametrize("order", ["ymd", "dmy"])

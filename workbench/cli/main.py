@@ -145,6 +145,7 @@ def load(
                 source=cast(Source | None, source),
                 operator=state.settings.operator,
                 progress=lambda p: bar.update(task, advance=1, description=Path(p).name),
+                limits=state.settings.load_limits(),
             )
         except StoreError as exc:
             fail(str(exc), PARTIAL)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import loaders
+from graph_schema.limits import Limits
 from loaders.pipeline import gc_paused
 from loaders.records import LoadResult, Source
 from workbench.ingest.mapping import GraphRows, content_hash, signal_id, signal_rows
@@ -81,12 +82,15 @@ def ingest(
     source: Source | None = None,
     operator: str = "local-operator",
     progress: Callable[[str], None] | None = None,
+    limits: Limits | None = None,
 ) -> LoadReport:
-    """Load ``paths`` into ``store`` and report per file."""
+    """Load ``paths`` into ``store`` and report per file; ``limits`` bound each file."""
     # A load holds every record and graph row of its files alive and builds no
     # cycles: collector passes find nothing but walk them all (docs/decisions/0001).
     with gc_paused():
-        return _ingest(store, paths, source=source, operator=operator, progress=progress)
+        return _ingest(
+            store, paths, source=source, operator=operator, progress=progress, limits=limits
+        )
 
 
 def _ingest(
@@ -96,6 +100,7 @@ def _ingest(
     source: Source | None,
     operator: str,
     progress: Callable[[str], None] | None,
+    limits: Limits | None,
 ) -> LoadReport:
     checksums = {p: file_sha256(p) for p in paths if p.is_file()}
     batch_id = batch_id_for(list(checksums.values()), source)
@@ -104,7 +109,7 @@ def _ingest(
         if path not in checksums:
             results.append(LoadResult(path=str(path), source=source, error=f"{path}: not a file"))
         else:
-            results.append(loaders.load(path, source=source))
+            results.append(loaders.load(path, source=source, limits=limits))
     _write_batch(store, batch_id, operator, results, checksums)
     reports = []
     for path, result in zip(paths, results, strict=True):
