@@ -26,6 +26,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 import loaders
+from workbench.collector import gc_paused
 
 INPUT_SUFFIXES = (".csv", ".jsonl", ".xlsx")
 Timing = dict[str, tuple[str, int, float, float]]  # file -> (source, rows, cpu s, wall s)
@@ -36,7 +37,8 @@ def parse_timing(folder: Path) -> Timing:
     timing: Timing = {}
     for path in sorted(p for p in folder.iterdir() if p.suffix in INPUT_SUFFIXES):
         cpu, wall = time.process_time(), time.perf_counter()
-        result = loaders.load(path)
+        with gc_paused():  # as ingest loads
+            result = loaders.load(path)
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         timing[path.name] = (str(result.source), result.rows, cpu, wall)
         del result

@@ -25,12 +25,10 @@ judges them.
 
 from __future__ import annotations
 
-import gc
 import json
 import logging
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from pathlib import Path
@@ -537,35 +535,6 @@ class LoaderSpec:
         return run(path, self, limits=limits)
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector during bulk work: a parse, a load, a store write.
-
-    A parse allocates hundreds of thousands of containers that either stay
-    alive (the records) or die by reference counting (nothing in a row
-    builds a cycle). The collector's passes find nothing, but
-    each pass of the oldest generation walks every object alive, records
-    included: a third of the KMar parse time, growing with the input.
-
-    Afterwards the objects the parse allocated are moved to the oldest
-    generation as they are (``freeze`` then ``unfreeze``: documented to do
-    exactly that, without walking them), instead of being walked once more
-    by the first young collection; unless someone else froze objects, whose
-    freeze must stand. The collector runs again however the parse ends.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        gc.enable()
-
-
 def run(path: str | Path, spec: LoaderSpec, *, limits: Limits | None = None) -> LoadResult:
     """Load one file: every data row ends as one record or as rejects.
 
@@ -573,8 +542,7 @@ def run(path: str | Path, spec: LoaderSpec, *, limits: Limits | None = None) -> 
     file) and nothing else, so the other files of a load go on. ``limits``
     default to ``graph_schema/limits.yaml``.
     """
-    with gc_paused():
-        return _run(Path(path), spec, limits or default_limits())
+    return _run(Path(path), spec, limits or default_limits())
 
 
 def _check_size(path: Path, limits: Limits) -> None:

@@ -21,8 +21,8 @@ from typing import Any
 
 import loaders
 from graph_schema.limits import Limits
-from loaders.pipeline import gc_paused
 from loaders.records import LoadResult, Source
+from workbench.collector import gc_paused
 from workbench.ingest.mapping import GraphRows, content_hash, signal_id, signal_rows
 from workbench.store import GraphStore
 

@@ -32,7 +32,7 @@ from graph_schema.model import (
     check_properties,
     check_value,
 )
-from loaders.pipeline import gc_paused
+from workbench.collector import gc_paused
 from workbench.store import cypher
 from workbench.store.errors import InvalidWrite, MissingEndpoint
 
