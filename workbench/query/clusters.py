@@ -345,10 +345,11 @@ def list_clusters(
         )
         ranked.sort(key=_rank)
         rows: list[ClusterRow] = []
-        for start in range(0, len(ranked), PAGE):
-            found = visibility.nodes(session, [c.id for c in ranked[start : start + PAGE]])
+        step = min(PAGE, limit) if limit else PAGE  # judge no more than the page asks for
+        for start in range(0, len(ranked), step):
+            found = visibility.nodes(session, [c.id for c in ranked[start : start + step]])
             wanted = limit - len(rows) if limit is not None else None
-            chunk = [found[c.id] for c in ranked[start : start + PAGE] if c.id in found]
+            chunk = [found[c.id] for c in ranked[start : start + step] if c.id in found]
             rows += _rows(session, chunk[:wanted])
             if limit is not None and len(rows) >= limit:
                 break
