@@ -31,12 +31,33 @@ Level = int | None
 
 @dataclass(frozen=True)
 class Comparison:
-    """One feature: its level labels (strongest first) and how to pick a level."""
+    """One feature: its level labels (strongest first) and how to pick a level.
+
+    ``term`` names the value two records agree on at the ``tf_levels`` (the
+    name's outline, the birth date, the nationality ...): agreeing on a rare
+    value is stronger evidence than agreeing on a common one, so at those
+    levels the weight is adjusted by the value's frequency (splink's
+    term-frequency adjustment, :meth:`FSModel.tf_adjustment`).
+    """
 
     name: str
     levels: tuple[str, ...]
     compare: Callable[[Record, Record], Level]
     show: Callable[[Record], str | None]
+    term: Callable[[Record], str | None] | None = None
+    tf_levels: tuple[int, ...] = ()
+
+    def agreed(self, a: Record, b: Record, level: Level) -> str | None:
+        """The value both records hold when the level is one of ``tf_levels``, else None.
+
+        >>> a, b = Record("a", "Yonas HAILE"), Record("b", "HAILE, Yonas")
+        >>> NAME.agreed(a, b, NAME.level(a, b)), NAME.agreed(a, b, 5)
+        ('haile ins', None)
+        """
+        if self.term is None or level not in self.tf_levels:
+            return None
+        x = self.term(a)
+        return x if x is not None and x == self.term(b) else None
 
     def level(self, a: Record, b: Record) -> Level:
         """The index into ``levels`` the pair reaches, or None when it cannot be told."""
@@ -149,6 +170,26 @@ def _show_birth(r: Record) -> str | None:
     return text + (" (1 Jan)" if b.administrative else "")
 
 
+def _birth_term(r: Record) -> str | None:
+    return r.birth.digits() if r.birth is not None else None
+
+
+def _route_term(r: Record) -> str | None:
+    return ">".join(r.route) or None
+
+
+def _arrival_term(r: Record) -> str | None:
+    return str(r.arrival) if r.arrival is not None else None
+
+
+def _attr(attr: str) -> Callable[[Record], str | None]:
+    def term(r: Record) -> str | None:
+        value = getattr(r, attr)
+        return str(value) if value else None
+
+    return term
+
+
 def _show(attr: str) -> Callable[[Record], str | None]:
     def show(r: Record) -> str | None:
         value = getattr(r, attr)
@@ -171,6 +212,8 @@ NAME = Comparison(
     ),
     _name,
     _show("name"),
+    term=_attr("key"),
+    tf_levels=(0, 1),  # same words, or the same outline
 )
 BIRTH = Comparison(
     "birth_date",
@@ -184,25 +227,44 @@ BIRTH = Comparison(
     ),
     _birth,
     _show_birth,
+    term=_birth_term,
+    tf_levels=(0, 1),  # the same day, or the same 1 January (administrative dates cluster)
 )
 
 # Person mentions from the four chain partners.
 PERSON: tuple[Comparison, ...] = (
     NAME,
     BIRTH,
-    Comparison("nationality", ("same", "different"), _equal("nationality"), _show("nationality")),
+    Comparison(
+        "nationality",
+        ("same", "different"),
+        _equal("nationality"),
+        _show("nationality"),
+        term=_attr("nationality"),
+        tf_levels=(0,),
+    ),
     Comparison("sex", ("same", "different"), _equal("sex"), _show("sex")),
     Comparison("v_number", ("same", "one typo", "different"), _v_number, _show("v_number")),
     Comparison("phone", ("shared", "none shared"), _shared("phones"), _show("phones")),
     Comparison("document", ("shared", "none shared"), _shared("documents"), _show("documents")),
     # Households travel together: a companion on a border record shares the
     # route and the arrival day of the person it travelled with.
-    Comparison("route", ("same", "one country more or less", "different"), _route, _show_route),
+    # The usual route of a nationality is shared by thousands; a rare one says more.
+    Comparison(
+        "route",
+        ("same", "one country more or less", "different"),
+        _route,
+        _show_route,
+        term=_route_term,
+        tf_levels=(0,),
+    ),
     Comparison(
         "arrival",
         ("same day", "within 3 days", "different"),
         _arrival,
         _show_arrival,
+        term=_arrival_term,
+        tf_levels=(0,),
     ),
 )
 
@@ -210,5 +272,12 @@ PERSON: tuple[Comparison, ...] = (
 FEBRL: tuple[Comparison, ...] = (
     NAME,
     BIRTH,
-    Comparison("state", ("same", "different"), _equal("region"), _show("region")),
+    Comparison(
+        "state",
+        ("same", "different"),
+        _equal("region"),
+        _show("region"),
+        term=_attr("region"),
+        tf_levels=(0,),
+    ),
 )
