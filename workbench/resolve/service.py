@@ -27,13 +27,18 @@ import numpy.typing as npt
 
 from workbench.ingest.mapping import ROLE_EDGE
 from workbench.resolve.api import HistoryEvent, Judgement, PairExplanation, ReviewItem
-from workbench.resolve.blocking import PERSON_RULES, PERSON_TRAINING, candidate_pairs
+from workbench.resolve.blocking import (
+    PERSON_RULES,
+    PERSON_TRAINING,
+    candidate_pairs,
+    person_identifier,
+)
 from workbench.resolve.clustering import Pair, pair
 from workbench.resolve.compare import PERSON
 from workbench.resolve.facilitators import FacilitatorRecord, group_facilitators
 from workbench.resolve.fellegi_sunter import FSModel
 from workbench.resolve.pipeline import Thresholds, cluster, score, train, vectors
-from workbench.resolve.records import TRAVELLING_ROLES, Birth, Record
+from workbench.resolve.records import TRAVELLING_ROLES, Birth, Record, v_number_typo
 from workbench.resolve.scoring import Scorer, probability, refine
 from workbench.security.policy import Policy, Unrestricted, prefetch
 from workbench.store.base import GraphStore, Node
@@ -56,7 +61,7 @@ MIN_DECISIONS = 30  # analysts' decisions needed (both kinds) before they retrai
 JUDGEMENTS = ("same", "different", "unsure")
 # What resolution reads of a decision; the stored explanation is read only for display.
 DECISION_FIELDS = ("left", "right", "judgement", "weight", "score", "author", "reason",
-                   "created_at", "deleted_at")  # fmt: skip
+                   "created_at", "deleted_at", "v_conflict")  # fmt: skip
 
 
 class ResolveError(ValueError):
@@ -199,8 +204,15 @@ def _model_from(params: Mapping[str, Any]) -> FSModel:
         u=params["u"],
         prior=params["prior"],
         iterations=params.get("iterations", 0),
-        tf=dict(params.get("tf", {})),
+        tf=_tf_tables(params.get("tf") or {}),
     )
+
+
+def _tf_tables(tf: Mapping[str, Any]) -> dict[str, dict[str, float]]:
+    """Frequency tables as stored; a run before they were per feature kept the names' only."""
+    if any(not isinstance(v, dict) for v in tf.values()):
+        return {"name": {k: float(v) for k, v in tf.items()}}
+    return {feature: dict(values) for feature, values in tf.items()}
 
 
 def _scorer(
@@ -219,7 +231,14 @@ def _scorer(
         return scorer
     pairs, gamma = candidates if candidates is not None else (None, None)
     model = train(
-        state.records, PERSON, PERSON_RULES, PERSON_TRAINING, seed=seed, pairs=pairs, gamma=gamma
+        state.records,
+        PERSON,
+        PERSON_RULES,
+        PERSON_TRAINING,
+        seed=seed,
+        pairs=pairs,
+        gamma=gamma,
+        identifier=person_identifier,
     )
     scorer = Scorer(model, PERSON)
     labelled = [
@@ -242,7 +261,6 @@ def _scorer(
 def _parameters(scorer: Scorer, thresholds: Thresholds) -> dict[str, Any]:
     return {
         **scorer.model.to_json(),
-        "tf": scorer.model.tf,
         "scale": scorer.scale,
         "offset": scorer.offset,
         "thresholds": asdict(thresholds),
@@ -305,6 +323,7 @@ def _person_props(person_id: str, members: Sequence[str], state: _State) -> dict
         values = Counter(p.get(key) for p in nodes if p.get(key))
         return min(values.items(), key=lambda kv: (-kv[1], str(kv[0])))[0] if values else None
 
+    v_numbers = sorted({p["v_number"] for p in nodes if p.get("v_number")})
     births = [p for p in nodes if p.get("birth_date")]
     best = max(
         births,
@@ -315,6 +334,8 @@ def _person_props(person_id: str, members: Sequence[str], state: _State) -> dict
         "person_id": _value(person_id),
         "name": mode("name"),
         "v_number": mode("v_number"),
+        "v_numbers": v_numbers,
+        "v_number_conflict": unrelated_v_numbers(v_numbers),
         "birth_date": best["birth_date"] if best else None,
         "nationality": mode("nationality"),
         "sex": mode("sex"),
@@ -327,7 +348,22 @@ def _link_id(left: str, right: str) -> str:
     return f"{MODEL}:{left}~{right}"
 
 
-def _link_row(exp: PairExplanation, now: dt.datetime) -> dict[str, Any]:
+def unrelated_v_numbers(values: Sequence[str]) -> bool:
+    """Whether two of the V-numbers are not one typo apart (two people, or two registrations).
+
+    >>> unrelated_v_numbers(["2803456781", "2803456718"]), unrelated_v_numbers(["1", "2"])
+    (False, True)
+    """
+    return any(
+        not v_number_typo(a, b) for i, a in enumerate(values) for b in values[i + 1 :] if a != b
+    )
+
+
+def _v_conflict(a: Record, b: Record) -> bool:
+    return bool(a.v_number and b.v_number and a.v_number != b.v_number)
+
+
+def _link_row(exp: PairExplanation, now: dt.datetime, v_conflict: bool) -> dict[str, Any]:
     return {
         "decision_id": _link_id(exp.left, exp.right),
         "left": exp.left,
@@ -337,6 +373,7 @@ def _link_row(exp: PairExplanation, now: dt.datetime) -> dict[str, Any]:
         "weight": exp.weight,
         "author": MODEL,
         "explanation": [asdict(c) for c in exp.contributions],
+        "v_conflict": v_conflict,
         "created_at": now,
     }
 
@@ -404,8 +441,15 @@ def resolve(
     report.links = sum(1 for w in links.values() if w >= limits.merge)
     assigned = {**state.assigned, **{m: p for p, ms in people.items() for m in ms}}
     suggestions = [
-        {"left": a, "right": b, "judgement": "suggested", "weight": w}
+        {
+            "left": a,
+            "right": b,
+            "judgement": "suggested",
+            "weight": w,
+            "v_conflict": _v_conflict(state.by_id[a], state.by_id[b]),
+        }
         for (a, b), w in links.items()
+        if a in state.by_id and b in state.by_id
     ]
     decisions = [d.props for d in state.decisions]
     report.review_queue = len(_queue([*suggestions, *decisions], assigned, limits))
@@ -463,7 +507,11 @@ def _write(
     changed = {p for p, ms in people.items() if p in old_persons and not moved.isdisjoint(ms)}
     created = [p for p in people if p not in old_persons]
     link_rows = [
-        _link_row(scorer.explain(state.by_id[a], state.by_id[b]), started)
+        _link_row(
+            scorer.explain(state.by_id[a], state.by_id[b]),
+            started,
+            _v_conflict(state.by_id[a], state.by_id[b]),
+        )
         for (a, b), w in scored.items()
         if w >= limits.keep and state.links.get((a, b)) != round(w, 3)
     ]
@@ -708,33 +756,47 @@ def review_queue(
 def _queue(
     decisions: Sequence[Mapping[str, Any]], person: Mapping[str, str], limits: Thresholds
 ) -> list[tuple[Mapping[str, Any], int]]:
-    """Undecided links in the review band with their impact, most impact first."""
-    decided = {
-        (d["left"], d["right"])
-        for d in decisions
-        if d["judgement"] != "suggested" and d.get("deleted_at") is None
-    }
+    """Undecided links for an analyst: conflicting V-numbers first, then by impact.
+
+    A link between mentions with different V-numbers is never merged by the
+    model (unless one typo apart), so however strong it is an analyst must
+    see it: across two persons from the bottom of the review band up, and
+    inside one person (a typo merge, or two V-numbers joined by a decision)
+    until an analyst has decided a pair of it. Other links are listed when
+    their weight lies in the review band.
+    """
+    live = [d for d in decisions if d.get("deleted_at") is None]
+    decided = {(d["left"], d["right"]) for d in live if d["judgement"] != "suggested"}
+    confirmed = {
+        person.get(d["left"]) for d in live if d["judgement"] == "same"
+    }  # persons an analyst has looked at
     size = Counter(person.values())
     out = []
-    for p in decisions:
-        if p["judgement"] != "suggested" or p.get("deleted_at") is not None:
+    for p in live:
+        if p["judgement"] != "suggested" or (p["left"], p["right"]) in decided:
             continue
         weight = float(p.get("weight") or 0.0)
-        if not limits.review_low <= weight <= limits.review_high:
-            continue
-        if (p["left"], p["right"]) in decided:
-            continue
         pa, pb = person.get(p["left"]), person.get(p["right"])
+        conflict = bool(p.get("v_conflict")) and weight >= limits.review_low
+        if conflict and pa is not None and pa == pb and pa in confirmed:
+            conflict = False
+        if not conflict and not limits.review_low <= weight <= limits.review_high:
+            continue
         na, nb = size[pa or ""], size[pb or ""]
-        out.append((p, na if pa == pb else na + nb))
-    out.sort(key=lambda x: (-x[1], abs(float(x[0]["weight"]) - limits.merge), x[0]["left"]))
+        out.append((p, na if pa == pb else na + nb, conflict))
+    out.sort(
+        key=lambda x: (not x[2], -x[1], abs(float(x[0]["weight"]) - limits.merge), x[0]["left"])
+    )
     # Two persons are one question, however many of their mentions pair up:
-    # keep the pair nearest the merge line for each two persons.
+    # keep the first pair for each two persons (and one per conflicting person).
     seen: set[tuple[str, ...]] = set()
     unique = []
-    for p, impact in out:
+    for p, impact, conflict in out:
         pa, pb = person.get(p["left"], p["left"]), person.get(p["right"], p["right"])
-        key = (p["left"], p["right"]) if pa == pb else tuple(sorted((pa, pb)))
+        if pa != pb:
+            key: tuple[str, ...] = tuple(sorted((pa, pb)))
+        else:
+            key = ("conflict", pa) if conflict else (p["left"], p["right"])
         if key not in seen:
             seen.add(key)
             unique.append((p, impact))
