@@ -46,10 +46,16 @@ class PairExplanation:
 
 @dataclass(frozen=True)
 class ReviewItem:
-    """A near-threshold pair for an analyst, with how much a decision would change."""
+    """A pair for an analyst, with how much a decision would change.
+
+    ``v_conflict``: the two mentions carry different V-numbers, so only an
+    analyst can join them (or confirm a person that holds both); such pairs
+    come first.
+    """
 
     pair: PairExplanation
     impact: int  # mentions whose person would change with a "same" decision
+    v_conflict: bool = False
 
 
 @dataclass(frozen=True)

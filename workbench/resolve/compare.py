@@ -16,7 +16,7 @@ decided here but learned (:mod:`workbench.resolve.fellegi_sunter`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
@@ -33,31 +33,31 @@ Level = int | None
 class Comparison:
     """One feature: its level labels (strongest first) and how to pick a level.
 
-    ``term`` names the value two records agree on at the ``tf_levels`` (the
-    name's outline, the birth date, the nationality ...): agreeing on a rare
-    value is stronger evidence than agreeing on a common one, so at those
-    levels the weight is adjusted by the value's frequency (splink's
-    term-frequency adjustment, :meth:`FSModel.tf_adjustment`).
+    ``term`` gives a record's values of the feature (the name's outline, the
+    birth date, the phones ...); at the ``tf_levels`` two records agree on
+    one of them. Agreeing on a rare value is stronger evidence than agreeing
+    on a common one - a helpdesk number shared by hundreds says nothing - so
+    at those levels the weight is adjusted by the value's frequency
+    (splink's term-frequency adjustment, :meth:`FSModel.tf_adjustment`).
     """
 
     name: str
     levels: tuple[str, ...]
     compare: Callable[[Record, Record], Level]
     show: Callable[[Record], str | None]
-    term: Callable[[Record], str | None] | None = None
+    term: Callable[[Record], Collection[str]] | None = None
     tf_levels: tuple[int, ...] = ()
 
-    def agreed(self, a: Record, b: Record, level: Level) -> str | None:
-        """The value both records hold when the level is one of ``tf_levels``, else None.
+    def agreed(self, a: Record, b: Record, level: Level) -> tuple[str, ...]:
+        """The values both records hold when the level is one of ``tf_levels``, else none.
 
         >>> a, b = Record("a", "Yonas HAILE"), Record("b", "HAILE, Yonas")
         >>> NAME.agreed(a, b, NAME.level(a, b)), NAME.agreed(a, b, 5)
-        ('haile ins', None)
+        (('hal ins',), ())
         """
         if self.term is None or level not in self.tf_levels:
-            return None
-        x = self.term(a)
-        return x if x is not None and x == self.term(b) else None
+            return ()
+        return tuple(sorted(set(self.term(a)) & set(self.term(b))))
 
     def level(self, a: Record, b: Record) -> Level:
         """The index into ``levels`` the pair reaches, or None when it cannot be told."""
@@ -170,22 +170,26 @@ def _show_birth(r: Record) -> str | None:
     return text + (" (1 Jan)" if b.administrative else "")
 
 
-def _birth_term(r: Record) -> str | None:
-    return r.birth.digits() if r.birth is not None else None
+def _birth_term(r: Record) -> Collection[str]:
+    return (r.birth.digits(),) if r.birth is not None else ()
 
 
-def _route_term(r: Record) -> str | None:
-    return ">".join(r.route) or None
+def _route_term(r: Record) -> Collection[str]:
+    return (">".join(r.route),) if r.route else ()
 
 
-def _arrival_term(r: Record) -> str | None:
-    return str(r.arrival) if r.arrival is not None else None
+def _arrival_term(r: Record) -> Collection[str]:
+    return (str(r.arrival),) if r.arrival is not None else ()
 
 
-def _attr(attr: str) -> Callable[[Record], str | None]:
-    def term(r: Record) -> str | None:
+def _attr(attr: str) -> Callable[[Record], Collection[str]]:
+    """The attribute's value(s): a set of identifiers as it is, a single value as a 1-tuple."""
+
+    def term(r: Record) -> Collection[str]:
         value = getattr(r, attr)
-        return str(value) if value else None
+        if isinstance(value, frozenset):
+            return value
+        return (str(value),) if value else ()
 
     return term
 
@@ -245,8 +249,22 @@ PERSON: tuple[Comparison, ...] = (
     ),
     Comparison("sex", ("same", "different"), _equal("sex"), _show("sex")),
     Comparison("v_number", ("same", "one typo", "different"), _v_number, _show("v_number")),
-    Comparison("phone", ("shared", "none shared"), _shared("phones"), _show("phones")),
-    Comparison("document", ("shared", "none shared"), _shared("documents"), _show("documents")),
+    Comparison(
+        "phone",
+        ("shared", "none shared"),
+        _shared("phones"),
+        _show("phones"),
+        term=_attr("phones"),
+        tf_levels=(0,),
+    ),
+    Comparison(
+        "document",
+        ("shared", "none shared"),
+        _shared("documents"),
+        _show("documents"),
+        term=_attr("documents"),
+        tf_levels=(0,),
+    ),
     # Households travel together: a companion on a border record shares the
     # route and the arrival day of the person it travelled with.
     # The usual route of a nationality is shared by thousands; a rare one says more.

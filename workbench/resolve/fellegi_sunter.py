@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,15 +115,20 @@ class FSModel:
         }
 
 
-def term_frequencies(values: Iterable[str | None]) -> dict[str, float]:
-    """Each value's share among the non-missing ``values``, for values seen twice or more.
+def term_frequencies(values: Iterable[Collection[str]]) -> dict[str, float]:
+    """Each value's share of the records holding any, for values held twice or more.
 
-    >>> term_frequencies(["a", "a", "b", None, "a", "c"])
-    {'a': 0.6}
+    ``values`` has one collection per record (a name: one outline; phones: a set).
+
+    >>> term_frequencies([("a",), ("a",), ("b",), (), ("a", "c"), ("c",)])
+    {'a': 0.6, 'c': 0.4}
     """
-    counts = Counter(v for v in values if v is not None)
-    total = sum(counts.values())
-    return {v: n / total for v, n in counts.items() if n > 1}
+    counts: Counter[str] = Counter()
+    holders = 0
+    for held in values:
+        counts.update(set(held))
+        holders += bool(held)
+    return {v: n / holders for v, n in counts.items() if n > 1}
 
 
 def level_frequencies(gamma: Gamma, sizes: Sequence[int]) -> list[npt.NDArray[np.float64]]:

@@ -53,13 +53,20 @@ class Scorer:
         return [c.level(a, b) for c in self.comparisons]
 
     def _adjustment(self, j: int, level: int | None, a: Record, b: Record) -> tuple[float, float]:
-        """(bits, frequency) of the agreed value of feature ``j``; (0, nan) when none applies."""
+        """(bits, frequency) of the agreed value of feature ``j``; (0, nan) when none applies.
+
+        Of several agreed values (two shared phones), the rarest counts.
+        """
         if level is None:
             return 0.0, math.nan
-        value = self.comparisons[j].agreed(a, b, level)
-        share = None if value is None else self.model.frequency(j, value)
-        if value is None or share is None:
+        known = [
+            (share, value)
+            for value in self.comparisons[j].agreed(a, b, level)
+            if (share := self.model.frequency(j, value)) is not None
+        ]
+        if not known:
             return 0.0, math.nan
+        share, value = min(known)
         return self.model.tf_adjustment(j, level, value), share
 
     def _parts(self, a: Record, b: Record) -> tuple[list[int | None], list[float], list[_Tf]]:

@@ -743,19 +743,21 @@ def review_queue(
         nodes = store.find_nodes("MatchDecision", fields=DECISION_FIELDS)
         person = {e.src: e.dst for e in store.find_edges("RESOLVED_TO")}
     ranked = _queue([n.props for n in nodes], person, Thresholds())[:limit]
-    full = store.get_nodes([f"MatchDecision:{_link_id(p['left'], p['right'])}" for p, _ in ranked])
+    full = store.get_nodes(
+        [f"MatchDecision:{_link_id(p['left'], p['right'])}" for p, _, _ in ranked]
+    )
     prefetch(viewer, list(full.values()))
     out = []
-    for p, n in ranked:
+    for p, n, conflict in ranked:
         seen = viewer.view_node(full[f"MatchDecision:{_link_id(p['left'], p['right'])}"])
         if seen is not None:
-            out.append(ReviewItem(_explanation(seen.props), n))
+            out.append(ReviewItem(_explanation(seen.props), n, conflict))
     return out
 
 
 def _queue(
     decisions: Sequence[Mapping[str, Any]], person: Mapping[str, str], limits: Thresholds
-) -> list[tuple[Mapping[str, Any], int]]:
+) -> list[tuple[Mapping[str, Any], int, bool]]:
     """Undecided links for an analyst: conflicting V-numbers first, then by impact.
 
     A link between mentions with different V-numbers is never merged by the
@@ -799,7 +801,7 @@ def _queue(
             key = ("conflict", pa) if conflict else (p["left"], p["right"])
         if key not in seen:
             seen.add(key)
-            unique.append((p, impact))
+            unique.append((p, impact, conflict))
     return unique
 
 
