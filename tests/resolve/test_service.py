@@ -195,7 +195,9 @@ def test_companions_carry_the_route_and_arrival_of_their_border_record(
 
 def test_the_review_queue_puts_the_biggest_effect_first(resolved: CypherStore) -> None:
     queue = review_queue(resolved, limit=500)
-    impacts = [item.impact for item in queue]
+    conflicts = [item.v_conflict for item in queue]
+    assert conflicts == sorted(conflicts, reverse=True), "V-number conflicts come first"
+    impacts = [item.impact for item in queue if not item.v_conflict]
     assert impacts == sorted(impacts, reverse=True)
     assert all(item.pair.contributions for item in queue)
     owner = {e.src: e.dst for e in resolved.find_edges("RESOLVED_TO") if e.src.startswith("Person")}
@@ -259,3 +261,54 @@ def test_a_facilitator_edge_always_says_how_its_mention_was_placed(
     assert placed[edge.src].dst == edge.dst
     assert placed[edge.src].props["method"] in JOIN_SCORE
     assert all(e.props["score"] == JOIN_SCORE[e.props["method"]] for e in placed.values())
+
+
+def _politie_rows(path: Path, rows: list[dict[str, str]]) -> Path:
+    import csv
+
+    header = ["registratie_id", "datum", "signaalsoort", "thema", "v_nummer", "achternaam",
+              "voornaam", "geboortedatum", "nationaliteit", "geslacht", "telefoon",
+              "document_type", "document_nummer", "document_land", "locatie", "facilitator",
+              "omschrijving"]  # fmt: skip
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=header)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: row.get(k, "") for k in header})
+    return path
+
+
+def test_two_unrelated_v_numbers_go_first_in_the_queue_and_a_joined_person_is_flagged(
+    resolved: CypherStore, tmp_path: Path
+) -> None:
+    """Everything alike but the V-number: never one person without an analyst (issue 25)."""
+    alike = {"datum": "2016-03-01", "signaalsoort": "zacht", "thema": "overig",
+             "achternaam": "GEBREMESKEL", "voornaam": "Tesfalidet", "geboortedatum": "1987-04-19",
+             "nationaliteit": "ERI", "geslacht": "M", "locatie": "Assen"}  # fmt: skip
+    path = _politie_rows(
+        tmp_path / "politie_conflict.csv",
+        [
+            {**alike, "registratie_id": "PL-2016-990101", "v_nummer": "3314159265"},
+            {**alike, "registratie_id": "PL-2016-990102", "v_nummer": "1271828182"},
+        ],
+    )
+    ingest(resolved, [path], operator="test")
+    resolve(resolved, operator="test")
+    left, right = (
+        f"PersonMention:politie|PL-2016-99010{i}|subject|0" for i in (1, 2)
+    )
+    owner = {e.src: e.dst for e in resolved.find_edges("RESOLVED_TO")}
+    assert left in owner and owner[left] != owner[right]
+    queue = review_queue(resolved, limit=500)
+    ours = next(i for i in queue if {i.pair.left, i.pair.right} == {left, right})
+    assert ours.v_conflict, "ranked with the conflicts, before every other pair"
+    assert all(i.v_conflict for i in queue[: queue.index(ours)])
+    decide(resolved, left, right, "same", author="analyst1", reason="one man, registered twice")
+    owner = {e.src: e.dst for e in resolved.find_edges("RESOLVED_TO")}
+    assert owner[left] == owner[right]
+    person = resolved.get_nodes([owner[left]])[owner[left]]
+    assert person.props["v_number_conflict"] is True
+    assert person.props["v_numbers"] == ["1271828182", "3314159265"]
+    assert not any(
+        {i.pair.left, i.pair.right} == {left, right} for i in review_queue(resolved, limit=500)
+    )
