@@ -6,8 +6,6 @@ weights, the name frequencies and the prior are the ones a real run learns.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from loaders import load
