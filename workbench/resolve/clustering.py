@@ -70,8 +70,8 @@ class Lines:
     - ``merge``: the average weight across two groups must reach it;
     - ``veto``: no pair across them may fall below it;
     - ``alternatives``: a group joins another only when the odds that it
-      belongs there *rather than to any other group it links to that cannot
-      join the same person* reach this line (a mention known by a common
+      belongs there *rather than to the other groups it links to that can
+      never be the same person* reach this line (a mention known by a common
       name alone, equally like two namesakes, joins neither);
     - ``related``: the stricter average a merge across two related but
       different identifiers (one typo apart) must reach, and then only while
@@ -190,20 +190,21 @@ class _Agglomeration:
 
         Rivals are other groups ``small`` links to at the merge line that
         can never be one person with ``target`` (another V-number, a clear
-        non-match, an analyst's ``different``): each takes its share of the
-        odds, as a second namesake does.
+        non-match, an analyst's ``different``): the odds are the target's
+        weight against the rivals' together, as between two namesakes.
+        Without a rival, infinite (the merge line alone decides).
         """
         rivals = {self.owner[o] for m in self.clusters[small].members for o in self.near[m]}
         rivals -= {small, target}
-        mass = 1.0
+        mass = 0.0
         for z in sorted(rivals):
             cz, ct = self.clusters[z], self.clusters[target]
             theirs = self.average(self.clusters[small], cz)
             if theirs is None or self.line(cz, self.clusters[small]) is None:
                 continue
             if self.line(cz, ct) is None or self.average(cz, ct) is None:
-                mass += 2.0 ** min(theirs, 60.0)
-        return avg - math.log2(mass)
+                mass += 2.0 ** max(min(theirs, 60.0), -60.0)
+        return avg - math.log2(mass) if mass else math.inf
 
     def run(self) -> list[list[str]]:
         for a, b in sorted(pair(*p) for p in self.cons.same):
