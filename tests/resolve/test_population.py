@@ -22,9 +22,13 @@ from workbench.resolve.records import Birth, Record, from_signal
 from workbench.resolve.scoring import Scorer
 
 PLANTED = [
-    # Two different men with the commonest name, born the same year, no V-number.
-    Record("common-1", "Mohammed ALI", Birth(1990), "SYR", "M"),
-    Record("common-2", "ALI, Mohammed", Birth(1990, 6, 14), "SYR", "M"),
+    # Two different men with the commonest name, born the same year, each with his
+    # V-number; and a third record of that name and year with no V-number and no date.
+    Record("common-1", "Mohammed ALI", Birth(1990), "SYR", "M", v_number="2911111111"),
+    Record("common-1b", "ALI, Mohammed", Birth(1990), "SYR", "M", v_number="2911111111"),
+    Record("common-2", "ALI, Mohammed", Birth(1990, 6, 14), "SYR", "M", v_number="1712345678"),
+    Record("common-2b", "Mohammed ALI", Birth(1990, 6, 14), "SYR", "M", v_number="1712345678"),
+    Record("common-x", "Mohammed Ali", Birth(1990), "SYR", "M"),
     # One man with a rare name, spelled two ways.
     Record("rare-1", "Tesfamariam GEBREKIDAN", Birth(1984), "ERI", "M"),
     Record("rare-2", "GEBREKIDAN, Tesfamaryam", Birth(1984, 3, 9), "ERI", "M"),
@@ -77,10 +81,13 @@ def test_two_people_with_a_very_common_name_and_the_same_birth_year_are_not_merg
     resolved: tuple[Scorer, dict[str, int]],
 ) -> None:
     scorer, owner = resolved
+    assert owner["common-1"] == owner["common-1b"] and owner["common-2"] == owner["common-2b"]
     assert owner["common-1"] != owner["common-2"]
+    # A record that fits both namesakes as well joins neither: it is a question, not a merge.
+    assert owner["common-x"] not in (owner["common-1"], owner["common-2"])
     # The commonest name counts for less than an average name agreement.
     by_id = {r.id: r for r in PLANTED}
-    name = scorer.explain(by_id["common-1"], by_id["common-2"]).contributions[1]
+    name = scorer.explain(by_id["common-x"], by_id["common-2"]).contributions[1]
     assert name.feature == "name" and name.adjustment is not None and name.adjustment < -1.0
 
 
@@ -91,7 +98,7 @@ def test_the_same_person_with_a_rare_name_spelled_two_ways_is_merged(
     assert owner["rare-1"] == owner["rare-2"]
     # The same levels, but the rare name counts for far more than the common one.
     rare = _weight(scorer, "rare-1", "rare-2")
-    assert rare - _weight(scorer, "common-1", "common-2") > 4.0
+    assert rare - _weight(scorer, "common-x", "common-2") > 4.0
 
 
 def test_a_one_digit_v_number_typo_with_matching_name_and_birth_date_is_merged(
@@ -114,7 +121,7 @@ def test_the_explanation_shows_the_frequency_and_the_adjusted_weight(
 ) -> None:
     scorer, _ = resolved
     by_id = {r.id: r for r in PLANTED}
-    common = scorer.explain(by_id["common-1"], by_id["common-2"])
+    common = scorer.explain(by_id["common-x"], by_id["common-2"])
     name = next(c for c in common.contributions if c.feature == "name")
     assert name.frequency is not None and name.frequency > 0.001
     assert name.adjustment is not None and name.adjustment < 0

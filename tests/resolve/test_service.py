@@ -294,9 +294,7 @@ def test_two_unrelated_v_numbers_go_first_in_the_queue_and_a_joined_person_is_fl
     )
     ingest(resolved, [path], operator="test")
     resolve(resolved, operator="test")
-    left, right = (
-        f"PersonMention:politie|PL-2016-99010{i}|subject|0" for i in (1, 2)
-    )
+    left, right = (f"PersonMention:politie|PL-2016-99010{i}|subject|0" for i in (1, 2))
     owner = {e.src: e.dst for e in resolved.find_edges("RESOLVED_TO")}
     assert left in owner and owner[left] != owner[right]
     queue = review_queue(resolved, limit=500)
