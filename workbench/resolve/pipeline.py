@@ -36,14 +36,24 @@ __all__ = ["Thresholds", "cluster", "identifier_prior", "score", "train"]
 class Thresholds:
     """Where links become merges, and which pairs an analyst should see.
 
-    Weights are log2 odds that two mentions taken at random are one person
-    (the prior is over all pairs): 0 is an even chance, +3 about 9 to 1.
-    Merging starts a bit below even (-1): a group only joins another when
-    the *average* over every pair across them clears the line, which is
-    stricter than any one pair; measured at 20,000 persons the line at -1
-    gives precision 0.974 / recall 0.930, at 0 0.983 / 0.915 (see ADR 0002).
-    The review band brackets the merge line: pairs in it are the ones where
-    an analyst's decision changes most.
+    Weights are log2 odds that two mentions are one person *after* the
+    prior, and the prior is counted from the store (:func:`identifier_prior`:
+    the true pairs the V-numbers reveal over all pairs), so these lines
+    follow the population without being changed: at 20,000 persons every
+    link needs two bits more evidence than at 5,000, because the prior is
+    two bits lower. 0 is an even chance, +3 about 9 to 1.
+
+    - ``merge`` (-1): a group joins another when the *average* over every
+      pair across them reaches it - stricter than any one pair, which is
+      why it sits a bit below even (ADR 0002);
+    - ``alternatives`` (+2): and when the odds that it belongs there rather
+      than with a rival that can never be that person (a namesake with
+      another V-number) are at least 4 to 1;
+    - ``related`` (+6) and ``max_identifiers`` (2): two V-numbers one typo
+      apart merge only on this stronger average (a matching name and birth
+      date, not a name alone), and a person holds at most two of them;
+    - ``review_low`` .. ``review_high``: the band an analyst sees (conflicting
+      V-numbers from ``review_low`` up, whatever their weight).
     """
 
     merge: float = -1.0
