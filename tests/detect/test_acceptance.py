@@ -19,8 +19,8 @@ from typer.testing import CliRunner
 
 from tests.conftest import make_store
 from tests.detect.oracle import oracle_resolve
+from tests.views import alerts_json
 from workbench.cli.main import app
-from workbench.detect import alerts_view
 from workbench.generate import generate
 from workbench.generate.records import Row
 from workbench.generate.writers import write_ind
@@ -135,7 +135,7 @@ def test_planted_networks_on_top_same_on_rerun_grown_after_more_signals(tmp_path
     # one alert: other clusters of the same connected part may be re-cut, but score too low
     assert len(grew) == 1  # its message is withheld from the operator: soft signals behind it
     store = make_store("embedded", home)
-    [full] = [a for a in alerts_view(store, Unrestricted(), run="latest") if a["kind"] == "grew"]
+    [full] = [a for a in alerts_json(store, Unrestricted(), run="latest") if a["kind"] == "grew"]
     store.close()
     assert "grew by 2 members" in full["message"]
     view = cli_json(home, "clusters")

@@ -9,16 +9,10 @@ import pytest
 
 from tests.conftest import make_store
 from tests.detect.world import Fac, World, ring
-from workbench.detect import (
-    DetectionError,
-    DetectionParams,
-    ResultError,
-    RunReport,
-    alerts_view,
-    cluster_links,
-    clusters_view,
-    detect,
-)
+from tests.views import alerts_json, clusters_json, links_json
+from workbench.detect import DetectionError, DetectionParams, RunReport, detect
+from workbench.query import Session
+from workbench.query.clusters import run_of
 from workbench.security.policy import Unrestricted, Viewer
 from workbench.store import Edge, Node
 from workbench.store.base import CypherStore
@@ -79,7 +73,7 @@ def _evidence_counts(store: CypherStore) -> dict[str, int]:
 
 
 def _members(store: CypherStore, run_id: str) -> dict[int, set[str]]:
-    view = clusters_view(store, Unrestricted(), run=run_id)
+    view = clusters_json(store, Unrestricted(), run=run_id)
     return {c["number"]: {m["id"] for m in c["members"]} for c in view["clusters"]}
 
 
@@ -95,7 +89,7 @@ def test_a_run_writes_scored_clusters_and_never_touches_evidence(detected: Detec
     counts = run.props["input_counts"]
     assert counts["persons"] >= 20 and counts["hub_count"] == 2
     assert {h["key"] for h in counts["hubs"]} == {"Phone:+31200000000", "helpdesk"}
-    view = clusters_view(embedded, Unrestricted())
+    view = clusters_json(embedded, Unrestricted())
     assert [c["score"] for c in view["clusters"]] == sorted(
         (c["score"] for c in view["clusters"]), reverse=True
     )
@@ -126,7 +120,7 @@ def test_reruns_are_the_same_until_more_signals_make_a_network_grow(
     assert second.lineage == {"dissolved": 0, "same": 2} and second.alerts == 0
     assert _members(embedded, first.run_id) == _members(embedded, second.run_id)
     scores = [
-        [c["score"] for c in clusters_view(embedded, Unrestricted(), run=r)["clusters"]]
+        [c["score"] for c in clusters_json(embedded, Unrestricted(), run=r)["clusters"]]
         for r in (first.run_id, second.run_id)
     ]
     assert scores[0] == scores[1]
@@ -139,12 +133,12 @@ def test_reruns_are_the_same_until_more_signals_make_a_network_grow(
     w.write()
     report = detect(embedded, PARAMS)
     assert report.lineage == {"dissolved": 0, "grown": 1, "same": 1}
-    alerts = alerts_view(embedded, Unrestricted(), run="latest")
+    alerts = alerts_json(embedded, Unrestricted(), run="latest")
     kinds = {a["kind"] for a in alerts}
     assert {"grew", "hard_signal"} <= kinds
     grew = next(a for a in alerts if a["kind"] == "grew")
     assert "grew by 2 members" in grew["message"] and grew["status"] == "new"
-    view = clusters_view(embedded, Unrestricted())
+    view = clusters_json(embedded, Unrestricted())
     grown = next(c for c in view["clusters"] if c["lineage"] == "grown")
     assert grown["id"] == grew["cluster"]
     assert next(t for t in grown["explanation"] if t["term"] == "growth")["measure"] == 2
@@ -184,13 +178,13 @@ class HidesPoliceAnd:
 def test_reads_show_only_what_the_policy_lets_through(detected: Detected) -> None:
     embedded = detected.store
     policy = HidesPoliceAnd("Person:m1")
-    view = clusters_view(embedded, policy)
+    view = clusters_json(embedded, policy)
     trafficking = next(c for c in view["clusters"] if c["type"] == "trafficking")
     ids = {m["id"] for m in trafficking["members"]}
     assert "Person:m1" not in ids and trafficking["hidden_members"] == 1
     m0 = next(m for m in trafficking["members"] if m["id"] == "Person:m0")
     assert {r["source"] for r in m0["records"]} == {"coa"}  # the police record is hidden
-    links = cluster_links(embedded, trafficking["id"], policy)
+    links = links_json(embedded, trafficking["id"], policy)
     assert links and all("Person:m1" not in (lk["a"], lk["b"]) for lk in links)
     shown = {r["source"] for lk in links for e in lk["evidence"] for r in e["records"]}
     assert shown == {"coa"}
@@ -198,10 +192,10 @@ def test_reads_show_only_what_the_policy_lets_through(detected: Detected) -> Non
 
 def test_link_evidence_answers_why_two_members_are_connected(detected: Detected) -> None:
     embedded = detected.store
-    view = clusters_view(embedded, Unrestricted())
+    view = clusters_json(embedded, Unrestricted())
     smuggling = next(c for c in view["clusters"] if c["type"] == "smuggling")
     links = {
-        (lk["a"], lk["b"]): lk for lk in cluster_links(embedded, smuggling["id"], Unrestricted())
+        (lk["a"], lk["b"]): lk for lk in links_json(embedded, smuggling["id"], Unrestricted())
     }
     star = links[("FacilitatorEntity:F1", "Person:c0")]
     assert {e["kind"] for e in star["evidence"]} == {"facilitator", "phone", "alias"}
@@ -214,10 +208,8 @@ def test_link_evidence_answers_why_two_members_are_connected(detected: Detected)
 
 
 def test_unknown_runs_and_bad_parameters_are_refused(embedded: CypherStore) -> None:
-    with pytest.raises(ResultError, match="no detection run yet"):
-        clusters_view(embedded, Unrestricted())
-    with pytest.raises(ResultError, match="no detection run 'R-x'"):
-        alerts_view(embedded, Unrestricted(), run="R-x")
+    session = Session(embedded, Unrestricted())
+    assert run_of(session, "latest") is None and run_of(session, "R-x") is None
     with pytest.raises(DetectionError, match="unknown algorithm"):
         DetectionParams(algorithm="louvain")
     with pytest.raises(DetectionError, match="at least 1"):

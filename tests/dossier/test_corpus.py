@@ -13,6 +13,7 @@ import pytest
 from tests.conftest import make_store
 from tests.dossier.checks import check_html, check_json, pdf_text
 from tests.dossier.conftest import INVESTIGATOR, REASON, Audit
+from tests.views import clusters_json
 from workbench.dossier.export import export_dossier
 from workbench.generate import generate
 from workbench.ingest import ingest
@@ -22,7 +23,6 @@ from workbench.ingest import ingest
 def test_top_cluster_of_a_generated_corpus(tmp_path: Path) -> None:
     resolution = pytest.importorskip("workbench.resolve")
     detection = pytest.importorskip("workbench.detect.run")
-    results = pytest.importorskip("workbench.detect.results")
     generate(tmp_path / "in", persons=150, seed=5)
     files = sorted(
         p for p in (tmp_path / "in").iterdir() if p.suffix in (".csv", ".jsonl", ".xlsx")
@@ -31,7 +31,7 @@ def test_top_cluster_of_a_generated_corpus(tmp_path: Path) -> None:
     ingest(store, files, operator="test")
     resolution.resolve(store)
     detection.detect(store)
-    top = results.clusters_view(store, INVESTIGATOR, limit=1)["clusters"][0]
+    top = clusters_json(store, INVESTIGATOR, limit=1)["clusters"][0]
     records = {
         m["id"]: {f"{r['source']}:{r['record_id']}" for r in m["records"]} for m in top["members"]
     }

@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import EXAMPLES
 from workbench.generate import generate
-from workbench.ingest import ingest, rejects
+from workbench.ingest import ingest
 from workbench.ingest.mapping import GraphRows, signal_id
 from workbench.store.base import CypherStore
 
@@ -118,7 +118,7 @@ def test_rejected_rows_are_quarantined_with_file_row_field_and_reason(
     report = ingest(embedded, [path])
     f = report.files[0]
     assert (f.rows, f.loaded, f.rejected) == (2, 1, 1)
-    [q] = rejects(embedded)
+    [q] = [n.props for n in embedded.find_nodes("Reject")]
     assert (q["file"], q["row"], q["field"]) == ("politie_bad.csv", 2, "datum")
     assert "2015-02-30" in q["reason"] or q["value"] == "2015-02-30"
 

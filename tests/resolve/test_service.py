@@ -11,17 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.views import persons_json as persons
 from workbench.generate import generate
 from workbench.ingest import ingest
-from workbench.resolve import (
-    ResolveError,
-    decide,
-    explain_person,
-    history,
-    persons,
-    resolve,
-    review_queue,
-)
+from workbench.query import ReviewPair, Session, review_queue
+from workbench.query.persons import person_history, person_links
+from workbench.resolve import ResolveError, decide, resolve
+from workbench.security.policy import Unrestricted
 from workbench.store.base import CypherStore
 
 from ..conftest import make_store
@@ -128,7 +124,7 @@ def test_incremental_loads_resolve_like_one_full_run(corpus: Path, tmp_path: Pat
 
 def _merged_pair(store: CypherStore) -> tuple[str, str, str]:
     for p in persons(store):
-        links = explain_person(store, p["id"])
+        links = person_links(Session(store, Unrestricted()), p["id"])
         if links:
             return p["id"], links[0].left, links[0].right
     raise AssertionError("no merged person in the corpus")
@@ -145,7 +141,8 @@ def test_a_different_decision_splits_and_survives_a_full_re_resolve(resolved: Cy
     decide(resolved, a, b, "same", author="analyst2", reason="passport photo matches")
     owner = {e.src: e.dst for e in resolved.find_edges("RESOLVED_TO")}
     assert owner[a] == owner[b]
-    events = [e for e in history(resolved, owner[a]) if e.kind == "decision"]
+    found = person_history(Session(resolved, Unrestricted()), owner[a])
+    events = [e for e in found if e.kind == "decision"]
     assert [(e.judgement, e.author) for e in events] == [
         ("different", "analyst1"),
         ("same", "analyst2"),
@@ -170,7 +167,7 @@ def test_decisions_need_a_reason_and_two_mentions(resolved: CypherStore) -> None
 
 def test_every_link_explains_itself(resolved: CypherStore) -> None:
     person, _, _ = _merged_pair(resolved)
-    for link in explain_person(resolved, person):
+    for link in person_links(Session(resolved, Unrestricted()), person):
         features = [c.feature for c in link.contributions]
         assert features[:3] == ["prior", "name", "birth_date"]
         assert sum(c.weight for c in link.contributions) == pytest.approx(link.weight, abs=0.01)
@@ -193,18 +190,23 @@ def test_companions_carry_the_route_and_arrival_of_their_border_record(
     assert all(len(v) == 1 for v in by_group.values())  # one context per record
 
 
+def _v_conflict(item: ReviewPair) -> bool:
+    a, b = item.left_props.get("v_number"), item.right_props.get("v_number")
+    return bool(a and b and a != b)
+
+
 def test_the_review_queue_puts_the_biggest_effect_first(resolved: CypherStore) -> None:
-    queue = review_queue(resolved, limit=500)
-    conflicts = [item.v_conflict for item in queue]
+    queue = review_queue(Session(resolved, Unrestricted()), limit=500)
+    conflicts = [_v_conflict(item) for item in queue]
     assert conflicts == sorted(conflicts, reverse=True), "V-number conflicts come first"
-    impacts = [item.impact for item in queue if not item.v_conflict]
+    impacts = [item.impact for item, c in zip(queue, conflicts, strict=True) if not c]
     assert impacts == sorted(impacts, reverse=True)
-    assert all(item.pair.contributions for item in queue)
+    assert all(item.contributions for item in queue)
     owner = {e.src: e.dst for e in resolved.find_edges("RESOLVED_TO") if e.src.startswith("Person")}
     across = [
-        frozenset((owner[i.pair.left], owner[i.pair.right]))
+        frozenset((owner[i.left.id], owner[i.right.id]))
         for i in queue
-        if owner[i.pair.left] != owner[i.pair.right]
+        if owner[i.left.id] != owner[i.right.id]
     ]
     assert across and len(across) == len(set(across)), "two persons are one question"
 
@@ -297,16 +299,14 @@ def test_two_unrelated_v_numbers_go_first_in_the_queue_and_a_joined_person_is_fl
     left, right = (f"PersonMention:politie|PL-2016-99010{i}|subject|0" for i in (1, 2))
     owner = {e.src: e.dst for e in resolved.find_edges("RESOLVED_TO")}
     assert left in owner and owner[left] != owner[right]
-    queue = review_queue(resolved, limit=500)
-    ours = next(i for i in queue if {i.pair.left, i.pair.right} == {left, right})
-    assert ours.v_conflict, "ranked with the conflicts, before every other pair"
-    assert all(i.v_conflict for i in queue[: queue.index(ours)])
+    queue = review_queue(Session(resolved, Unrestricted()), limit=500)
+    ours = next(i for i in queue if {i.left.id, i.right.id} == {left, right})
+    assert all(_v_conflict(i) for i in queue[: queue.index(ours) + 1]), "conflicts come first"
     decide(resolved, left, right, "same", author="analyst1", reason="one man, registered twice")
     owner = {e.src: e.dst for e in resolved.find_edges("RESOLVED_TO")}
     assert owner[left] == owner[right]
     person = resolved.get_nodes([owner[left]])[owner[left]]
     assert person.props["v_number_conflict"] is True
     assert person.props["v_numbers"] == ["1271828182", "3314159265"]
-    assert not any(
-        {i.pair.left, i.pair.right} == {left, right} for i in review_queue(resolved, limit=500)
-    )
+    queue = review_queue(Session(resolved, Unrestricted()), limit=500)
+    assert not any({i.left.id, i.right.id} == {left, right} for i in queue)

@@ -329,10 +329,10 @@ def test_a_page_of_hundreds_of_nodes_is_judged_in_a_few_bulk_reads(
     reads = 0
     original = embedded.get_nodes
 
-    def counting(ids: Sequence[str]) -> dict[str, Node]:
+    def counting(ids: Sequence[str], *, fields: Sequence[str] | None = None) -> dict[str, Node]:
         nonlocal reads
         reads += 1
-        return original(ids)
+        return original(ids, fields=fields)
 
     embedded.get_nodes = counting  # type: ignore[method-assign]
     start = time.perf_counter()

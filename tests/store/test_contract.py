@@ -219,6 +219,37 @@ def test_find_nodes_and_edges(store: CypherStore) -> None:
     assert slim.props == {"source": "kmar", "role": "subject"}
     with pytest.raises(InvalidWrite, match="no property"):
         store.find_nodes("PersonMention", fields=["no_such_field"])
+    slim_by_id = store.get_nodes([slim.id, "PersonMention:none"], fields=["role"])
+    assert {i: n.props for i, n in slim_by_id.items()} == {slim.id: {"role": "subject"}}
+    with pytest.raises(InvalidWrite, match="no property"):
+        store.get_nodes([slim.id], fields=["no_such_field"])
+
+
+def test_find_nodes_pages_in_id_order(store: CypherStore) -> None:
+    _star(store, 7)
+    everything = [n.id for n in store.find_nodes("PersonMention")]
+    pages, after = [], None
+    while page := store.find_nodes("PersonMention", limit=3, after=after, fields=["role"]):
+        pages.append([n.id for n in page])
+        after = page[-1].id
+    assert [len(p) for p in pages] == [3, 3, 1]
+    assert [i for p in pages for i in p] == sorted(everything)
+
+
+def test_edges_into_an_id_range(store: CypherStore) -> None:
+    _star(store, 5)
+    phone = "Phone:+905321234567"
+    assert {e.dst for e in store.edges_into("HAS_PHONE", "Phone", phone, phone)} == {phone}
+    assert len(store.edges_into("HAS_PHONE", "Phone", "Phone:+0", "Phone:+99")) == 5
+    assert store.edges_into("HAS_PHONE", "Phone", "Phone:+0", "Phone:+1") == []
+
+
+def test_find_edges_into_many_ids_reads_each_edge_once(store: CypherStore) -> None:
+    _star(store, 5)
+    phone = "Phone:+905321234567"
+    assert len(store.find_edges("HAS_PHONE", dst=[phone, phone, phone])) == 5
+    [first] = [n.id for n in store.find_nodes("PersonMention", limit=1)]
+    assert len(store.find_edges("HAS_PHONE", src=[first, first])) == 1
 
 
 def test_neighbourhood_depth_and_capped_expansion(store: CypherStore) -> None:

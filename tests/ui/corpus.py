@@ -189,6 +189,12 @@ def detect_from_truth(
                     }
                 ],
             )
+    # A run stores the records behind each member, as detection's "members" term does.
+    mentions = {n.id: n for n in store.find_nodes("PersonMention")}
+    records: dict[str, set[str]] = {}
+    for e in store.find_edges("RESOLVED_TO"):
+        if e.src in mentions:
+            records.setdefault(e.dst, set()).update(mentions[e.src].props.get("signals") or [])
     networks = [*truth["networks"], {"type": "smuggling", "members": [], "big": True}]
     for number, net in enumerate(networks, start=1):
         ids = [f"Person:{p}" for p in net["members"] if f"Person:{p}" in known]
@@ -201,6 +207,13 @@ def detect_from_truth(
             {"term": "hard signals", "value": 4.0, "reason": "two forged documents"},
             {"term": "shared phone", "value": 2.5, "reason": "one facilitator phone"},
             {"term": "cross-organisation", "value": 1.5, "reason": XSS_TEXT if hostile else "3"},
+            {
+                "term": "members",
+                "value": 4.0,
+                "measure": len(ids),
+                "reason": f"{len(ids)} persons and facilitators linked",
+                "records": {p: sorted(records.get(p, ())) for p in ids},
+            },
         ]
         clusters.append(
             {

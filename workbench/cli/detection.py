@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from workbench.cli.common import JsonOption, cell, fail, state, store
+from workbench.cli.governance import AsUser, query_session
 from workbench.cli.output import PARTIAL, USAGE, emit, stdout
+from workbench.query import RunInfo, Session
 from workbench.store import GraphStore, StoreError
 
 log = logging.getLogger(__name__)
@@ -30,9 +31,6 @@ ResolutionOption = Annotated[
         "--resolution",
         help="Leiden resolution: the average link weight a cluster must exceed (default 0.02).",
     ),
-]
-AsOption = Annotated[
-    str | None, typer.Option("--as", help="See what this user may see (default: the operator).")
 ]
 
 
@@ -64,33 +62,20 @@ def _run(s: GraphStore, algorithm: str, seed: int, resolution: float | None) -> 
     return report.to_dict()
 
 
-def _policy(s: GraphStore, as_user: str | None) -> Any:
-    """The viewer's need-to-know policy for a read command, and its audit sink."""
-    from workbench.security.session import cli_session
+def _run_of(session: Session, run: str | None) -> RunInfo:
+    """The run a read command names (an id or ``latest``), or a usage exit saying what to do."""
+    from workbench.query.clusters import run_of
 
-    try:
-        return cli_session(state.settings, as_user, store=s)
-    except Exception as exc:  # unknown or disabled user: a usage error, named
-        fail(f"cannot act as {as_user!r}: {exc}", USAGE)
-
-
-def _read(
-    as_user: str | None, action: str, read: Callable[[GraphStore, Any], Any], **details: Any
-) -> Any:
-    """Run a read command through the viewer's policy, audited; errors become exits."""
-    from workbench.detect import ResultError
-
-    s = store()
-    ctx = _policy(s, as_user)
-    try:
-        data = read(s, ctx.policy)
-    except ResultError as exc:
-        fail(str(exc), USAGE)
-    except StoreError as exc:
-        fail(str(exc), PARTIAL)
-    shown = len(data["clusters"] if isinstance(data, dict) else data)
-    ctx.record(action, {**details, "shown": shown})
-    return data
+    found = run_of(session, run)
+    if found is None:
+        fail(
+            "no detection run yet: run `workbench detect` first"
+            if run in (None, "latest")
+            else f"no detection run {run!r}; `workbench clusters --run latest` shows one",
+            USAGE,
+        )
+        raise AssertionError("unreachable: fail() exits")
+    return found
 
 
 def register(app: typer.Typer) -> None:
@@ -137,18 +122,19 @@ def register(app: typer.Typer) -> None:
         limit: Annotated[
             int, typer.Option("--limit", min=0, help="At most this many (0: all).")
         ] = 100,
-        as_user: AsOption = None,
+        as_user: AsUser = None,
         as_json: JsonOption = False,
     ) -> None:
         """Clusters of a run, highest score first, with members, roles and explanation."""
-        from workbench.detect import clusters_view
+        from workbench.query import list_clusters
 
-        data = _read(
-            as_user,
-            "view_clusters",
-            lambda s, policy: clusters_view(s, policy, run=run, limit=limit or None),
-            run=run,
-        )
+        session = query_session(as_user)
+        try:
+            found = _run_of(session, run)
+            _, rows = list_clusters(session, run_id=found.run_id, limit=limit or None)
+        except StoreError as exc:
+            fail(str(exc), PARTIAL)
+        data = {"run_id": found.run_id, "clusters": [r.to_dict() for r in rows]}
 
         def render(d: dict[str, Any]) -> None:
             table = Table("#", "score", "type", "size", "lineage", "themes", "top members")
@@ -167,15 +153,18 @@ def register(app: typer.Typer) -> None:
         run: Annotated[
             str | None, typer.Option("--run", help="Only this run's (a run id or latest).")
         ] = None,
-        as_user: AsOption = None,
+        as_user: AsUser = None,
         as_json: JsonOption = False,
     ) -> None:
         """Alerts from detection runs, newest first: new, grown and corroborated clusters."""
-        from workbench.detect import alerts_view
+        from workbench.query import alerts as read
 
-        data = _read(
-            as_user, "view_alerts", lambda s, policy: alerts_view(s, policy, run=run), run=run
-        )
+        session = query_session(as_user)
+        try:
+            run_id = _run_of(session, run).run_id if run else None
+            data = [a.to_dict() for a in read(session, run_id=run_id, limit=None)]
+        except StoreError as exc:
+            fail(str(exc), PARTIAL)
 
         def render(d: list[dict[str, Any]]) -> None:
             table = Table("when", "kind", "status", "message")

@@ -21,6 +21,7 @@ from rich.table import Table
 
 from workbench.cli.common import JsonOption, cell, fail, state, store
 from workbench.cli.output import OK, PARTIAL, USAGE, emit, stdout
+from workbench.query.session import Session
 from workbench.security import (
     ORGANISATIONS,
     ROLES,
@@ -56,6 +57,13 @@ def security_context(as_user: str | None, *, with_store: bool = False) -> Securi
     except SecurityError as exc:
         fail(str(exc), USAGE)
         raise  # unreachable: fail() exits
+
+
+def query_session(as_user: str | None) -> Session:
+    """A read command's handle on the query layer: the store, the viewer's policy, the audit."""
+    ctx = security_context(as_user, with_store=True)
+    assert ctx.store is not None  # with_store
+    return Session(ctx.store, ctx.policy, ctx.record)
 
 
 def _date(value: str | None, option: str) -> dt.date | None:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
 from workbench.cli.common import JsonOption, cell, fail, state, store
-from workbench.cli.governance import AsUser, security_context
-from workbench.cli.output import PARTIAL, USAGE, emit, stderr, stdout
+from workbench.cli.governance import AsUser, query_session, security_context
+from workbench.cli.output import PARTIAL, USAGE, emit, emit_list, stderr, stdout
 from workbench.store import StoreError
 
 JUDGEMENT_HELP = "same, different or unsure"
@@ -55,12 +54,14 @@ def resolve(
 
 
 def persons(as_user: AsUser = None, as_json: JsonOption = False) -> None:
-    """Every resolved person with the records that mention them, and in which role."""
-    from workbench.resolve import persons as list_persons
+    """Every resolved person with the records that mention them, and in which role.
 
-    ctx = security_context(as_user, with_store=True)
-    data = list_persons(ctx.store or store(), ctx.policy)
-    ctx.record("view", {"target": "persons", "count": len(data)})
+    With ``--json`` the list is printed as it is read (one JSON array), so a
+    large store starts printing at once and is never held in memory whole.
+    """
+    from workbench.query.persons import persons as read
+
+    rows = (p.to_dict() for p in read(query_session(as_user)))
 
     def render(d: list[dict[str, Any]]) -> None:
         table = Table("id", "name", "V-number", "born", "records")
@@ -73,7 +74,10 @@ def persons(as_user: AsUser = None, as_json: JsonOption = False) -> None:
             )
         stdout.print(table)
 
-    emit(data, as_json=as_json, render=render)
+    try:
+        emit_list(rows, as_json=as_json, render=render)
+    except StoreError as exc:
+        fail(str(exc), PARTIAL)
 
 
 def person(
@@ -82,16 +86,13 @@ def person(
     as_json: JsonOption = False,
 ) -> None:
     """One person's resolution history and the explained links between their mentions."""
-    from workbench.resolve import explain_person, history
+    from workbench.query import NotFound
+    from workbench.query.persons import person as read
 
-    ctx = security_context(as_user, with_store=True)
-    s = ctx.store or store()
-    links = explain_person(s, person_id, ctx.policy)
-    events = history(s, person_id, ctx.policy)
-    ctx.record("view", {"target": person_id})
-    if not links and not events:
-        fail(f"no person {person_id!r} (list them with `workbench persons`)", USAGE)
-    data = {"history": [asdict(e) for e in events], "links": [asdict(x) for x in links]}
+    try:
+        data = read(query_session(as_user), person_id).to_dict()
+    except NotFound as exc:
+        fail(str(exc), USAGE)
 
     def render(d: dict[str, Any]) -> None:
         for e in d["history"]:
@@ -125,12 +126,9 @@ def review(
     as_json: JsonOption = False,
 ) -> None:
     """Near-threshold pairs for an analyst, biggest effect of a decision first."""
-    from workbench.resolve import review_queue
+    from workbench.query import review_queue
 
-    ctx = security_context(as_user, with_store=True)
-    items = review_queue(ctx.store or store(), limit=limit, policy=ctx.policy)
-    ctx.record("view", {"target": "review queue", "count": len(items)})
-    data = [{"impact": i.impact, **asdict(i.pair)} for i in items]
+    data = [p.to_dict() for p in review_queue(query_session(as_user), limit=limit)]
 
     def render(d: list[dict[str, Any]]) -> None:
         if not d:

@@ -20,6 +20,7 @@ from rich.table import Table
 from loaders.records import Source
 from workbench.cli import detection, dossier, governance, identity, ui
 from workbench.cli.common import JsonOption, cell, fail, state, store
+from workbench.cli.governance import AsUser, query_session
 from workbench.cli.output import OK, PARTIAL, USAGE, emit, stderr, stdout
 from workbench.config import ConfigError, Settings
 from workbench.store import StoreError
@@ -172,11 +173,15 @@ def load(
 
 
 @app.command()
-def rejects(as_json: JsonOption = False) -> None:
-    """Quarantined rows: file, row, field and reason, to correct and load again."""
-    from workbench.ingest import rejects as list_rejects
+def rejects(as_user: AsUser = None, as_json: JsonOption = False) -> None:
+    """Quarantined rows: file, row, field and reason, to correct and load again.
 
-    rows = list_rejects(store())
+    The local operator (who loads the files) sees every one; ``--as`` a user,
+    those of their own organisation.
+    """
+    from workbench.query.rejects import rejects as read
+
+    rows = [r.to_dict() for r in read(query_session(as_user))]
 
     def render(d: list[dict[str, Any]]) -> None:
         table = Table("file", "row", "record", "field", "reason")

@@ -10,30 +10,21 @@ The parts, in the order data flows through them:
 - :mod:`~workbench.detect.lineage`: matching to the previous run, alerts;
 - :mod:`~workbench.detect.suggest`: likely missing links, as suggestions;
 - :mod:`~workbench.detect.run`: one run end to end, written in one transaction;
-- :mod:`~workbench.detect.results`: reading runs, clusters and alerts through a policy;
+- :mod:`~workbench.detect.results`: the previous run, read back for lineage (what a
+  viewer sees of runs, clusters and alerts is read in ``workbench.query``);
 - :mod:`~workbench.detect.schedule`: ``workbench schedule``.
 
 Read ``docs/detection.md`` for how an analyst reads a score and lineage.
 """
 
 from workbench.detect.communities import DetectionError
-from workbench.detect.results import (
-    ResultError,
-    alerts_view,
-    cluster_links,
-    clusters_view,
-    latest_run,
-)
+from workbench.detect.results import latest_run
 from workbench.detect.run import DetectionParams, RunReport, detect, gds_for
 
 __all__ = [
     "DetectionError",
     "DetectionParams",
-    "ResultError",
     "RunReport",
-    "alerts_view",
-    "cluster_links",
-    "clusters_view",
     "detect",
     "gds_for",
     "latest_run",

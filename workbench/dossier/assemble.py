@@ -20,35 +20,13 @@ from typing import Any
 from workbench.dossier.labels import enum_label, organisation
 from workbench.dossier.links import member_links, ref_order
 from workbench.dossier.summary import summarise
-from workbench.ingest.mapping import ROLE_EDGE
-from workbench.resolve.api import PairExplanation
+from workbench.query.dossier import EDGE_ROLE, VEHICLE_EDGES, Evidence
 from workbench.security.policy import Viewer
 from workbench.store.base import Edge, Node
 
 SCHEMA_VERSION = "1.0"
 DEFAULT_CLASSIFICATION = "Departementaal vertrouwelijk"
-EDGE_ROLE = {edge: role for role, edge in ROLE_EDGE.items()}
-VEHICLE_EDGES = {"SEEN_WITH_VEHICLE": "recorded", "MENTIONS_VEHICLE": "read from the text"}
 Doc = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """What the viewer may see about one cluster, as read from the store.
-
-    ``nodes`` holds every visible node that was read, by id, and ``edges``
-    every visible edge by type whose two ends are visible. ``explanations``
-    maps a Person id to its entity-resolution pair explanations, or is None
-    when entity resolution could not explain (``resolution_note`` says why).
-    ``partial`` names the nodes the policy showed only in part (pseudonymised).
-    """
-
-    cluster: Node
-    nodes: Mapping[str, Node]
-    edges: Mapping[str, Sequence[Edge]]
-    partial: frozenset[str] = frozenset()
-    explanations: Mapping[str, Sequence[PairExplanation]] | None = None
-    resolution_note: str = ""
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,9 @@ from typing import Any
 
 from workbench.dossier.assemble import DEFAULT_CLASSIFICATION
 from workbench.dossier.errors import ExportNotAllowed, ReasonRequired
-from workbench.dossier.gather import Explain, gather
+from workbench.dossier.gather import gather
 from workbench.dossier.render import output_format
+from workbench.query.dossier import Explain
 from workbench.security.policy import Policy
 from workbench.security.roles import PERMISSIONS, ROLES, may
 from workbench.store.base import GraphStore
@@ -112,6 +113,7 @@ def export_dossier(
         classification=classification,
         now=now,
         explainer=explainer,
+        audit=audit,
     )
     content = form.render(doc)
     digest = hashlib.sha256(content).hexdigest()

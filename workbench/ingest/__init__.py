@@ -231,11 +231,3 @@ def _write_file(store: GraphStore, batch_id: str, result: LoadResult, sha: str) 
         report.rejected,
     )
     return report
-
-
-def rejects(store: GraphStore) -> list[dict[str, Any]]:
-    """Every quarantined row, by file and row."""
-    rows = [{"id": n.id, **n.props} for n in store.find_nodes("Reject")]
-    for row in rows:
-        row.pop("signals", None)
-    return sorted(rows, key=lambda r: (r["file"], r["row"], r["field"]))

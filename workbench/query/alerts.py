@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from workbench.query import visibility
 from workbench.query.describe import Ref, ref
@@ -29,14 +30,33 @@ class AlertRow:
     status: str
     created_at: dt.datetime
     about: Ref | None
+    score: float | None = None  # of the cluster it is about
+
+    def to_dict(self) -> dict[str, Any]:
+        """The shape of one alert in ``workbench alerts --json``."""
+        return {
+            "id": self.id,
+            "run_id": self.run_id,
+            "kind": self.kind,
+            "message": self.message,
+            "status": self.status,
+            "created_at": self.created_at,
+            "cluster": self.about.id if self.about is not None else None,
+            "score": self.score,
+        }
 
 
 def alerts(
-    session: Session, *, statuses: Sequence[str] | None = None, limit: int = 500
+    session: Session,
+    *,
+    statuses: Sequence[str] | None = None,
+    limit: int | None = 500,
+    run_id: str | None = None,
 ) -> list[AlertRow]:
-    """Visible alerts, newest first, optionally only those with one of ``statuses``."""
+    """Visible alerts, newest first: of one run when ``run_id`` is given, optionally only
+    those with one of ``statuses``; audited."""
     with session.store.reader():
-        found = visibility.find(session, "Alert")
+        found = visibility.find(session, "Alert", {"run_id": run_id} if run_id else None)
         about = visibility.edges(session, "ABOUT", src=[a.id for a in found])
         targets = visibility.nodes(session, [e.dst for e in about])
     target_of = {e.src: targets.get(e.dst) for e in about}
@@ -56,10 +76,13 @@ def alerts(
                 status=str(a.props.get("status") or "new"),
                 created_at=a.props["created_at"],
                 about=ref(target) if target is not None else None,
+                score=target.props.get("score") if target is not None else None,
             )
         )
     rows.sort(key=lambda r: (r.created_at, r.id), reverse=True)
-    return rows[:limit]
+    shown = rows[:limit] if limit is not None else rows
+    session.record("view_alerts", run=run_id, shown=len(shown))
+    return shown
 
 
 def triage(session: Session, alert_id: str, status: str) -> None:

@@ -13,14 +13,14 @@ are too common to suggest anything.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from workbench.query import visibility
 from workbench.query.annotations import AnnotationView, annotations_for
-from workbench.query.describe import MENTION_LABELS, Ref, display, is_pivot, ref
+from workbench.query.describe import MENTION_LABELS, Ref, caption, display, is_pivot, ref
 from workbench.query.errors import NotFound
 from workbench.query.runs import RunInfo, latest_run, run_info
 from workbench.query.session import Session
@@ -28,13 +28,63 @@ from workbench.query.signals import SignalRow, provenance, signal_rows
 from workbench.store import Edge, Node
 
 HUB = 20
+PAGE = 50  # clusters judged and read at a time, in score order
 SUGGESTIONS = 25
 BOUND_LOOKUPS = 200
 
 
+KIND = {"Person": "person", "FacilitatorEntity": "facilitator"}
+STORED_ONLY = ("type", "suggested_links")  # explanation entries that are not score terms
+
+
+@dataclass(frozen=True)
+class Member:
+    """A member of a cluster with its role and centrality in this run.
+
+    ``records`` are the source records behind the member that the viewer may
+    see (``source``, ``record_id``); ``organisations`` their owners' names.
+    """
+
+    ref: Ref
+    role: str | None
+    centrality: float | None
+    organisations: tuple[str, ...]
+    records: tuple[tuple[str, str], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.ref.id,
+            "kind": KIND.get(self.ref.label, self.ref.label),
+            "label": self.ref.caption,
+            "role": self.role,
+            "centrality": self.centrality,
+            "records": [{"source": s, "record_id": r} for s, r in self.records],
+        }
+
+
+@dataclass(frozen=True)
+class Term:
+    """One term of the score's explanation (a bar of the waterfall)."""
+
+    term: str
+    value: float
+    reason: str
+    measure: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"term": self.term, "value": self.value, "measure": self.measure,
+                "reason": self.reason}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class ClusterRow:
-    """One line of the ranked cluster list."""
+    """A cluster of a run as the viewer may see it: the list's line and the page's head.
+
+    ``themes`` are the stored codes (``display("theme", t)`` names them);
+    ``withheld`` says the policy showed the cluster only in part, so its type
+    reasons and stored link suggestions, derived from evidence the viewer
+    may not read in full, are left out.
+    """
 
     id: str
     number: int
@@ -45,25 +95,32 @@ class ClusterRow:
     organisations: tuple[str, ...]
     themes: tuple[str, ...]
     lineage: str | None
+    members: tuple[Member, ...] = ()
+    hidden_members: int = 0
+    explanation: tuple[Term, ...] = ()
+    type_reasons: tuple[str, ...] = ()
+    suggestions: tuple[dict[str, Any], ...] = ()
+    withheld: bool = False
 
-
-@dataclass(frozen=True)
-class Member:
-    """A member of a cluster with its role and centrality in this run."""
-
-    ref: Ref
-    role: str | None
-    centrality: float | None
-    organisations: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Term:
-    """One term of the score's explanation (a bar of the waterfall)."""
-
-    term: str
-    value: float
-    reason: str
+    def to_dict(self) -> dict[str, Any]:
+        """The shape of one cluster in ``workbench clusters --json``."""
+        return {
+            "id": self.id,
+            "number": self.number,
+            "run_id": self.run_id,
+            "score": self.score,
+            "type": self.type or None,
+            "type_reasons": list(self.type_reasons),
+            "themes": list(self.themes),
+            "organisations": list(self.organisations),
+            "size": self.size,
+            "hidden_members": self.hidden_members,
+            "explanation": [t.to_dict() for t in self.explanation],
+            "lineage": self.lineage,
+            "suggestions": list(self.suggestions),
+            "withheld": self.withheld,
+            "members": [m.to_dict() for m in self.members],
+        }
 
 
 @dataclass(frozen=True)
@@ -98,26 +155,106 @@ class ClusterView:
     annotations: list[AnnotationView]
 
 
-def _explanation(raw: Any) -> list[Term]:
+def term(explanation: Any, name: str) -> dict[str, Any]:
+    """One named entry of a stored explanation list (an empty dict if absent)."""
+    for item in explanation if isinstance(explanation, list) else []:
+        if isinstance(item, dict) and item.get("term") == name:
+            return item
+    return {}
+
+
+def _explanation(raw: Any) -> tuple[Term, ...]:
     terms = []
     for item in raw if isinstance(raw, list) else []:
-        if isinstance(item, dict):
+        if isinstance(item, dict) and item.get("term") not in STORED_ONLY:
             value = item.get("value")
             terms.append(
                 Term(
                     term=str(item.get("term", "")),
                     value=float(value) if isinstance(value, int | float) else 0.0,
                     reason=str(item.get("reason", "")),
+                    measure=item.get("measure"),
                 )
             )
-    return terms
+    return tuple(terms)
 
 
-def _members(session: Session, cluster_ids: Sequence[str]) -> tuple[list[Edge], dict[str, Node]]:
-    """Visible MEMBER_OF edges into the clusters, and the visible member nodes."""
-    edges = visibility.edges(session, "MEMBER_OF", dst=cluster_ids)
-    found = visibility.nodes(session, [e.src for e in edges])
-    return [e for e in edges if e.src in found], found
+def _record(signal_id: str) -> tuple[str, str]:
+    """``(source, record_id)`` of a signal id (``Signal:ind|IND-1``)."""
+    source, _, record_id = signal_id.partition(":")[2].partition("|")
+    return source, record_id
+
+
+def _rows(session: Session, clusters: Sequence[Node]) -> list[ClusterRow]:
+    """The clusters (as the viewer sees them) with their visible members and records.
+
+    A member's records are the signals the run stored behind it that the
+    viewer may see; its organisations are their owners. One bulk read for
+    the member edges, one for the members, one for the signals.
+    """
+    ids = [c.id for c in clusters]
+    stored = session.store.get_nodes(ids)
+    stored_edges = session.store.find_edges("MEMBER_OF", dst=ids) if ids else []
+    member_edges = visibility.seen_edges(session, stored_edges)
+    members = visibility.by_stored_id(session, [e.src for e in member_edges])
+    records = {c.id: term(c.props.get("explanation"), "members").get("records") or {}
+               for c in clusters}  # fmt: skip
+    wanted = [s for rs in records.values() for ss in rs.values() for s in ss]
+    signals = visibility.by_stored_id(session, wanted)
+    edges_of: dict[str, list[Edge]] = defaultdict(list)
+    for e in member_edges:
+        edges_of[e.dst].append(e)
+    all_members = Counter(e.dst for e in stored_edges)
+    out = []
+    for c in clusters:
+        shown = []
+        for e in edges_of[c.id]:
+            if e.src not in members:
+                continue
+            mine = tuple(_record(s) for s in records[c.id].get(e.src, ()) if s in signals)
+            shown.append(
+                Member(
+                    ref=ref(members[e.src]),
+                    role=e.props.get("role"),
+                    centrality=e.props.get("centrality"),
+                    organisations=tuple(sorted({display("source", s) for s, _ in mine})),
+                    records=mine,
+                )
+            )
+        shown.sort(key=lambda m: (-(m.centrality or 0.0), m.ref.caption, m.ref.id))
+        original = stored.get(c.id)
+        withheld = original is not None and original.props != c.props
+        explanation = c.props.get("explanation")
+        seen = {m.ref.id for m in shown}
+        p = c.props
+        out.append(
+            ClusterRow(
+                id=c.id,
+                number=int(p.get("number") or 0),
+                run_id=str(p.get("run_id") or ""),
+                score=float(p.get("score") or 0.0),
+                type=str(p.get("type") or ""),
+                size=len(shown),
+                organisations=tuple(sorted({o for m in shown for o in m.organisations})),
+                themes=tuple(p.get("themes") or ()),
+                lineage=p.get("lineage"),
+                members=tuple(shown),
+                hidden_members=all_members[c.id] - len(shown),
+                explanation=_explanation(explanation),
+                type_reasons=()
+                if withheld
+                else tuple(term(explanation, "type").get("reasons", [])),
+                suggestions=()
+                if withheld
+                else tuple(
+                    s
+                    for s in term(explanation, "suggested_links").get("suggestions", [])
+                    if s["a"] in seen and s["b"] in seen
+                ),
+                withheld=withheld,
+            )
+        )
+    return out
 
 
 def _mentions(session: Session, entity_ids: Sequence[str]) -> tuple[list[Edge], dict[str, Node]]:
@@ -138,56 +275,41 @@ def _mentions(session: Session, entity_ids: Sequence[str]) -> tuple[list[Edge], 
     return [e for e in edges if e.src in found], found
 
 
-def _organisations(mentions: Iterable[Node]) -> tuple[str, ...]:
-    return tuple(sorted({display("source", m.props.get("source")) for m in mentions}))
-
-
-def _row(cluster: Node, size: int, organisations: tuple[str, ...]) -> ClusterRow:
-    p = cluster.props
-    return ClusterRow(
-        id=cluster.id,
-        number=int(p.get("number") or 0),
-        run_id=str(p.get("run_id") or ""),
-        score=float(p.get("score") or 0.0),
-        type=str(p.get("type") or ""),
-        size=size,
-        organisations=organisations,
-        themes=tuple(display("theme", t) for t in p.get("themes") or ()),
-        lineage=p.get("lineage"),
-    )
+def run_of(session: Session, run: str | None) -> RunInfo | None:
+    """The visible run named ``run`` (a run id, or ``latest``/None for the newest)."""
+    if run in (None, "latest"):
+        return latest_run(session)
+    found = visibility.find(session, "DetectionRun", {"run_id": run})
+    return run_info(found[0]) if found else None
 
 
 def list_clusters(
     session: Session, *, run_id: str | None = None, limit: int | None = None
 ) -> tuple[RunInfo | None, list[ClusterRow]]:
-    """The run (latest unless ``run_id``) and its clusters, highest score first."""
+    """The run (latest unless ``run_id``) and its first ``limit`` clusters, highest score first.
+
+    What the cluster list page and ``workbench clusters --json`` show; audited.
+    Clusters are judged and read a ``PAGE`` at a time in score order, so the
+    first page of a run with thousands of clusters costs what that page holds.
+    """
     with session.store.reader():
-        if run_id is None:
-            run = latest_run(session)
-        else:
-            found = visibility.find(session, "DetectionRun", {"run_id": run_id})
-            run = run_info(found[0]) if found else None
+        run = run_of(session, run_id)
         if run is None:
             return None, []
-        clusters = visibility.find(session, "Cluster", {"run_id": run.run_id})
-        member_edges, _ = _members(session, [c.id for c in clusters])
-        by_cluster: dict[str, list[str]] = defaultdict(list)
-        for e in member_edges:
-            by_cluster[e.dst].append(e.src)
-        links, mentions = _mentions(session, [e.src for e in member_edges])
-    mentions_of: dict[str, list[Node]] = defaultdict(list)
-    for e in links:
-        mentions_of[e.dst].append(mentions[e.src])
-    rows = [
-        _row(
-            c,
-            len(by_cluster[c.id]),
-            _organisations(m for member in by_cluster[c.id] for m in mentions_of[member]),
+        ranked = session.store.find_nodes(
+            "Cluster", {"run_id": run.run_id}, fields=["score", "number"]
         )
-        for c in clusters
-    ]
-    rows.sort(key=lambda r: (-r.score, r.number))
-    return run, rows[:limit] if limit is not None else rows
+        ranked.sort(key=lambda c: (-float(c.props.get("score") or 0.0), int(c.props["number"])))
+        rows: list[ClusterRow] = []
+        for start in range(0, len(ranked), PAGE):
+            found = visibility.nodes(session, [c.id for c in ranked[start : start + PAGE]])
+            wanted = limit - len(rows) if limit is not None else None
+            chunk = [found[c.id] for c in ranked[start : start + PAGE] if c.id in found]
+            rows += _rows(session, chunk[:wanted])
+            if limit is not None and len(rows) >= limit:
+                break
+    session.record("view_clusters", run=run.run_id, shown=len(rows))
+    return run, rows
 
 
 def _lineage(session: Session, cluster_id: str) -> list[LineageLink]:
@@ -253,7 +375,8 @@ def suggestions(session: Session, cluster_id: str) -> list[Suggestion]:
     with session.store.reader():
         if visibility.node(session, cluster_id).label != "Cluster":
             raise NotFound(f"{cluster_id!r} is not a cluster")
-        _, members = _members(session, [cluster_id])
+        edges = visibility.edges(session, "MEMBER_OF", dst=[cluster_id])
+        members = visibility.nodes(session, [e.src for e in edges])
         links, _ = _mentions(session, list(members))
         return _suggestions(session, members, {e.src: e.dst for e in links})
 
@@ -265,33 +388,96 @@ def cluster(session: Session, cluster_id: str) -> ClusterView:
         if node.label != "Cluster":
             raise NotFound(f"{cluster_id!r} is not a cluster")
         session.record("view_cluster", target=cluster_id)
-        member_edges, members = _members(session, [cluster_id])
-        links, mentions = _mentions(session, list(members))
-        per_member: dict[str, list[Node]] = defaultdict(list)
-        for e in links:
-            per_member[e.dst].append(mentions[e.src])
+        [row] = _rows(session, [node])
+        _, mentions = _mentions(session, [m.ref.id for m in row.members])
         rows = signal_rows(session, provenance(mentions.values()))
         runs = visibility.find(session, "DetectionRun", {"run_id": node.props.get("run_id")})
         lineage = _lineage(session, cluster_id)
         notes = annotations_for(session, cluster_id)
-    member_rows = sorted(
-        (
-            Member(
-                ref=ref(members[e.src]),
-                role=e.props.get("role"),
-                centrality=e.props.get("centrality"),
-                organisations=_organisations(per_member[e.src]),
-            )
-            for e in member_edges
-        ),
-        key=lambda m: (-(m.centrality or 0.0), m.ref.caption, m.ref.id),
-    )
     return ClusterView(
-        row=_row(node, len(members), _organisations(mentions.values())),
+        row=row,
         run=run_info(runs[0]) if runs else None,
-        members=member_rows,
+        members=list(row.members),
         signals=rows,
-        explanation=_explanation(node.props.get("explanation")),
+        explanation=list(row.explanation),
         lineage=lineage,
         annotations=notes,
     )
+
+
+# -- why members are linked ------------------------------------------------------------------
+
+NODE_KINDS = ("phone", "vehicle", "document", "device", "cotravel")  # things keyed by a node id
+
+
+def _thing_node(thing: Any) -> str | None:
+    """The node a shared thing is (a phone, a facilitator, a KMar record), if it is one."""
+    if thing.kind in ("facilitator", "visitor"):
+        return f"{'FacilitatorEntity' if thing.kind == 'facilitator' else 'Person'}:{thing.key}"
+    return str(thing.key) if thing.kind in NODE_KINDS else None
+
+
+def _thing_label(thing: Any, nodes: dict[str, Node]) -> str | None:
+    """What the viewer may read of a thing: the caption of its node as the policy shows it.
+
+    None when that node is hidden. A batch is described without its numbers
+    (they are the documents' to show); a route window is no personal data.
+    """
+    node_id = _thing_node(thing)
+    if node_id is None:
+        if thing.kind == "document_batch":
+            country = thing.key.partition("|")[0] or "unknown country"
+            return f"forged documents of {country} with consecutive numbers"
+        return str(thing.label)
+    node = nodes.get(node_id)
+    return caption(node) if node is not None else None
+
+
+def cluster_links(session: Session, cluster_id: str) -> list[dict[str, Any]]:
+    """Why the members of a cluster are linked: each pair with its evidence.
+
+    Built from the shared things the run stored with the cluster, keeping
+    only members, signals and things the viewer may see (a thing is named
+    as the policy shows its node, e.g. a pseudonymised number); a link with
+    no visible evidence left is not shown. ``[{"a", "b", "weight",
+    "evidence": [{"kind", "label", "shared_by", "weight", "records"}]}]``.
+    """
+    from workbench.detect.projection import Thing, thing_links  # the run's own definitions
+
+    with session.store.reader():
+        node = visibility.node(session, cluster_id)
+        if node.label != "Cluster":
+            raise NotFound(f"{cluster_id!r} is not a cluster")
+        stored = session.store.get_nodes([cluster_id])[cluster_id]
+        things = [
+            Thing.from_dict(t)
+            for t in term(stored.props.get("explanation"), "specific_links").get("evidence", [])
+        ]
+        members = visibility.by_stored_id(session, sorted({m for t in things for m in t.members}))
+        said_by = sorted({s for t in things for ss in t.members.values() for s in ss})
+        signals = visibility.by_stored_id(session, said_by)
+        pivots = sorted({n for t in things if (n := _thing_node(t)) is not None})
+        shown = visibility.by_stored_id(session, pivots)
+    links: dict[tuple[str, str], dict[str, Any]] = {}
+    for thing in things:
+        label = _thing_label(thing, shown)
+        if label is None:
+            continue
+        for a, b, w in thing_links(thing.restricted(set(members))):
+            said = sorted({*thing.members[a], *thing.members[b]} & signals.keys())
+            if not said:
+                continue
+            link = links.setdefault((a, b), {"a": a, "b": b, "weight": 0.0, "evidence": []})
+            link["weight"] = round(link["weight"] + w, 6)
+            link["evidence"].append(
+                {
+                    "kind": thing.kind,
+                    "label": label,
+                    "shared_by": thing.size,
+                    "weight": round(w, 6),
+                    "records": [
+                        {"source": s, "record_id": r} for s, r in map(_record, said)
+                    ],
+                }
+            )
+    return [links[k] for k in sorted(links)]

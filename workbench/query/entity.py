@@ -9,11 +9,10 @@ mentions, so its page shows every record any of them appears in.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from graph_schema.model import model
@@ -27,6 +26,7 @@ from workbench.query.describe import (
     is_pivot,
     ref,
 )
+from workbench.query.persons import Resolution, resolution
 from workbench.query.runs import latest_run
 from workbench.query.session import Session
 from workbench.query.signals import SignalRow, provenance, signal_rows
@@ -56,21 +56,6 @@ class ClusterLink:
     role: str | None
     score: float | None
     latest: bool
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """Entity resolution's account of a person: history and per-feature explanation.
-
-    ``events`` are :class:`workbench.resolve.api.HistoryEvent` and ``pairs``
-    :class:`workbench.resolve.api.PairExplanation`, both limited to mentions
-    the viewer may see. ``note`` says why there is nothing to show, if so.
-    """
-
-    available: bool
-    note: str = ""
-    events: list[Any] = field(default_factory=list)
-    pairs: list[Any] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -141,25 +126,6 @@ def _clusters(session: Session, members: Sequence[str], edges: Iterable[Edge]) -
             )
         )
     return sorted(out, key=lambda c: (not c.latest, -(c.score or 0.0), c.ref.id))
-
-
-def resolution(session: Session, person_id: str) -> Resolution:
-    """History and explanation from entity resolution, limited to visible mentions."""
-    try:
-        resolve = importlib.import_module("workbench.resolve")
-        history, explain = resolve.history, resolve.explain_person
-    except (ImportError, AttributeError):
-        return Resolution(available=False, note="entity resolution not available")
-    events = list(history(session.store, person_id))
-    pairs = list(explain(session.store, person_id))
-    named = {x for e in events for x in (e.left, e.right) if x}
-    named |= {x for p in pairs for x in (p.left, p.right)}
-    seen = visibility.nodes(session, sorted(named))
-    return Resolution(
-        available=True,
-        events=[e for e in events if all(x is None or x in seen for x in (e.left, e.right))],
-        pairs=[p for p in pairs if p.left in seen and p.right in seen],
-    )
 
 
 def entity(session: Session, node_id: str) -> EntityView:

@@ -8,7 +8,7 @@ A pair is offered only when the viewer may see both mentions.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from types import ModuleType
 from typing import Any
 
@@ -38,6 +38,17 @@ class ReviewPair:
     contributions: list[Any]
     impact: int
 
+    def to_dict(self) -> dict[str, Any]:
+        """The shape of ``workbench review --json``: the pair, its explanation and impact."""
+        return {
+            "impact": self.impact,
+            "left": self.left.id,
+            "right": self.right.id,
+            "score": self.score,
+            "weight": self.weight,
+            "contributions": [asdict(c) for c in self.contributions],
+        }
+
 
 def _resolve(*names: str) -> ModuleType:
     try:
@@ -50,33 +61,50 @@ def _resolve(*names: str) -> ModuleType:
 
 
 def review_queue(session: Session, *, limit: int = 50) -> list[ReviewPair]:
-    """Near-threshold pairs for this viewer, most consequential first (as resolution ranks)."""
-    items = list(
-        _resolve("review_queue").review_queue(session.store, limit=limit, policy=session.policy)
-    )
+    """Near-threshold pairs for this viewer, most consequential first (as resolution ranks).
+
+    Resolution ranks every undecided link; this reads them in that order,
+    a chunk at a time, through the viewer's policy, and keeps a pair only
+    when the viewer may see both mentions, until ``limit`` are found.
+    """
+    resolve = _resolve("review_candidates")
+    api = importlib.import_module("workbench.resolve.api")
+    ranked = resolve.review_candidates(session.store)
+    out: list[ReviewPair] = []
     with session.store.reader():
-        ids = sorted({x for item in items for x in (item.pair.left, item.pair.right)})
-        seen = visibility.nodes(session, ids)
-        out = []
-        for item in items:
-            pair = item.pair
-            left, right = seen.get(pair.left), seen.get(pair.right)
-            if left is None or right is None:
-                continue
-            out.append(
-                ReviewPair(
-                    left=ref(left),
-                    right=ref(right),
-                    left_props=dict(left.props),
-                    right_props=dict(right.props),
-                    left_signals=signal_rows(session, left.props.get("signals") or ()),
-                    right_signals=signal_rows(session, right.props.get("signals") or ()),
-                    score=pair.score,
-                    weight=pair.weight,
-                    contributions=list(pair.contributions),
-                    impact=item.impact,
-                )
+        for start in range(0, len(ranked), max(2 * limit, 100)):
+            chunk = ranked[start : start + max(2 * limit, 100)]
+            links = visibility.by_stored_id(session, [i for i, _ in chunk])
+            sides = visibility.nodes(
+                session, [x for d in links.values() for x in (d.props["left"], d.props["right"])]
             )
+            for link_id, impact in chunk:
+                link = links.get(link_id)
+                if link is None:
+                    continue
+                pair = api.PairExplanation.from_props(link.props)
+                left, right = sides.get(pair.left), sides.get(pair.right)
+                if left is None or right is None:
+                    continue
+                out.append(
+                    ReviewPair(
+                        left=ref(left),
+                        right=ref(right),
+                        left_props=dict(left.props),
+                        right_props=dict(right.props),
+                        left_signals=signal_rows(session, left.props.get("signals") or ()),
+                        right_signals=signal_rows(session, right.props.get("signals") or ()),
+                        score=pair.score,
+                        weight=pair.weight,
+                        contributions=list(pair.contributions),
+                        impact=impact,
+                    )
+                )
+                if len(out) >= limit:
+                    break
+            if len(out) >= limit:
+                break
+    session.record("view", target="review queue", count=len(out))
     return out
 
 

@@ -45,6 +45,51 @@ def nodes(session: Session, ids: Sequence[str]) -> dict[str, Node]:
     return view_nodes(session, session.store.get_nodes(wanted).values())
 
 
+def by_stored_id(
+    session: Session, ids: Sequence[str], *, prefetch: Sequence[Node | Edge] = ()
+) -> dict[str, Node]:
+    """Fetch nodes by id; the visible ones as the viewer sees them, keyed by their stored id.
+
+    For callers that follow edges as stored: a pseudonymised mention or
+    identifier is seen under another id, but is still found by the id its
+    edges name. ``prefetch`` adds other items to the same bulk policy read.
+    """
+    wanted = [i for i in dict.fromkeys(ids) if ":" in i]
+    found = session.store.get_nodes(wanted) if wanted else {}
+    return shown_by_stored_id(session, found.values(), prefetch=prefetch)
+
+
+def shown_by_stored_id(
+    session: Session, found: Iterable[Node], *, prefetch: Sequence[Node | Edge] = ()
+) -> dict[str, Node]:
+    """:func:`by_stored_id` for nodes already read, in the order given."""
+    found = list(found)
+    need_to_know.prefetch(session.policy, [*found, *prefetch])
+    return {n.id: seen for n in found if (seen := session.policy.view_node(n)) is not None}
+
+
+def seen_ids(
+    session: Session, found: Mapping[str, Node], *, prefetch: Sequence[Node] = ()
+) -> set[str]:
+    """The ids among ``found`` (stored id -> node) that the viewer may see at all.
+
+    For lists that show only what a node's pseudonymised view keeps anyway
+    (a record's source, id and role): it judges without shaping the nodes.
+    """
+    need_to_know.prefetch(session.policy, [*found.values(), *prefetch])
+    return {i for i, n in found.items() if need_to_know.sees(session.policy, n)}
+
+
+def known_resolution(session: Session, persons: Sequence[Node], links: Sequence[Edge]) -> None:
+    """Hand the policy every RESOLVED_TO edge into ``persons`` that the caller read."""
+    need_to_know.know_resolved(session.policy, persons, links)
+
+
+def next_page(session: Session) -> None:
+    """Between pages of a long list: the policy may forget the nodes of the last page."""
+    need_to_know.forget_nodes(session.policy)
+
+
 def node(session: Session, node_id: str) -> Node:
     """One visible node, or :class:`NotFound` (also when the policy hides it)."""
     found = nodes(session, [node_id])
@@ -78,7 +123,11 @@ def edges(
     """
     if (src is not None and not src) or (dst is not None and not dst):
         return []
-    found = session.store.find_edges(type_, src=src, dst=dst)
+    return seen_edges(session, session.store.find_edges(type_, src=src, dst=dst))
+
+
+def seen_edges(session: Session, found: Sequence[Edge]) -> list[Edge]:
+    """The edges among ``found`` (as stored) that the policy lets through, as it shows them."""
     need_to_know.prefetch(session.policy, found)
     out = []
     for edge in found:

@@ -10,27 +10,22 @@ parts, in the order data flows through them:
   learned without labels, refined by decisions, and explained;
 - :mod:`~workbench.resolve.clustering`: entities without chaining;
 - :mod:`~workbench.resolve.facilitators`: aliases and phones into facilitators;
-- :mod:`~workbench.resolve.service`: the store-facing functions below.
+- :mod:`~workbench.resolve.service`: the store-facing functions below (computing and
+  writing; what a viewer sees of the result is read in ``workbench.query``).
 """
 
 from workbench.resolve.service import (
     ResolveError,
     ResolveReport,
     decide,
-    explain_person,
-    history,
-    persons,
     resolve,
-    review_queue,
+    review_candidates,
 )
 
 __all__ = [
     "ResolveError",
     "ResolveReport",
     "decide",
-    "explain_person",
-    "history",
-    "persons",
     "resolve",
-    "review_queue",
+    "review_candidates",
 ]

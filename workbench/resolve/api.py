@@ -6,10 +6,12 @@ Mentions are ``PersonMention`` node ids; persons are ``Person`` node ids.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Judgement = Literal["same", "different", "unsure"]
+MODEL = "model"  # the author of the links and runs entity resolution writes itself
 
 
 @dataclass(frozen=True)
@@ -43,19 +45,16 @@ class PairExplanation:
     weight: float  # total log2 odds, prior included
     contributions: list[Contribution] = field(default_factory=list)
 
-
-@dataclass(frozen=True)
-class ReviewItem:
-    """A pair for an analyst, with how much a decision would change.
-
-    ``v_conflict``: the two mentions carry different V-numbers, so only an
-    analyst can join them (or confirm a person that holds both); such pairs
-    come first.
-    """
-
-    pair: PairExplanation
-    impact: int  # mentions whose person would change with a "same" decision
-    v_conflict: bool = False
+    @classmethod
+    def from_props(cls, p: Mapping[str, Any]) -> PairExplanation:
+        """The explanation a stored ``MatchDecision`` carries (as the viewer sees its props)."""
+        return cls(
+            p["left"],
+            p["right"],
+            float(p.get("score") or 0.0),
+            float(p.get("weight") or 0.0),
+            [Contribution(**c) for c in p.get("explanation") or []],
+        )
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.ingest.mapping import ROLE_EDGE
-from workbench.resolve.api import HistoryEvent, Judgement, PairExplanation, ReviewItem
+from workbench.resolve.api import MODEL, Judgement, PairExplanation
 from workbench.resolve.blocking import (
     PERSON_RULES,
     PERSON_TRAINING,
@@ -40,23 +40,18 @@ from workbench.resolve.fellegi_sunter import FSModel
 from workbench.resolve.pipeline import Thresholds, cluster, score, train, vectors
 from workbench.resolve.records import TRAVELLING_ROLES, Birth, Record, v_number_typo
 from workbench.resolve.scoring import Scorer, probability, refine
-from workbench.security.policy import Policy, Unrestricted, prefetch
 from workbench.store.base import GraphStore, Node
 
 __all__ = [
     "ResolveError",
     "ResolveReport",
     "decide",
-    "explain_person",
-    "history",
-    "persons",
     "resolve",
-    "review_queue",
+    "review_candidates",
 ]
 
 log = logging.getLogger(__name__)
 
-MODEL = "model"
 MIN_DECISIONS = 30  # analysts' decisions needed (both kinds) before they retrain weights
 JUDGEMENTS = ("same", "different", "unsure")
 # What resolution reads of a decision; the stored explanation is read only for display.
@@ -731,33 +726,24 @@ def decide(
     return resolve(store, operator=author)
 
 
-def review_queue(
-    store: GraphStore, *, limit: int = 50, policy: Policy | None = None
-) -> list[ReviewItem]:
-    """Near-threshold pairs nobody decided, biggest effect of a decision first.
+def review_candidates(store: GraphStore) -> list[tuple[str, int]]:
+    """Every undecided link an analyst should decide: V-number conflicts first, then by impact.
 
-    With a ``policy``, explanations show only the values the viewer may see.
+    ``(MatchDecision id, impact)`` pairs, ranked over the whole store: an
+    internal computation. What a viewer is offered of it is decided in the
+    query layer (``workbench.query.review``), which reads each link through
+    the viewer's policy.
     """
-    viewer: Policy = policy or Unrestricted()
     with store.reader():
         nodes = store.find_nodes("MatchDecision", fields=DECISION_FIELDS)
         person = {e.src: e.dst for e in store.find_edges("RESOLVED_TO")}
-    ranked = _queue([n.props for n in nodes], person, Thresholds())[:limit]
-    full = store.get_nodes(
-        [f"MatchDecision:{_link_id(p['left'], p['right'])}" for p, _, _ in ranked]
-    )
-    prefetch(viewer, list(full.values()))
-    out = []
-    for p, n, conflict in ranked:
-        seen = viewer.view_node(full[f"MatchDecision:{_link_id(p['left'], p['right'])}"])
-        if seen is not None:
-            out.append(ReviewItem(_explanation(seen.props), n, conflict))
-    return out
+    ranked = _queue([n.props for n in nodes], person, Thresholds())
+    return [(f"MatchDecision:{_link_id(p['left'], p['right'])}", n) for p, n in ranked]
 
 
 def _queue(
     decisions: Sequence[Mapping[str, Any]], person: Mapping[str, str], limits: Thresholds
-) -> list[tuple[Mapping[str, Any], int, bool]]:
+) -> list[tuple[Mapping[str, Any], int]]:
     """Undecided links for an analyst: conflicting V-numbers first, then by impact.
 
     A link between mentions with different V-numbers is never merged by the
@@ -801,120 +787,5 @@ def _queue(
             key = ("conflict", pa) if conflict else (p["left"], p["right"])
         if key not in seen:
             seen.add(key)
-            unique.append((p, impact, conflict))
+            unique.append((p, impact))
     return unique
-
-
-def _explanation(p: Mapping[str, Any]) -> PairExplanation:
-    from workbench.resolve.api import Contribution
-
-    return PairExplanation(
-        p["left"],
-        p["right"],
-        float(p.get("score") or 0.0),
-        float(p.get("weight") or 0.0),
-        [Contribution(**c) for c in p.get("explanation") or []],
-    )
-
-
-def explain_person(
-    store: GraphStore, person_id: str, policy: Policy | None = None
-) -> list[PairExplanation]:
-    """The stored, explained links between the mentions of one person (as ``policy`` allows)."""
-    viewer: Policy = policy or Unrestricted()
-    person = person_id if person_id.startswith("Person:") else f"Person:{person_id}"
-    members = {e.src for e in store.find_edges("RESOLVED_TO", dst=[person])}
-    links = [
-        d
-        for m in sorted(members)
-        for d in store.find_nodes("MatchDecision", {"left": m, "judgement": "suggested"})
-        if d.props["right"] in members
-    ]
-    shown = [viewer.view_node(d) for d in links]
-    return sorted((_explanation(d.props) for d in shown if d is not None), key=lambda e: -e.weight)
-
-
-def history(store: GraphStore, person_id: str, policy: Policy | None = None) -> list[HistoryEvent]:
-    """Decisions on this person's mentions, and the runs that placed them, oldest first.
-
-    With a ``policy``, a decision's reason shows only if the viewer may see both mentions.
-    """
-    viewer: Policy = policy or Unrestricted()
-    person = person_id if person_id.startswith("Person:") else f"Person:{person_id}"
-    edges = store.find_edges("RESOLVED_TO", dst=[person])
-    members = {e.src for e in edges}
-    events = []
-    for side in ("left", "right"):
-        for m in sorted(members):
-            for found in store.find_nodes("MatchDecision", {side: m}):
-                d = viewer.view_node(found)
-                if d is None:
-                    continue
-                p = d.props
-                if p["judgement"] == "suggested" or (side == "right" and p["left"] in members):
-                    continue
-                events.append(
-                    HistoryEvent(
-                        p["created_at"],
-                        "decision",
-                        p["judgement"],
-                        p["left"],
-                        p["right"],
-                        p["author"],
-                        p.get("reason"),
-                    )
-                )
-    runs = store.get_nodes([f"ResolutionRun:{r}" for r in {e.props.get("run") for e in edges} if r])
-    for run in runs.values():
-        events.append(
-            HistoryEvent(
-                run.props["started_at"],
-                "resolve",
-                None,
-                None,
-                None,
-                run.props.get("operator") or MODEL,
-                f"{run.props['mode']} run {run.props['run_id']}",
-            )
-        )
-    return sorted(events, key=lambda e: e.at)
-
-
-def persons(store: GraphStore, policy: Policy | None = None) -> list[dict[str, Any]]:
-    """Every person with the records that mention them (``workbench persons --json``).
-
-    With a ``policy``, only what that viewer may see: hidden persons and
-    mentions are left out, pseudonymised ones shown as the policy shapes them.
-    """
-    viewer: Policy = policy or Unrestricted()
-    with store.reader():
-        people = {n.id: n for n in store.find_nodes("Person")}
-        mentions = {n.id: n for n in store.find_nodes("PersonMention")}
-        edges = [e for e in store.find_edges("RESOLVED_TO") if e.dst in people]
-    prefetch(viewer, [*people.values(), *mentions.values()])
-    records: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for e in edges:
-        m = viewer.view_node(mentions[e.src])
-        if m is not None:
-            p = m.props
-            records[e.dst].append(
-                {"source": p["source"], "record_id": p["record_id"], "role": p["role"]}
-            )
-    out = []
-    for pid, node in sorted(people.items()):
-        seen = viewer.view_node(node)
-        if seen is None:
-            continue
-        out.append(
-            {
-                "id": _value(seen.id),
-                "name": seen.props.get("name"),
-                "v_number": seen.props.get("v_number"),
-                "birth_date": seen.props.get("birth_date"),
-                "nationality": seen.props.get("nationality"),
-                "records": sorted(
-                    records[pid], key=lambda r: (r["source"], r["record_id"], r["role"])
-                ),
-            }
-        )
-    return out

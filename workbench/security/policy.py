@@ -19,7 +19,8 @@ follows from the signals behind it:
   in full if all are in full, else with its reasons withheld; alerts,
   annotations and match decisions follow what they are about;
 - run metadata (``LoadBatch``, ``DetectionRun``, ``ResolutionRun``) is
-  shown; rejected rows only to their own organisation; any label this module
+  shown; rejected rows only to their own organisation (and the local
+  custodian who loaded the files); any label this module
   does not know is hidden (deny by default).
 
 A policy caches what it reads: make one per request (``session_for`` is
@@ -62,7 +63,10 @@ __all__ = [
     "Policy",
     "Unrestricted",
     "Viewer",
+    "forget_nodes",
+    "know_resolved",
     "prefetch",
+    "sees",
     "view_hits",
     "view_nodes",
     "view_subgraph",
@@ -73,6 +77,7 @@ PARTIAL = "[details withheld: part of the evidence is pseudonymised for you]"
 METADATA = frozenset({"LoadBatch", "DetectionRun", "ResolutionRun"})
 ENTITIES = frozenset({"Person", "FacilitatorEntity"})
 _CATALOG_MAX = 1_000_000
+SIGNAL_FACTS = ("source", "kind", "theme", "legal_regime")  # what sharing decides on
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,7 @@ def signal_facts(store: GraphStore, ids: Iterable[str]) -> dict[str, SignalFacts
     if missing:
         if len(cache) > _CATALOG_MAX:
             cache.clear()
-        for node in store.get_nodes(missing).values():
+        for node in store.get_nodes(missing, fields=SIGNAL_FACTS).values():
             p = node.props
             cache[node.id] = SignalFacts(
                 node.id, p["source"], p["kind"], p["theme"], p.get("legal_regime")
@@ -158,6 +163,7 @@ class NeedToKnow:
         releases: Mapping[str, frozenset[str]],
         pseudonym: Pseudonymiser,
         colleagues: frozenset[str] = frozenset(),
+        custodian: bool = False,
     ) -> None:
         if viewer.organisation not in ORGANISATIONS or viewer.role not in ROLES:
             raise ValueError(f"not a valid viewer: {viewer}")
@@ -169,6 +175,7 @@ class NeedToKnow:
         self.releases = releases
         self.pseudonym = pseudonym
         self.colleagues = colleagues | {viewer.username}
+        self.custodian = custodian  # the local operator: loaded the files, sees their rejects
         self._nodes: dict[str, Node | None] = {}
         self._inputs: dict[str, list[str]] = {}
         self._access: dict[str, Access] = {}
@@ -203,6 +210,28 @@ class NeedToKnow:
                 self._load(self._follow(batch))
                 signal_ids += [s for n in batch for s in n.props.get("signals") or []]
             self._load_signals(signal_ids)
+
+    def know_resolved(self, persons: Sequence[Node], links: Sequence[Edge]) -> None:
+        """Take ``links`` as every ``RESOLVED_TO`` edge into ``persons``, read by the caller in
+        bulk, so that judging the persons does not read those edges again (the caller
+        prefetches the mentions next, as nodes it read)."""
+        for person in persons:
+            if person.label == "Person" and person.id not in self._inputs:
+                self._remember(person.id, person)
+                self._inputs[person.id] = []
+                self._unexpanded.discard(person.id)
+        for e in links:
+            if e.dst in self._inputs and e.type == "RESOLVED_TO":
+                self._inputs[e.dst].append(e.src)
+
+    def forget_nodes(self) -> None:
+        """Drop what was read and judged of nodes (signals' access stays): a reader of a
+        long list calls it between pages, so the policy's memory stays one page deep."""
+        self._nodes.clear()
+        self._inputs.clear()
+        self._access.clear()
+        self._span.clear()
+        self._unexpanded.clear()
 
     def _remember(self, node_id: str, node: Node | None) -> None:
         if node_id not in self._nodes:
@@ -289,7 +318,8 @@ class NeedToKnow:
         if label in METADATA or label == "User":
             return Access.FULL
         if label == "Reject":
-            return Access.FULL if props.get("source") == self.viewer.organisation else Access.HIDDEN
+            own = props.get("source") == self.viewer.organisation
+            return Access.FULL if own or self.custodian else Access.HIDDEN
         if _provenance(label):
             return self._asserted(props.get("signals") or [])
         if label in ENTITIES:
@@ -338,6 +368,13 @@ class NeedToKnow:
         return node_id
 
     # the Policy protocol ------------------------------------------------------------------
+
+    def sees(self, node: Node) -> bool:
+        """Whether the viewer may see ``node`` at all: :meth:`view_node` without shaping it."""
+        self._remember(node.id, node)
+        if self._unexpanded:
+            self.prefetch([node])
+        return self.access(node.id) != Access.HIDDEN
 
     def view_node(self, node: Node) -> Node | None:
         self._remember(node.id, node)
@@ -433,6 +470,27 @@ def prefetch(policy: Policy, items: Iterable[Node | Edge | str]) -> None:
     bulk = getattr(policy, "prefetch", None)
     if bulk is not None:
         bulk(list(items))
+
+
+def know_resolved(policy: Policy, persons: Sequence[Node], links: Sequence[Edge]) -> None:
+    """Tell ``policy`` (if it reads in bulk) every RESOLVED_TO edge into ``persons``."""
+    take = getattr(policy, "know_resolved", None)
+    if take is not None:
+        take(persons, links)
+
+
+def forget_nodes(policy: Policy) -> None:
+    """Let ``policy`` drop its per-node caches between pages of a long list (if it has any)."""
+    drop = getattr(policy, "forget_nodes", None)
+    if drop is not None:
+        drop()
+
+
+def sees(policy: Policy, node: Node) -> bool:
+    """Whether the viewer may see ``node`` at all; for callers that need no more than that
+    (a list of a person's records), cheaper than shaping the node."""
+    check = getattr(policy, "sees", None)
+    return bool(check(node)) if check is not None else policy.view_node(node) is not None
 
 
 def view_nodes(policy: Policy, nodes: Iterable[Node]) -> dict[str, Node]:

@@ -83,6 +83,7 @@ class SecurityContext:
             releases=self.releases.active(),
             pseudonym=Pseudonymiser(pseudonym_secret(self.settings.home), org),
             colleagues=colleagues,
+            custodian=self.custodian,
         )
 
     def event(self, action: str, *, target: str | None = None, **details: Any) -> AuditEvent:

@@ -152,7 +152,9 @@ class GraphStore(Protocol):
     def ensure_schema(self) -> None: ...
     def writer(self) -> AbstractContextManager[Writer]: ...
     def reader(self) -> AbstractContextManager[None]: ...
-    def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]: ...
+    def get_nodes(
+        self, ids: Sequence[str], *, fields: Sequence[str] | None = None
+    ) -> dict[str, Node]: ...
     def find_nodes(
         self,
         label: str,
@@ -160,10 +162,12 @@ class GraphStore(Protocol):
         *,
         limit: int | None = None,
         fields: Sequence[str] | None = None,
+        after: str | None = None,
     ) -> list[Node]: ...
     def find_edges(
         self, type_: str, *, src: Sequence[str] | None = None, dst: Sequence[str] | None = None
     ) -> list[Edge]: ...
+    def edges_into(self, type_: str, label: str, first: str, last: str) -> list[Edge]: ...
     def neighbourhood(
         self,
         ids: Sequence[str],
@@ -462,6 +466,7 @@ class CypherStore(ABC):
         # per property mapping (by id, the mapping kept to guard the id): those to decode
         self._decoding: dict[int, tuple[Mapping[str, Property], tuple[tuple[str, Property], ...]]]
         self._decoding = {}
+        self._subsets: dict[tuple[str, tuple[str, ...]], Mapping[str, Property]] = {}
 
     # hooks ---------------------------------------------------------------------
 
@@ -722,12 +727,19 @@ class CypherStore(ABC):
 
     # reads ---------------------------------------------------------------------------
 
-    def get_nodes(self, ids: Sequence[str]) -> dict[str, Node]:
-        """The nodes with these ids that exist, keyed by id."""
+    def get_nodes(
+        self, ids: Sequence[str], *, fields: Sequence[str] | None = None
+    ) -> dict[str, Node]:
+        """The nodes with these ids that exist, keyed by id.
+
+        ``fields`` reads only those properties (the others are absent from
+        ``props``), as in :meth:`find_nodes`: the need-to-know policy reads
+        four facts of a signal, not its raw record.
+        """
         out: dict[str, Node] = {}
         with self._unit() as r:
             for label, part in self._group_by_label(ids).items():
-                out.update(self._fetch_nodes(r, label, part))
+                out.update(self._fetch_nodes(r, label, part, fields))
         return out
 
     def find_nodes(
@@ -737,11 +749,15 @@ class CypherStore(ABC):
         *,
         limit: int | None = None,
         fields: Sequence[str] | None = None,
+        after: str | None = None,
     ) -> list[Node]:
         """Nodes of ``label`` whose properties equal ``where`` (all of them), by id.
 
         ``fields`` reads only those properties (the others are absent from
         ``props``): much faster when a caller scans many nodes for a few values.
+        ``after`` (with ``limit``) pages through a label in id order: pass the
+        last id of the previous page, so a reader of a million nodes holds one
+        page at a time.
         """
         node = self.model.node(label)
         where = dict(where or {})
@@ -752,9 +768,13 @@ class CypherStore(ABC):
             f"w{i}": self._encode_value(node.properties.get(k), v)
             for i, (k, v) in enumerate(where.items())
         }
-        query = cypher.find_nodes(node, list(where), limit, fields)
+        query = cypher.find_nodes(node, list(where), limit, fields, paged=after is not None)
+        if limit is not None:
+            params["limit"] = limit
+        if after is not None:
+            params["after"] = after
         with self._unit() as r:
-            rows = r.run(query, {**params, "limit": limit} if limit is not None else params)
+            rows = r.run(query, params)
         if fields is not None:
             props = node.properties
             return [
@@ -769,24 +789,44 @@ class CypherStore(ABC):
         """Edges of a type, optionally only those leaving ``src`` or entering ``dst`` ids."""
         edge = self.model.edge(type_)
         out: list[Edge] = []
+        sources = list(dict.fromkeys(src)) if src is not None else None
+        targets = list(dict.fromkeys(dst)) if dst is not None else None
+        wanted = set(dst) if dst is not None else None  # a list made 80k ids a quadratic scan
         with self._unit() as r:
             for a, b in edge.endpoints:
-                if src is not None:
-                    ids = [i for i in src if self.model.label_of(i) == a]
+                if sources is not None:
+                    ids = [i for i in sources if self.model.label_of(i) == a]
                     if not ids:
                         continue
                     rows = r.run(cypher.edges_from(edge, a, b), {"ids": ids})
-                elif dst is not None:
-                    ids = [i for i in dst if self.model.label_of(i) == b]
+                elif targets is not None:
+                    ids = [i for i in targets if self.model.label_of(i) == b]
                     if not ids:
                         continue
                     rows = r.run(cypher.edges_to(edge, a, b), {"ids": ids})
                 else:
                     rows = r.run(cypher.all_edges(edge, a, b))
                 for row in rows:
-                    if dst is not None and row["dst"] not in dst:
-                        continue
+                    if wanted is not None and row["dst"] not in wanted:
+                        continue  # with both src and dst: the edges between them
                     out.append(self._edge_from(edge, row))
+        return out
+
+    def edges_into(self, type_: str, label: str, first: str, last: str) -> list[Edge]:
+        """Edges of a type into every ``label`` node whose id lies from ``first`` to ``last``.
+
+        For a reader paging through a label in id order (``find_nodes(after=)``):
+        a range on the target's id is read through the adjacency lists, 0.11 s
+        for 2,000 persons' mentions at 97k persons, where ``find_edges(dst=ids)``
+        is planned as a join over every edge of the type (1.2 s, ADR 0008).
+        """
+        edge = self.model.edge(type_)
+        out: list[Edge] = []
+        with self._unit() as r:
+            for a, b in edge.endpoints:
+                if b == label:
+                    rows = r.run(cypher.edges_into_range(edge, a, b), {"lo": first, "hi": last})
+                    out += [self._edge_from(edge, row) for row in rows]
         return out
 
     def neighbourhood(
@@ -891,11 +931,14 @@ class CypherStore(ABC):
                 groups[label].append(node_id)
         return groups
 
-    def _fetch_nodes(self, r: Runner, label: str, ids: Sequence[str]) -> dict[str, Node]:
+    def _fetch_nodes(
+        self, r: Runner, label: str, ids: Sequence[str], fields: Sequence[str] | None = None
+    ) -> dict[str, Node]:
         out: dict[str, Node] = {}
         node = self.model.node(label)
-        query = cypher.get_nodes(node)  # id, then the properties in model order
-        read = self._values_reader(node.properties, range(1, len(node.properties) + 1))
+        props = node.properties if fields is None else self._subset(label, tuple(fields))
+        query = cypher.get_nodes(node, list(props))  # id, then the properties in order
+        read = self._values_reader(props, range(1, len(props) + 1))
         for part in _chunks(ids):
             for row in r.tabular(query, {"ids": list(part)})[1]:
                 out[row[0]] = Node(row[0], label, read(row))
@@ -984,6 +1027,18 @@ class CypherStore(ABC):
             return out
 
         return read
+
+    def _subset(self, label: str, fields: tuple[str, ...]) -> Mapping[str, Property]:
+        """The model's properties ``fields`` of ``label``: one mapping per selection, kept,
+        so that :meth:`_to_decode` finds it again."""
+        key = (label, fields)
+        if key not in self._subsets:
+            props = self.model.node(label).properties
+            unknown = [f for f in fields if f not in props]
+            if unknown:
+                raise InvalidWrite(f"{label} has no property {unknown[0]!r}")
+            self._subsets[key] = {f: props[f] for f in fields}
+        return self._subsets[key]
 
     def _to_decode(self, props: Mapping[str, Property]) -> tuple[tuple[str, Property], ...]:
         found = self._decoding.get(id(props))

@@ -25,10 +25,9 @@ def node_columns(names: Iterable[str]) -> str:
     return ", ".join(["n.id AS id", *(f"n.`{name}` AS `{name}`" for name in names)])
 
 
-def get_nodes(node: NodeType) -> str:
-    return f"UNWIND $ids AS i MATCH (n:{node.label} {{id: i}}) RETURN " + node_columns(
-        node.properties
-    )
+def get_nodes(node: NodeType, fields: Sequence[str] | None = None) -> str:
+    names = node.properties if fields is None else fields
+    return f"UNWIND $ids AS i MATCH (n:{node.label} {{id: i}}) RETURN " + node_columns(names)
 
 
 def node_ids(label: str) -> str:
@@ -40,9 +39,15 @@ def all_nodes(node: NodeType) -> str:
 
 
 def find_nodes(
-    node: NodeType, names: Sequence[str], limit: int | None, fields: Sequence[str] | None = None
+    node: NodeType,
+    names: Sequence[str],
+    limit: int | None,
+    fields: Sequence[str] | None = None,
+    *,
+    paged: bool = False,
 ) -> str:
-    where = " AND ".join(f"n.{name} = $w{i}" for i, name in enumerate(names))
+    conditions = [f"n.{name} = $w{i}" for i, name in enumerate(names)]
+    where = " AND ".join([*conditions, "n.id > $after"] if paged else conditions)
     cols = node_columns(node.properties if fields is None else [f for f in fields if f != "id"])
     query = (
         f"MATCH (n:{node.label})"
@@ -116,6 +121,16 @@ def edges_to(edge: EdgeType, src: str, dst: str) -> str:
     return (
         f"UNWIND $ids AS i MATCH (a:{src})-[e:{edge.type}]->(b:{dst} {{id: i}}) RETURN "
         + edge_columns(edge.properties)
+    )
+
+
+def edges_into_range(edge: EdgeType, src: str, dst: str) -> str:
+    # For many target ids: a range on the target's id is read through the
+    # adjacency lists (0.11 s for 2,000 persons' mentions at 97k persons),
+    # where an UNWIND of the ids is planned as a join over every edge (1.2 s).
+    return (
+        f"MATCH (b:{dst}) WHERE b.id >= $lo AND b.id <= $hi "
+        f"MATCH (a:{src})-[e:{edge.type}]->(b) RETURN " + edge_columns(edge.properties)
     )
 
 

@@ -19,6 +19,7 @@ from workbench.query import (
     list_clusters,
     suggestions,
 )
+from workbench.query.describe import display
 from workbench.ui.graph import network_graph
 from workbench.ui.session import current_session
 from workbench.ui.text import md
@@ -32,19 +33,26 @@ from workbench.ui.widgets import (
 )
 
 CLUSTER_NETWORK = 250  # node cap of the cluster's network picture
+LIST_PAGE = 100  # clusters the list shows at first, and adds per "Show more"
+LIMIT_KEY = "cluster-list-limit"
 
 
 @st.cache_data(ttl=300, show_spinner=False, max_entries=50)
-def ranked(_session: Session, viewer: str, run_id: str) -> tuple[RunInfo | None, list[ClusterRow]]:
-    """The ranked list, cached per viewer and run (1.8 s to compute at 20k persons)."""
-    return list_clusters(_session, run_id=run_id)
+def ranked(
+    _session: Session, viewer: str, run_id: str, limit: int
+) -> tuple[RunInfo | None, list[ClusterRow]]:
+    """The top of the ranked list, cached per viewer, run and length."""
+    return list_clusters(_session, run_id=run_id, limit=limit)
 
 
 def ranked_list(session: Session) -> None:
     st.title("Clusters")
     latest = attempt(latest_run, session)
+    limit = int(st.session_state.get(LIMIT_KEY, LIST_PAGE))
     found = (
-        attempt(ranked, session, session.viewer.username, latest.run_id) if latest else (None, [])
+        attempt(ranked, session, session.viewer.username, latest.run_id, limit)
+        if latest
+        else (None, [])
     )
     if found is None:
         return
@@ -54,7 +62,7 @@ def ranked_list(session: Session) -> None:
         return
     st.caption(
         f"Run {run.run_id} · {run.algorithm} · started {run.started_at:%Y-%m-%d %H:%M} UTC · "
-        f"{len(rows)} clusters"
+        f"the {len(rows)} highest-scoring clusters you may see"
     )
     if not rows:
         st.info("This run found no clusters you may see.")
@@ -68,7 +76,7 @@ def ranked_list(session: Session) -> None:
                 "type": r.type,
                 "size": r.size,
                 "organisations": ", ".join(r.organisations),
-                "themes": ", ".join(r.themes),
+                "themes": ", ".join(display("theme", t) for t in r.themes),
                 "lineage": r.lineage or "",
             }
             for i, r in enumerate(rows)
@@ -76,6 +84,9 @@ def ranked_list(session: Session) -> None:
         hide_index=True,
         key="cluster-table",
     )
+    if len(rows) >= limit and st.button(f"Show {LIST_PAGE} more", key="cluster-list-more"):
+        st.session_state[LIMIT_KEY] = limit + LIST_PAGE
+        st.rerun()
     shown = len(rows)
     if shown > 30:
         shown = int(st.number_input("Links to show", 10, shown, 30, 10))

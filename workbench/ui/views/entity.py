@@ -7,7 +7,8 @@ from collections.abc import Sequence
 import streamlit as st
 
 from workbench.query import EntityView, entity
-from workbench.query.entity import Linked, Resolution
+from workbench.query.entity import Linked
+from workbench.query.persons import Resolution
 from workbench.ui.session import current_session
 from workbench.ui.text import md
 from workbench.ui.widgets import (
