@@ -200,3 +200,14 @@ def test_an_alias_shared_by_two_smugglers_is_decided_by_the_record_or_left_alone
     assert groups == [["a0", "a1", "a2"], ["b", "text-phone"], ["nothing"], ["same-way"]]
     assert how["text-phone"] == "alias+context"
     assert how["same-way"] == how["nothing"] == "alone"
+
+
+def test_a_record_made_before_the_other_mention_arrived_is_about_someone_else() -> None:
+    timing = next(c for c in PERSON if c.name == "timing")
+    arrived = Record("a", "x", arrival=738_000)
+    assert timing.label(arrived, Record("b", "x", seen=738_030)) == "within 60 days after arrival"
+    assert timing.label(Record("b", "x", seen=738_200), arrived) == "later"
+    assert timing.label(arrived, Record("b", "x", seen=737_900)) == "before arrival"
+    # Both travelled (the arrival days compare), or neither did: nothing to tell.
+    assert timing.label(arrived, Record("b", "x", arrival=738_000, seen=738_030)) is None
+    assert timing.label(Record("a", "x", seen=1), Record("b", "x", seen=2)) is None

@@ -144,8 +144,26 @@ def _arrival(a: Record, b: Record) -> Level:
     return 0 if days == 0 else 1 if days <= 3 else 2
 
 
+SOON = 60  # days: the first IND interview or COA report follows arrival within weeks
+
+
+def _timing(a: Record, b: Record) -> Level:
+    """One mention's record date against the other's arrival day (when only one has it)."""
+    if (a.arrival is None) == (b.arrival is None):
+        return None
+    arrived, other = (a, b) if a.arrival is not None else (b, a)
+    if other.seen is None or arrived.arrival is None:
+        return None
+    days = other.seen - arrived.arrival
+    return 0 if 0 <= days <= SOON else 1 if days > SOON else 2
+
+
 def _show_route(r: Record) -> str | None:
     return " > ".join(r.route) or None
+
+
+def _show_seen(r: Record) -> str | None:
+    return dt.date.fromordinal(r.seen).isoformat() if r.seen is not None else None
 
 
 def _show_arrival(r: Record) -> str | None:
@@ -283,6 +301,14 @@ PERSON: tuple[Comparison, ...] = (
         _show_arrival,
         term=_arrival_term,
         tf_levels=(0,),
+    ),
+    # A record made before the other mention's arrival in the Netherlands is
+    # about someone else; one made in the weeks after it fits.
+    Comparison(
+        "timing",
+        ("within 60 days after arrival", "later", "before arrival"),
+        _timing,
+        _show_seen,
     ),
 )
 

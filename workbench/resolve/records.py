@@ -108,6 +108,10 @@ class Record:
     # companion too): the route as alpha-3 codes and the arrival day (ordinal).
     route: tuple[str, ...] = ()
     arrival: int | None = None
+    # The day the record was made (ordinal): a person's records in the
+    # Netherlands come after their arrival, so a record dated before another
+    # mention's arrival is about someone else.
+    seen: int | None = None
     tokens: tuple[str, ...] = field(init=False)
     words: tuple[str, ...] = field(init=False)  # tokens sorted: equal for any word order
     key: str = field(init=False)
@@ -126,6 +130,7 @@ def from_signal(sig: Signal) -> list[Record]:
     """
     out = []
     arrival = dt.date.fromisoformat(sig.arrival_date).toordinal() if sig.arrival_date else None
+    seen = dt.date.fromisoformat(sig.date[:10]).toordinal()
     for i, p in enumerate(sig.persons):
         dob = p.birth_date
         travelling = p.role in TRAVELLING_ROLES
@@ -142,6 +147,7 @@ def from_signal(sig: Signal) -> list[Record]:
                 group=f"{sig.source}|{sig.record_id}",
                 route=tuple(sig.route or ()) if travelling else (),
                 arrival=arrival if travelling else None,
+                seen=seen,
             )
         )
     return out

@@ -119,7 +119,7 @@ def _read(store: GraphStore) -> _State:
         docs: dict[str, set[str]] = defaultdict(set)
         for e in store.find_edges("HAS_DOCUMENT"):
             docs[e.src].add(_value(e.dst))
-        travel = _travel(store, mentions)
+        context = _context(store, mentions)
         assigned = {e.src: e.dst for e in store.find_edges("RESOLVED_TO") if e.src in mentions}
         links: dict[Pair, float] = {}
         decisions: list[Node] = []
@@ -132,7 +132,7 @@ def _read(store: GraphStore) -> _State:
                 decisions.append(d)
         runs = store.find_nodes("ResolutionRun")
     records = [
-        _record(n, phones.get(n.id, set()), docs.get(n.id, set()), *travel.get(n.id, ((), None)))
+        _record(n, phones.get(n.id, set()), docs.get(n.id, set()), context.get(n.id, _Context()))
         for n in mentions.values()
     ]
     records.sort(key=lambda r: r.id)
@@ -141,37 +141,45 @@ def _read(store: GraphStore) -> _State:
     return _State(records, mentions, assigned, links, decisions, last)
 
 
-def _travel(
-    store: GraphStore, mentions: Mapping[str, Node]
-) -> dict[str, tuple[tuple[str, ...], int | None]]:
-    """Route and arrival day of the record each travelling mention came from.
+@dataclass(frozen=True)
+class _Context:
+    """What a mention's record says around it: the journey, and the day it was made."""
+
+    route: tuple[str, ...] = ()
+    arrival: int | None = None
+    seen: int | None = None
+
+
+def _context(store: GraphStore, mentions: Mapping[str, Node]) -> dict[str, _Context]:
+    """Route, arrival day and record day of the record each mention came from.
 
     A border record's route and arrival hold for the companions as well:
     a household travels together, which tells its members' mentions apart
-    from namesakes who came another way or on another day.
+    from namesakes who came another way or on another day. The record's own
+    day holds for everyone on it (records follow a person's arrival).
     """
     routes = {e.src: _value(e.dst) for e in store.find_edges("TRAVELLED")}
-    arrivals = {
-        n.id: n.props["arrival_date"].toordinal()
-        for n in store.find_nodes("Signal", fields=["arrival_date"])
-        if n.props.get("arrival_date") is not None
+    signals = {
+        n.id: (n.props.get("date"), n.props.get("arrival_date"))
+        for n in store.find_nodes("Signal", fields=["date", "arrival_date"])
     }
-    out: dict[str, tuple[tuple[str, ...], int | None]] = {}
-    for role in TRAVELLING_ROLES:
-        for e in store.find_edges(ROLE_EDGE[role]):
-            if e.dst in mentions and (e.src in routes or e.src in arrivals):
-                route = routes.get(e.src)
-                out[e.dst] = (tuple(route.split(">")) if route else (), arrivals.get(e.src))
+    out: dict[str, _Context] = {}
+    for role, edge in ROLE_EDGE.items():
+        travelling = role in TRAVELLING_ROLES
+        for e in store.find_edges(edge):
+            if e.dst not in mentions or e.src not in signals:
+                continue
+            day, arrival = signals[e.src]
+            route = routes.get(e.src) if travelling else None
+            out[e.dst] = _Context(
+                tuple(route.split(">")) if route else (),
+                arrival.toordinal() if travelling and arrival is not None else None,
+                day.toordinal() if day is not None else None,
+            )
     return out
 
 
-def _record(
-    n: Node,
-    phones: Iterable[str],
-    docs: Iterable[str],
-    route: tuple[str, ...] = (),
-    arrival: int | None = None,
-) -> Record:
+def _record(n: Node, phones: Iterable[str], docs: Iterable[str], context: _Context) -> Record:
     p = n.props
     return Record(
         n.id,
@@ -183,8 +191,9 @@ def _record(
         phones=frozenset(phones),
         documents=frozenset(docs),
         group=f"{p['source']}:{p['record_id']}",  # two people in one record are two people
-        route=route,
-        arrival=arrival,
+        route=context.route,
+        arrival=context.arrival,
+        seen=context.seen,
     )
 
 
@@ -358,7 +367,11 @@ def _v_conflict(a: Record, b: Record) -> bool:
     return bool(a.v_number and b.v_number and a.v_number != b.v_number)
 
 
-def _link_row(exp: PairExplanation, now: dt.datetime, v_conflict: bool) -> dict[str, Any]:
+def _link_row(exp: PairExplanation, now: dt.datetime) -> dict[str, Any]:
+    # The explanation's V-number line says whether both mentions hold one and they differ.
+    v_conflict = any(
+        c.feature == "v_number" and c.level not in ("same", "missing") for c in exp.contributions
+    )
     return {
         "decision_id": _link_id(exp.left, exp.right),
         "left": exp.left,
@@ -502,11 +515,7 @@ def _write(
     changed = {p for p, ms in people.items() if p in old_persons and not moved.isdisjoint(ms)}
     created = [p for p in people if p not in old_persons]
     link_rows = [
-        _link_row(
-            scorer.explain(state.by_id[a], state.by_id[b]),
-            started,
-            _v_conflict(state.by_id[a], state.by_id[b]),
-        )
+        _link_row(scorer.explain(state.by_id[a], state.by_id[b]), started)
         for (a, b), w in scored.items()
         if w >= limits.keep and state.links.get((a, b)) != round(w, 3)
     ]
