@@ -200,7 +200,8 @@ def _rows(session: Session, clusters: Sequence[Node]) -> list[ClusterRow]:
     records = {c.id: term(c.props.get("explanation"), "members").get("records") or {}
                for c in clusters}  # fmt: skip
     wanted = [s for rs in records.values() for ss in rs.values() for s in ss]
-    signals = visibility.by_stored_id(session, wanted)
+    # a record's source and id are its signal's id: the signals are judged, not shaped
+    signals = visibility.seen_ids(session, session.store.get_nodes(wanted))
     edges_of: dict[str, list[Edge]] = defaultdict(list)
     for e in member_edges:
         edges_of[e.dst].append(e)

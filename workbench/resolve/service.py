@@ -52,6 +52,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+REVIEW_KEPT = 5000  # queue entries a run stores: far more than anyone reviews before the next
 MIN_DECISIONS = 30  # analysts' decisions needed (both kinds) before they retrain weights
 JUDGEMENTS = ("same", "different", "unsure")
 # What resolution reads of a decision; the stored explanation is read only for display.
@@ -460,8 +461,16 @@ def resolve(
         if a in state.by_id and b in state.by_id
     ]
     decisions = [d.props for d in state.decisions]
-    report.review_queue = len(_queue([*suggestions, *decisions], assigned, limits))
+    queue = _queue([*suggestions, *decisions], assigned, limits)
+    report.review_queue = len(queue)
+    with store.writer() as w:  # the queue this run leaves, for the review page to read
+        run = store.get_nodes([f"ResolutionRun:{report.run_id}"])[f"ResolutionRun:{report.run_id}"]
+        w.upsert_nodes("ResolutionRun", [{**run.props, "review": _ranked(queue[:REVIEW_KEPT])}])
     return report
+
+
+def _ranked(queue: Sequence[tuple[Mapping[str, Any], int]]) -> list[list[Any]]:
+    return [[f"MatchDecision:{_link_id(p['left'], p['right'])}", n] for p, n in queue]
 
 
 def _closure(
@@ -739,15 +748,20 @@ def review_candidates(store: GraphStore) -> list[tuple[str, int]]:
     """Every undecided link an analyst should decide: V-number conflicts first, then by impact.
 
     ``(MatchDecision id, impact)`` pairs, ranked over the whole store: an
-    internal computation. What a viewer is offered of it is decided in the
-    query layer (``workbench.query.review``), which reads each link through
-    the viewer's policy.
+    internal computation. The latest run stored its queue (``review``, at
+    most ``REVIEW_KEPT``; a decision resolves again, so it is current);
+    a store resolved before runs stored it is ranked here. What a viewer is
+    offered of it is decided in the query layer (``workbench.query.review``),
+    which reads each link through the viewer's policy.
     """
     with store.reader():
+        runs = store.find_nodes("ResolutionRun", fields=["started_at", "review"])
+        last = max(runs, key=lambda n: n.props["started_at"], default=None)
+        if last is not None and last.props.get("review") is not None:
+            return [(str(i), int(n)) for i, n in last.props["review"]]
         nodes = store.find_nodes("MatchDecision", fields=DECISION_FIELDS)
         person = {e.src: e.dst for e in store.find_edges("RESOLVED_TO")}
-    ranked = _queue([n.props for n in nodes], person, Thresholds())
-    return [(f"MatchDecision:{_link_id(p['left'], p['right'])}", n) for p, n in ranked]
+    return [(i, n) for i, n in _ranked(_queue([n.props for n in nodes], person, Thresholds()))]
 
 
 def _queue(

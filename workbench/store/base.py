@@ -454,6 +454,9 @@ class CypherStore(ABC):
     kind = "abstract"
     location = ""
     _create_chunk = CHUNK  # rows per ``_create_nodes`` / ``_create_edges`` call
+    # Up to this many target ids, find_edges(dst=...) asks one id at a time (a backend
+    # whose plan for an id list is a join over every edge of the type sets it; ADR 0008).
+    _bound_lookups = 0
 
     def __init__(self, model: Model) -> None:
         self.model = model
@@ -803,7 +806,11 @@ class CypherStore(ABC):
                     ids = [i for i in targets if self.model.label_of(i) == b]
                     if not ids:
                         continue
-                    rows = r.run(cypher.edges_to(edge, a, b), {"ids": ids})
+                    if len(ids) <= self._bound_lookups:
+                        one = cypher.edges_to_one(edge, a, b)
+                        rows = [row for i in ids for row in r.run(one, {"id": i})]
+                    else:
+                        rows = r.run(cypher.edges_to(edge, a, b), {"ids": ids})
                 else:
                     rows = r.run(cypher.all_edges(edge, a, b))
                 for row in rows:

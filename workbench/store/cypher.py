@@ -124,6 +124,13 @@ def edges_to(edge: EdgeType, src: str, dst: str) -> str:
     )
 
 
+def edges_to_one(edge: EdgeType, src: str, dst: str) -> str:
+    return (
+        f"MATCH (a:{src})-[e:{edge.type}]->(b:{dst} {{id: $id}}) RETURN "
+        + edge_columns(edge.properties)
+    )
+
+
 def edges_into_range(edge: EdgeType, src: str, dst: str) -> str:
     # For many target ids: a range on the target's id is read through the
     # adjacency lists (0.11 s for 2,000 persons' mentions at 97k persons),
