@@ -19,7 +19,7 @@ strongest first, and two clusters join only when
 Analysts' ``same`` decisions are applied first and override the
 identifier constraint: a person may really hold two V-numbers.
 
->>> w = {("a", "b"): 8.0, ("b", "c"): 8.0, ("a", "c"): -12.0}
+>>> w = {("a", "b"): 8.0, ("b", "c"): 6.0, ("a", "c"): -12.0}
 >>> sorted(map(sorted, agglomerate(["a", "b", "c"], w, weight=lambda x, y: w[(x, y)])))
 [['a', 'b'], ['c']]
 """
@@ -98,22 +98,13 @@ def agglomerate(
     *,
     weight: Callable[[str, str], float],
     constraints: Constraints | None = None,
-    threshold: float = 0.0,
-    veto: float = -8.0,
     lines: Lines | None = None,
 ) -> list[list[str]]:
     """Clusters of ``ids``; ``links`` are scored pairs, ``weight`` scores any other pair.
 
-    ``lines`` (else ``threshold`` and ``veto`` with no alternatives test)
-    say where merges happen. Deterministic: ties are broken by the pair's ids.
+    ``lines`` say where merges happen. Deterministic: ties are broken by the pair's ids.
     """
-    return _Agglomeration(
-        ids,
-        links,
-        weight,
-        constraints or Constraints(),
-        lines or Lines(threshold, veto, alternatives=-math.inf),
-    ).run()
+    return _Agglomeration(ids, links, weight, constraints or Constraints(), lines or Lines()).run()
 
 
 class _Agglomeration:
