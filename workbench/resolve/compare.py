@@ -10,7 +10,7 @@ decided here but learned (:mod:`workbench.resolve.fellegi_sunter`).
 >>> [(c.name, c.label(a, b)) for c in PERSON]  # doctest: +NORMALIZE_WHITESPACE
 [('name', 'transliteration'), ('birth_date', 'same year, one imprecise'),
  ('nationality', 'same'), ('sex', None), ('v_number', None), ('phone', None),
- ('document', None), ('route', None), ('arrival', None)]
+ ('document', None), ('route', None), ('arrival', None), ('timing', None)]
 """
 
 from __future__ import annotations
