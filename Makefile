@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python benchmarks/er_bench.py
 	$(BIN)/python benchmarks/detect_bench.py
 	$(BIN)/python benchmarks/dossier_bench.py
+	$(BIN)/python benchmarks/learning_bench.py
 
 schema-docs: install
 	$(BIN)/python -m graph_schema.docs > docs/schema.md

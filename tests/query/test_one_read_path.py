@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
@@ -204,3 +205,30 @@ def test_the_streamed_person_list_judges_as_one_person_at_a_time(world: World, u
             continue
         assert listed[person_id].name == seen[person_id].props.get("name")
         assert listed[person_id].v_number == seen[person_id].props.get("v_number")
+
+
+def test_a_verdict_is_carried_to_the_same_cluster_and_shown_only_with_it(world: World) -> None:
+    """Runs last in this module: it adds a verdict and a detection run to the shared world."""
+    from workbench.detect import detect
+    from workbench.detect.verdicts import record_verdict
+
+    settings = Settings(home=world.home)
+
+    def rows_of(user: str | None) -> list[Any]:
+        policy = cli_session(settings, user, store=world.store).policy
+        return list_clusters(Session(world.store, policy))[1]
+
+    top = rows_of(None)[0]
+    record_verdict(world.store, top.id, "confirmed", reason="checked the phones",
+                   author="joint.analyst", organisation="joint")  # fmt: skip
+    [judged] = [r for r in rows_of(None) if r.id == top.id]
+    assert judged.verdict is not None and judged.verdict["verdict"] == "confirmed"
+    assert judged.verdict["inherited"] is False
+    detect(world.store)  # unchanged data: every cluster comes back "same"
+    carried = [r for r in rows_of(None) if r.verdict and r.verdict["inherited"]]
+    assert [r.verdict["cluster"] for r in carried if r.verdict] == [top.id]
+    assert carried[0].ranking == "score" and carried[0].to_dict()["ranking"]["method"] == "score"
+    for user in USERS:
+        for row in rows_of(user):
+            if row.verdict and row.verdict.get("cluster") == top.id:
+                assert row.lineage == "same"  # only on the successor the viewer sees

@@ -104,7 +104,8 @@ def register(app: typer.Typer) -> None:
             fail(str(exc), PARTIAL)
         data = {"run_id": report["run_id"], "clusters": report["clusters"],
                 "seconds": report["seconds"], "alerts": report["alerts"],
-                "lineage": report["lineage"], "hubs": report["hubs"]}  # fmt: skip
+                "lineage": report["lineage"], "hubs": report["hubs"],
+                "benign_left_out": report["benign_left_out"], "model": report["model"]}  # fmt: skip
 
         def render(d: dict[str, Any]) -> None:
             lineage = ", ".join(f"{n} {rel}" for rel, n in d["lineage"].items())

@@ -28,7 +28,7 @@ import datetime as dt
 import logging
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from workbench.detect.projection import Incidence
@@ -41,6 +41,7 @@ __all__ = [
     "Payment",
     "document_batches",
     "incidences",
+    "known_only_through",
     "read_facts",
     "route_windows",
 ]
@@ -255,6 +256,51 @@ def _runs(docs: Sequence[tuple[int, str, str]], gap: int) -> Iterator[list[tuple
         run.append(item)
     if run:
         yield run
+
+
+def _identifiers(facts: Facts) -> dict[str, set[tuple[str, str]]]:
+    """Per resolved entity, the identifiers its mentions carry, as projected (kind, key).
+
+    A mention carries its own phones, devices and documents; a facilitator
+    mention its alias (folded); a visitor mention also the plate of its record.
+    """
+    carried: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for type_, kind in (("HAS_PHONE", "phone"), ("HAS_DEVICE", "device"),
+                        ("HAS_DOCUMENT", "document")):  # fmt: skip
+        for e in facts.edges.get(type_, ()):
+            carried[e.src].add((kind, e.dst))
+    for mention, node in facts.facilitator_mentions.items():
+        folded = name_key(node.props.get("alias") or "")
+        if folded:
+            carried[mention].add(("alias", folded))
+    for type_ in ("SEEN_WITH_VEHICLE", "MENTIONS_VEHICLE"):
+        for e in facts.edges.get(type_, ()):
+            for role, mention in facts.mentions.get(e.src, ()):
+                if role == "visitor":
+                    carried[mention].add(("vehicle", e.dst))
+    out: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for mention, found in carried.items():
+        entity = facts.resolved.get(mention)
+        if entity is not None:
+            out[entity] |= found
+    return dict(out)
+
+
+def known_only_through(
+    facts: Facts, benign: Callable[[str, str], object]
+) -> dict[str, list[tuple[str, str]]]:
+    """Entities whose mentions carry identifiers, every one of them benign.
+
+    Such an entity - the "visitor" that is a helpdesk's number, a
+    "facilitator" resolution joined by a taxi company's phone - is that
+    identifier under another name, so it must tie nobody together either.
+    ``benign(kind, key)`` is truthy for a benign identifier. Pure.
+    """
+    return {
+        entity: sorted(found)
+        for entity, found in _identifiers(facts).items()
+        if found and all(benign(kind, key) for kind, key in found)
+    }
 
 
 def _signals(e: Edge, fallback: str) -> list[str]:

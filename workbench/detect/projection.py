@@ -11,13 +11,14 @@ A thing is as telling as it is rare. A phone number shared by three people is
 a lead; one shared by three hundred is a helpdesk. So each thing spreads a
 fixed amount of weight over its members (inverse frequency), and a thing with
 more than ``hub_size`` members is no link at all: it is dropped and reported
-as a hub.
+as a hub. A thing an analyst marked benign (a support line, a lawyer's office)
+is dropped and reported the same way, whatever its size.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
@@ -28,6 +29,7 @@ __all__ = [
     "Hub",
     "Incidence",
     "Kind",
+    "LeftOut",
     "Link",
     "Projection",
     "Thing",
@@ -167,6 +169,17 @@ class Hub:
     size: int
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """A thing left out because an analyst marked it (or what it stands for) benign."""
+
+    kind: str
+    key: str
+    label: str
+    size: int
+    mark: str  # what ``benign`` said: the id of the mark that left it out
+
+
 @dataclass(frozen=True, slots=True)
 class Evidence:
     """Why ``a`` and ``b`` are linked: one shared thing, the weight it adds, who says so."""
@@ -212,6 +225,7 @@ class Projection:
     things: list[Thing]
     links: dict[tuple[str, str], Link]
     hubs: list[Hub]
+    benign: list[LeftOut] = field(default_factory=list)
 
 
 def group_things(incidences: Iterable[Incidence]) -> list[Thing]:
@@ -290,7 +304,9 @@ def project(
     incidences: Iterable[Incidence],
     *,
     hub_size: int = 50,
+    hub_sizes: Mapping[str, int] | None = None,
     weights: Mapping[str, float] | None = None,
+    benign: Callable[[Thing], str | None] | None = None,
 ) -> Projection:
     """Project incidences onto weighted member-member links with evidence.
 
@@ -299,8 +315,13 @@ def project(
     incidences : iterable of Incidence
     hub_size : int
         A thing with more members than this is a hub: no link, reported.
+    hub_sizes : mapping, optional
+        ``hub_size`` per kind, where it differs.
     weights : mapping, optional
         Base weight per kind, overriding ``KINDS``.
+    benign : callable, optional
+        Says of a thing whether an analyst marked it benign (the mark's id)
+        or not (None); a benign thing is no link, reported in ``benign``.
 
     Returns
     -------
@@ -333,10 +354,15 @@ def project(
     links: dict[tuple[str, str], Link] = {}
     kept: list[Thing] = []
     hubs: list[Hub] = []
+    left_out: list[LeftOut] = []
     for thing in group_things(incidences):
         if thing.size < 2:
             continue
-        if thing.size > hub_size:
+        mark = benign(thing) if benign is not None else None
+        if mark is not None:
+            left_out.append(LeftOut(thing.kind, thing.key, thing.label, thing.size, mark))
+            continue
+        if thing.size > (hub_sizes or {}).get(thing.kind, hub_size):
             hubs.append(Hub(thing.kind, thing.key, thing.label, thing.size))
             continue
         kept.append(thing)
@@ -348,4 +374,5 @@ def project(
             link.evidence.append(Evidence(thing, a, b, w))
     members = sorted({m for pair in links for m in pair})
     hubs.sort(key=lambda h: (-h.size, h.kind, h.key))
-    return Projection(members=members, things=kept, links=links, hubs=hubs)
+    left_out.sort(key=lambda h: (-h.size, h.kind, h.key))
+    return Projection(members=members, things=kept, links=links, hubs=hubs, benign=left_out)

@@ -1,8 +1,12 @@
 """One detection run, end to end: read, project, detect, explain, compare, write.
 
-A run reads evidence and identity, and writes only analysis results - a
-``DetectionRun``, its ``Cluster`` nodes with ``MEMBER_OF`` edges, ``LINEAGE``
-to the previous run's clusters and ``Alert`` nodes - in one transaction.
+A run reads evidence and identity, and analysts' verdicts and benign marks,
+and writes only analysis results - a ``DetectionRun``, its ``Cluster`` nodes
+with ``MEMBER_OF`` edges, ``LINEAGE`` to the previous run's clusters and
+``Alert`` nodes - in one transaction. Identifiers marked benign are left out
+of the projection like hubs (``benign_left_out``); once analysts have judged
+enough clusters, the clusters are ranked by a model learned from their
+verdicts (``learning``), else by the hand-set score.
 It never touches evidence. With the same data and parameters it finds the
 same clusters, so a second run labels every cluster ``same`` and raises no
 alert.
@@ -24,7 +28,7 @@ from typing import Any
 import igraph as ig  # type: ignore[import-untyped]
 
 from graph_schema.model import model
-from workbench.detect import extract, lineage, results
+from workbench.detect import benign, extract, learning, lineage, results, verdicts
 from workbench.detect.communities import (
     ALGORITHMS,
     DetectionError,
@@ -62,6 +66,7 @@ class DetectionParams:
     trials: int = 10
     runs: int = 20  # consensus: Leiden runs per round
     hub_size: int = 50
+    hub_sizes: Mapping[str, int] = field(default_factory=dict)  # per kind, where it differs
     min_size: int = 3
     window_days: int = 4
     batch_gap: int = 10
@@ -90,15 +95,16 @@ class DetectionParams:
             raise DetectionError("trials and runs must be at least 1")
         if self.hub_size < 2 or self.min_size < 2:
             raise DetectionError("hub_size and min_size must be at least 2")
-        unknown = set(self.weights) - set(KINDS)
+        unknown = (set(self.weights) | set(self.hub_sizes)) - set(KINDS)
         if unknown:
             raise DetectionError(
-                f"weights for unknown kinds {sorted(unknown)}; known: {sorted(KINDS)}"
+                f"weights or hub sizes for unknown kinds {sorted(unknown)}; known: {sorted(KINDS)}"
             )
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
         out["weights"] = dict(sorted(self.weights.items()))
+        out["hub_sizes"] = dict(sorted(self.hub_sizes.items()))
         return out
 
 
@@ -113,6 +119,8 @@ class RunReport:
     lineage: dict[str, int]
     hubs: int
     input_counts: dict[str, Any]
+    benign_left_out: list[dict[str, Any]] = field(default_factory=list)
+    model: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -141,6 +149,8 @@ class _Cluster:
     score: Score | None = None
     relation: str = "new"
     id: str = ""
+    probability: float | None = None
+    learned_terms: list[dict[str, Any]] | None = None
 
 
 def _cluster_things(projection: Projection, clusters: Sequence[_Cluster]) -> None:
@@ -252,10 +262,18 @@ def detect(
     started = now or dt.datetime.now(dt.UTC)
     run_id = f"R-{started:%Y%m%dT%H%M%S%f}Z"
     facts = extract.read_facts(store)
+    with store.reader():
+        marks = benign.Marks.of(benign.live_marks(store))
     incidences = extract.incidences(
         facts, window_days=params.window_days, batch_gap=params.batch_gap
     )
-    projection = project(incidences, hub_size=params.hub_size, weights=params.weights)
+    projection = project(
+        incidences,
+        hub_size=params.hub_size,
+        hub_sizes=params.hub_sizes,
+        weights=params.weights,
+        benign=_left_out(facts, marks),
+    )
     log.info("projection: %d members, %d links, %d hubs (%.1f s)", len(projection.members),
              len(projection.links), len(projection.hubs), time.perf_counter() - clock)  # fmt: skip
     graph = to_igraph(projection)
@@ -272,10 +290,11 @@ def detect(
     records = facts.records()
     _score(clusters, graph, facts, records, matched, before, params)
     log.info("scored clusters (%.1f s)", time.perf_counter() - clock)
-    order = sorted(range(len(clusters)), key=lambda i: (-_total(clusters[i]), clusters[i].members))
+    ranker = _rank(store, clusters, matched, records)
+    order = sorted(range(len(clusters)), key=lambda i: _order(clusters[i], ranker))
     for number, i in enumerate(order, start=1):
         clusters[i].id = model().node_id("Cluster", {"run_id": run_id, "number": number})
-    rows = _rows(run_id, clusters, order, graph, params, records)
+    rows = _rows(run_id, clusters, order, graph, params, records, ranker)
     renamed = matched.renamed({str(i): c.id for i, c in enumerate(clusters)})
     raised = (
         lineage.alerts(
@@ -296,12 +315,13 @@ def detect(
         "projected_members": len(projection.members),
         "hubs": [asdict(h) for h in projection.hubs[:HUBS_KEPT]],
         "hub_count": len(projection.hubs),
+        "benign_left_out": _benign_report(projection, marks),
         "previous_run": previous.props["run_id"] if previous else None,
         "lineage": lineage.summary(renamed),
     }
     finished = dt.datetime.now(dt.UTC)
     log.info("writing the run (%.1f s)", time.perf_counter() - clock)
-    _write(store, run_id, started, finished, params, counts, rows, renamed, raised)
+    _write(store, run_id, started, finished, params, counts, rows, renamed, raised, ranker)
     seconds = round(time.perf_counter() - clock, 2)
     report = RunReport(
         run_id=run_id,
@@ -310,11 +330,89 @@ def detect(
         alerts=len(raised),
         lineage=counts["lineage"],
         hubs=len(projection.hubs),
-        input_counts={k: v for k, v in counts.items() if k != "hubs"},
+        input_counts={k: v for k, v in counts.items() if k not in ("hubs", "benign_left_out")},
+        benign_left_out=counts["benign_left_out"],
+        model=ranker.to_dict(),
     )
     log.info("detection run %s: %d clusters, %d alerts in %.1f s", run_id, report.clusters,
              report.alerts, seconds)  # fmt: skip
     return report
+
+
+def _left_out(facts: extract.Facts, marks: benign.Marks) -> Callable[[Thing], str | None] | None:
+    """What the projection leaves out as benign: marked things, and star centres known
+    only through marked identifiers (a "visitor" that is the helpdesk's number)."""
+    if not marks:
+        return None
+    only = extract.known_only_through(facts, marks.match)
+
+    def left_out(thing: Thing) -> str | None:
+        mark = marks.matches(thing)
+        if mark is None and KINDS[thing.kind].star and thing.centre in only:
+            mark = next(m for k, v in only[thing.centre] if (m := marks.match(k, v)))
+        return mark.mark_id if mark is not None else None
+
+    return left_out
+
+
+def _benign_report(projection: Projection, marks: benign.Marks) -> list[dict[str, Any]]:
+    """Each thing left out as benign, by name, with the mark that left it out."""
+    by_id = {m.mark_id: m for m in marks.by_thing.values()}
+    out = []
+    for t in projection.benign:
+        mark = by_id[t.mark]
+        direct = marks.match(t.kind, t.key) is not None
+        out.append(
+            {
+                "kind": t.kind,
+                "key": t.key,
+                "label": t.label,
+                "members": t.size,
+                "mark": mark.label,
+                "mark_id": f"BenignMark:{mark.mark_id}",
+                "identifier": mark.identifier,
+                "via": None if direct else f"known only through {mark.value}",
+            }
+        )
+    return out
+
+
+def _rank(
+    store: GraphStore,
+    clusters: Sequence[_Cluster],
+    matched: lineage.Lineage,
+    records: Mapping[str, set[str]],
+) -> learning.Ranker:
+    """Train on earlier runs' verdicts; when the model has earned it, give each cluster
+    its probability and per-term explanation."""
+    judged, examples = learning.judged_clusters(store)
+    ranker = learning.train(examples)
+    log.info("ranking: %s (%s)", ranker.method, ranker.why)
+    if not ranker.learned:
+        return ranker
+    previous = sorted({e.previous for e in matched.edges})
+    views = verdicts.verdicts_for(store, previous)
+    exclude: dict[str, set[str]] = defaultdict(set)
+    for e in matched.edges:
+        view = views[e.previous]
+        exclude[e.current] |= {
+            v.cluster_id for v in (*([view.verdict] if view.verdict else []), *view.to_confirm)
+        }
+    explained = {str(i): _explanation(c, records, []) for i, c in enumerate(clusters)}
+    known = learning.known_for_run(
+        {i: learning.markers(x) for i, x in explained.items()}, judged, exclude
+    )
+    for i, c in enumerate(clusters):
+        x = learning.features(explained[str(i)], known[str(i)])
+        c.probability = round(ranker.probability(x), 6)
+        c.learned_terms = ranker.explain(x)
+    return ranker
+
+
+def _order(c: _Cluster, ranker: learning.Ranker) -> tuple[float, float, list[str]]:
+    """Highest probability first when the learned ranking is in force, else highest score."""
+    first = -(c.probability or 0.0) if ranker.learned else 0.0
+    return (first, -_total(c), c.members)
 
 
 def _clusters(graph: ig.Graph, projection: Projection, found: list[list[int]]) -> list[_Cluster]:
@@ -423,6 +521,7 @@ def _rows(
     graph: ig.Graph,
     params: DetectionParams,
     records: Mapping[str, set[str]],
+    ranker: learning.Ranker,
 ) -> dict[str, list[dict[str, Any]]]:
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     suggestions = adamic_adar(graph, [c.vertices for c in clusters], limit=params.suggestions)
@@ -439,6 +538,9 @@ def _rows(
                 "themes": c.score.themes,
                 "explanation": _explanation(c, records, [s.to_dict() for s in suggested]),
                 "lineage": c.relation,
+                "ranking": ranker.method,
+                "probability": c.probability,
+                "learned_terms": c.learned_terms,
             }
         )
         rows["IN_RUN"].append({"src": c.id, "dst": f"DetectionRun:{run_id}"})
@@ -465,6 +567,7 @@ def _write(
     rows: dict[str, list[dict[str, Any]]],
     matched: lineage.Lineage,
     raised: Sequence[lineage.Alert],
+    ranker: learning.Ranker,
 ) -> None:
     """Write the run in one transaction; only analysis-layer labels, never evidence."""
     m = model()
@@ -496,6 +599,7 @@ def _write(
                     "parameters": params.to_dict(),
                     "code_version": code_version(),
                     "input_counts": counts,
+                    "model": ranker.to_dict(),
                 }
             ],
         )

@@ -101,6 +101,9 @@ class ClusterRow:
     type_reasons: tuple[str, ...] = ()
     suggestions: tuple[dict[str, Any], ...] = ()
     withheld: bool = False
+    verdict: dict[str, Any] | None = None  # own, inherited, or ancestors' to confirm
+    ranking: str = "score"  # how the run ranked it: the hand-set score or a learned model
+    probability: float | None = None  # learned: that an analyst confirms it
 
     def to_dict(self) -> dict[str, Any]:
         """The shape of one cluster in ``workbench clusters --json``."""
@@ -119,6 +122,8 @@ class ClusterRow:
             "lineage": self.lineage,
             "suggestions": list(self.suggestions),
             "withheld": self.withheld,
+            "verdict": self.verdict,
+            "ranking": {"method": self.ranking, "probability": self.probability},
             "members": [m.to_dict() for m in self.members],
         }
 
@@ -206,6 +211,7 @@ def _rows(session: Session, clusters: Sequence[Node]) -> list[ClusterRow]:
     for e in member_edges:
         edges_of[e.dst].append(e)
     all_members = Counter(e.dst for e in stored_edges)
+    verdicts = _verdicts(session, ids)
     out = []
     for c in clusters:
         shown = []
@@ -253,8 +259,38 @@ def _rows(session: Session, clusters: Sequence[Node]) -> list[ClusterRow]:
                     if s["a"] in seen and s["b"] in seen
                 ),
                 withheld=withheld,
+                verdict=verdicts.get(c.id),
+                ranking=str(p.get("ranking") or "score"),
+                probability=p.get("probability"),
             )
         )
+    return out
+
+
+def _verdicts(session: Session, cluster_ids: Sequence[str]) -> dict[str, dict[str, Any] | None]:
+    """Each cluster's verdict (its own, inherited along lineage, or its ancestors' to confirm)
+    as the viewer may see it: a verdict is read through the policy like any node, so one
+    on a cluster the viewer may not see is left out and a withheld reason stays withheld."""
+    from workbench.detect.verdicts import Verdict, VerdictView, verdicts_for
+
+    views = verdicts_for(session.store, cluster_ids)
+    given = {
+        f"Verdict:{v.verdict_id}"
+        for view in views.values()
+        for v in (*([view.verdict] if view.verdict else []), *view.to_confirm)
+    }
+    seen = visibility.by_stored_id(session, sorted(given))
+
+    def shown(v: Verdict) -> Verdict | None:
+        node = seen.get(f"Verdict:{v.verdict_id}")
+        return Verdict.from_node(node) if node is not None else None
+
+    out = {}
+    for cluster_id, view in views.items():
+        verdict = shown(view.verdict) if view.verdict else None
+        confirm = tuple(x for v in view.to_confirm if (x := shown(v)) is not None)
+        visible = VerdictView(cluster_id, verdict, view.inherited and verdict is not None, confirm)
+        out[cluster_id] = visible.to_dict()
     return out
 
 
@@ -284,6 +320,13 @@ def run_of(session: Session, run: str | None) -> RunInfo | None:
     return run_info(found[0]) if found else None
 
 
+def _rank(cluster: Node) -> tuple[float, int]:
+    """Order of the list: a learned ranking numbers clusters in its order; else by score."""
+    p = cluster.props
+    score = 0.0 if p.get("ranking") == "learned" else -float(p.get("score") or 0.0)
+    return score, int(p["number"])
+
+
 def list_clusters(
     session: Session, *, run_id: str | None = None, limit: int | None = None
 ) -> tuple[RunInfo | None, list[ClusterRow]]:
@@ -298,9 +341,9 @@ def list_clusters(
         if run is None:
             return None, []
         ranked = session.store.find_nodes(
-            "Cluster", {"run_id": run.run_id}, fields=["score", "number"]
+            "Cluster", {"run_id": run.run_id}, fields=["score", "number", "ranking"]
         )
-        ranked.sort(key=lambda c: (-float(c.props.get("score") or 0.0), int(c.props["number"])))
+        ranked.sort(key=_rank)
         rows: list[ClusterRow] = []
         for start in range(0, len(ranked), PAGE):
             found = visibility.nodes(session, [c.id for c in ranked[start : start + PAGE]])

@@ -14,6 +14,15 @@ Judgement = Literal["same", "different", "unsure"]
 MODEL = "model"  # the author of the links and runs entity resolution writes itself
 
 
+def link_key(left: str, right: str) -> str:
+    """The key of the model's link between two mentions (``left`` < ``right``).
+
+    >>> link_key("PersonMention:a", "PersonMention:b")
+    'model:PersonMention:a~PersonMention:b'
+    """
+    return f"{MODEL}:{left}~{right}"
+
+
 @dataclass(frozen=True)
 class Contribution:
     """One feature's part in a match score (a bar of splink's waterfall chart).

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.ingest.mapping import ROLE_EDGE
-from workbench.resolve.api import MODEL, Judgement, PairExplanation
+from workbench.resolve.api import MODEL, Judgement, PairExplanation, link_key
 from workbench.resolve.blocking import (
     PERSON_RULES,
     PERSON_TRAINING,
@@ -100,6 +100,7 @@ class _State:
     links: dict[Pair, float]  # stored model links (weights)
     decisions: list[Node]  # live analyst decisions
     last_run: Node | None
+    decided: list[str] = field(default_factory=list)  # ids of every analyst decision
     by_id: dict[str, Record] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -124,7 +125,10 @@ def _read(store: GraphStore) -> _State:
         assigned = {e.src: e.dst for e in store.find_edges("RESOLVED_TO") if e.src in mentions}
         links: dict[Pair, float] = {}
         decisions: list[Node] = []
+        decided: list[str] = []  # every analyst's decision, superseded ones too
         for d in store.find_nodes("MatchDecision", fields=DECISION_FIELDS):
+            if d.props["judgement"] != "suggested":
+                decided.append(d.id)
             if d.props.get("deleted_at") is not None:
                 continue
             if d.props["judgement"] == "suggested":
@@ -139,7 +143,7 @@ def _read(store: GraphStore) -> _State:
     records.sort(key=lambda r: r.id)
     last = max(runs, key=lambda n: n.props["started_at"], default=None)
     decisions.sort(key=lambda d: d.props["created_at"])
-    return _State(records, mentions, assigned, links, decisions, last)
+    return _State(records, mentions, assigned, links, decisions, last, decided)
 
 
 @dataclass(frozen=True)
@@ -350,7 +354,7 @@ def _person_props(person_id: str, members: Sequence[str], state: _State) -> dict
 
 
 def _link_id(left: str, right: str) -> str:
-    return f"{MODEL}:{left}~{right}"
+    return link_key(left, right)
 
 
 def unrelated_v_numbers(values: Sequence[str]) -> bool:
@@ -465,7 +469,16 @@ def resolve(
     report.review_queue = len(queue)
     with store.writer() as w:  # the queue this run leaves, for the review page to read
         run = store.get_nodes([f"ResolutionRun:{report.run_id}"])[f"ResolutionRun:{report.run_id}"]
-        w.upsert_nodes("ResolutionRun", [{**run.props, "review": _ranked(queue[:REVIEW_KEPT])}])
+        w.upsert_nodes(
+            "ResolutionRun",
+            [
+                {
+                    **run.props,
+                    "review": _ranked(queue[:REVIEW_KEPT]),
+                    "decisions": state.decided,
+                }
+            ],
+        )
     return report
 
 

@@ -17,7 +17,10 @@ follows from the signals behind it:
   only as visible mentions support them (``identity.py``);
 - ``Cluster``: hidden if any input of any member is hidden to the viewer,
   in full if all are in full, else with its reasons withheld; alerts,
-  annotations and match decisions follow what they are about;
+  annotations, match decisions and verdicts follow what they are about;
+- ``BenignMark``: as far as the identifier it marks is visible (a mark on a
+  pseudonymised phone shows the pseudonym); a mark on an alias, which is no
+  node, only to the author's organisation;
 - run metadata (``LoadBatch``, ``DetectionRun``, ``ResolutionRun``) is
   shown; rejected rows only to their own organisation (and the local
   custodian who loaded the files); any label this module
@@ -253,6 +256,7 @@ class NeedToKnow:
 
     def _follow(self, nodes: Sequence[Node]) -> list[str]:
         """Record what derived ``nodes`` are made of (one query per label); ids to read next."""
+        known = model().nodes
         by_label: dict[str, list[Node]] = defaultdict(list)
         for node in nodes:
             by_label[node.label].append(node)
@@ -274,6 +278,13 @@ class NeedToKnow:
             elif label == "MatchDecision":
                 for n in group:
                     self._inputs[n.id] = [str(n.props["left"]), str(n.props["right"])]
+            elif label == "Verdict":
+                for n in group:
+                    self._inputs[n.id] = [str(n.props["cluster_id"])]
+            elif label == "BenignMark":
+                for n in group:
+                    marked = str(n.props["identifier"])
+                    self._inputs[n.id] = [marked] if marked.partition(":")[0] in known else []
             wanted += [i for n in group for i in self._inputs[n.id]]
         return wanted
 
@@ -330,6 +341,13 @@ class NeedToKnow:
             return min((self.access(i) for i in inputs), default=Access.HIDDEN)
         if label == "Alert":
             return min((self.access(i) for i in inputs), default=Access.FULL)
+        if label == "Verdict":
+            return min((self.access(i) for i in inputs), default=Access.HIDDEN)
+        if label == "BenignMark":
+            if not inputs:  # an alias: no node to judge by, so the author's organisation only
+                own = props.get("organisation") == self.viewer.organisation
+                return Access.FULL if own else Access.HIDDEN
+            return self.access(inputs[0])
         if label == "Annotation":
             # a note says what its author knew: in full to the author's colleagues,
             # else only as far as the viewer sees everything behind what it is about
@@ -432,6 +450,10 @@ class NeedToKnow:
             return redact_text_fields(node, {"message": PARTIAL})
         if label == "Annotation":
             return redact_text_fields(node, {"note": PARTIAL, "tags": []})
+        if label == "Verdict":
+            return self._verdict(node)
+        if label == "BenignMark":
+            return self._benign_mark(node, inputs)
         return node
 
     def _mentions(self, ids: Sequence[str], least: Access) -> list[Node]:
@@ -447,6 +469,23 @@ class NeedToKnow:
             pseudonym=self.pseudonym,
             phone_access=lambda e164: self.access(f"Phone:{e164}"),
         )
+
+    def _verdict(self, node: Node) -> Node:
+        """A verdict on a cluster shown with its reasons withheld: members as far as visible."""
+        own = node.props.get("author") in self.colleagues
+        named = {
+            k: [m for m in node.props.get(k) or [] if self.access(m) != Access.HIDDEN]
+            for k in ("members", "not_members")
+        }
+        return redact_text_fields(node, {**named, **({} if own else {"reason": PARTIAL})})
+
+    def _benign_mark(self, node: Node, inputs: Sequence[str]) -> Node:
+        """A mark on a pseudonymised identifier: the pseudonym instead of the value."""
+        seen = self.node_ref(inputs[0]) if inputs else str(node.props["identifier"])
+        changes: dict[str, Any] = {"identifier": seen, "value": seen.partition(":")[2]}
+        if node.props.get("author") not in self.colleagues:
+            changes["reason"] = PARTIAL
+        return redact_text_fields(node, changes)
 
     def _decision(self, node: Node, mentions: Sequence[str]) -> Node:
         sides = dict(zip(("left", "right"), mentions, strict=False))

@@ -143,6 +143,25 @@ def dossier_button(session: Session, view: ClusterView) -> None:
     )
 
 
+def verdict_and_ranking(r: ClusterRow) -> None:
+    """Which ranking placed the cluster, and the analysts' verdict it carries, if any."""
+    if r.ranking == "learned":
+        chance = f" (probability {r.probability:.2f} that an analyst confirms it)"
+        st.caption("Ranked by a model learned from analysts' verdicts" + chance)
+    else:
+        st.caption("Ranked by the hand-set score (too few verdicts yet to learn from)")
+    v = r.verdict
+    if v is None:
+        return
+    if v.get("verdict"):
+        origin = f", inherited from {v['cluster']}" if v.get("inherited") else ""
+        st.info(md(f"Verdict: {v['verdict']} by {v['author']} ({v['organisation']}{origin}): "
+                   f"{v.get('reason') or ''}"))  # fmt: skip
+    for earlier in v.get("to_confirm") or []:
+        st.warning(md(f"To confirm: {earlier['cluster']} was judged {earlier['verdict']} by "
+                      f"{earlier['author']} before it split or merged"))  # fmt: skip
+
+
 def cluster_page(session: Session, cluster_id: str) -> None:
     view = attempt(cluster, session, cluster_id)
     if view is None:
@@ -157,6 +176,7 @@ def cluster_page(session: Session, cluster_id: str) -> None:
     cols[2].metric("Organisations", len(r.organisations))
     cols[3].metric("Lineage", r.lineage or "-")
     st.text("Organisations: " + (", ".join(r.organisations) or "-"))
+    verdict_and_ranking(r)
     # Lazy tabs: only the open tab's content runs, so opening a cluster is quick.
     members, network, signals, score, leads, notes, lineage = st.tabs(
         [
