@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from workbench.resolve.blocking import PERSON_RULES, candidate_pairs
-from workbench.resolve.clustering import Constraints, agglomerate, pair
+from workbench.resolve.clustering import Constraints, Lines, agglomerate, pair
 from workbench.resolve.compare import BIRTH, NAME, PERSON
 from workbench.resolve.fellegi_sunter import estimate, level_frequencies
 from workbench.resolve.names import name_key, tokens
-from workbench.resolve.records import Birth, Record
+from workbench.resolve.records import Birth, Record, v_number_typo
 
 
 @pytest.mark.parametrize(
@@ -119,7 +121,8 @@ def _weights(table: dict[tuple[str, str], float]) -> dict[tuple[str, str], float
 def test_a_chain_does_not_merge_its_ends() -> None:
     """A~B and B~C are strong, A and C plainly differ: A and C never share a cluster."""
     w = _weights({("a", "b"): 12.0, ("b", "c"): 11.0, ("a", "c"): -14.0})
-    clusters = agglomerate(["a", "b", "c"], w, weight=lambda x, y: w[(x, y)], threshold=8.0)
+    no_rivals = Lines(8.0, alternatives=-math.inf)  # the veto alone (rivals: below)
+    clusters = agglomerate(["a", "b", "c"], w, weight=lambda x, y: w[(x, y)], lines=no_rivals)
     assert sorted(clusters) == [["a", "b"], ["c"]]
 
 
@@ -138,7 +141,7 @@ def test_a_different_decision_splits_and_a_same_decision_joins() -> None:
     w = _weights({("a", "b"): 20.0, ("b", "c"): 20.0, ("a", "c"): 20.0, ("c", "d"): -3.0})
     cons = Constraints(different=[("a", "c")], same=[("c", "d")])
     clusters = agglomerate(list("abcd"), w, weight=lambda x, y: w.get(pair(x, y), -20.0),
-                           constraints=cons, threshold=8.0)  # fmt: skip
+                           constraints=cons, lines=Lines(8.0))  # fmt: skip
     assert sorted(clusters) == [["a", "b"], ["c", "d"]]
 
 
@@ -200,3 +203,36 @@ def test_an_alias_shared_by_two_smugglers_is_decided_by_the_record_or_left_alone
     assert groups == [["a0", "a1", "a2"], ["b", "text-phone"], ["nothing"], ["same-way"]]
     assert how["text-phone"] == "alias+context"
     assert how["same-way"] == how["nothing"] == "alone"
+
+
+def test_a_record_made_before_the_other_mention_arrived_is_about_someone_else() -> None:
+    timing = next(c for c in PERSON if c.name == "timing")
+    arrived = Record("a", "x", arrival=738_000)
+    assert timing.label(arrived, Record("b", "x", seen=738_030)) == "within 60 days after arrival"
+    assert timing.label(Record("b", "x", seen=738_200), arrived) == "later"
+    assert timing.label(arrived, Record("b", "x", seen=737_900)) == "before arrival"
+    # Both travelled (the arrival days compare), or neither did: nothing to tell.
+    assert timing.label(arrived, Record("b", "x", arrival=738_000, seen=738_030)) is None
+    assert timing.label(Record("a", "x", seen=1), Record("b", "x", seen=2)) is None
+
+
+def test_a_group_as_like_a_rival_namesake_joins_neither() -> None:
+    """x fits a and b alike; a and b hold different V-numbers, so x stays a question."""
+    w = _weights({("a", "x"): 3.0, ("b", "x"): 2.5, ("a", "b"): -20.0})
+    cons = Constraints(exclusive={"a": "1111111111", "b": "2222222222"})
+    clusters = agglomerate(["a", "b", "x"], w, weight=lambda p, q: w[pair(p, q)],
+                           constraints=cons, lines=Lines(-1.0))  # fmt: skip
+    assert sorted(clusters) == [["a"], ["b"], ["x"]]
+    clear = _weights({("a", "x"): 6.0, ("b", "x"): 2.5, ("a", "b"): -20.0})
+    clusters = agglomerate(["a", "b", "x"], clear, weight=lambda p, q: clear[pair(p, q)],
+                           constraints=cons, lines=Lines(-1.0))  # fmt: skip
+    assert sorted(clusters) == [["a", "x"], ["b"]]
+
+
+def test_v_numbers_one_typo_apart_merge_only_on_strong_evidence() -> None:
+    cons = Constraints(exclusive={"a": "2803456781", "b": "2803466781"}, related=v_number_typo)
+    for weight, merged in ((4.0, False), (9.0, True)):
+        w = _weights({("a", "b"): weight})
+        clusters = agglomerate(["a", "b"], w, weight=lambda p, q, w=w: w[pair(p, q)],
+                               constraints=cons, lines=Lines(-1.0))  # fmt: skip
+        assert (len(clusters) == 1) is merged, weight

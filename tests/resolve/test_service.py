@@ -14,7 +14,7 @@ import pytest
 from tests.views import persons_json as persons
 from workbench.generate import generate
 from workbench.ingest import ingest
-from workbench.query import Session, review_queue
+from workbench.query import ReviewPair, Session, review_queue
 from workbench.query.persons import person_history, person_links
 from workbench.resolve import ResolveError, decide, resolve
 from workbench.security.policy import Unrestricted
@@ -190,9 +190,16 @@ def test_companions_carry_the_route_and_arrival_of_their_border_record(
     assert all(len(v) == 1 for v in by_group.values())  # one context per record
 
 
+def _v_conflict(item: ReviewPair) -> bool:
+    a, b = item.left_props.get("v_number"), item.right_props.get("v_number")
+    return bool(a and b and a != b)
+
+
 def test_the_review_queue_puts_the_biggest_effect_first(resolved: CypherStore) -> None:
     queue = review_queue(Session(resolved, Unrestricted()), limit=500)
-    impacts = [item.impact for item in queue]
+    conflicts = [_v_conflict(item) for item in queue]
+    assert conflicts == sorted(conflicts, reverse=True), "V-number conflicts come first"
+    impacts = [item.impact for item, c in zip(queue, conflicts, strict=True) if not c]
     assert impacts == sorted(impacts, reverse=True)
     assert all(item.contributions for item in queue)
     owner = {e.src: e.dst for e in resolved.find_edges("RESOLVED_TO") if e.src.startswith("Person")}
@@ -256,3 +263,50 @@ def test_a_facilitator_edge_always_says_how_its_mention_was_placed(
     assert placed[edge.src].dst == edge.dst
     assert placed[edge.src].props["method"] in JOIN_SCORE
     assert all(e.props["score"] == JOIN_SCORE[e.props["method"]] for e in placed.values())
+
+
+def _politie_rows(path: Path, rows: list[dict[str, str]]) -> Path:
+    import csv
+
+    header = ["registratie_id", "datum", "signaalsoort", "thema", "v_nummer", "achternaam",
+              "voornaam", "geboortedatum", "nationaliteit", "geslacht", "telefoon",
+              "document_type", "document_nummer", "document_land", "locatie", "facilitator",
+              "omschrijving"]  # fmt: skip
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=header)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: row.get(k, "") for k in header})
+    return path
+
+
+def test_two_unrelated_v_numbers_go_first_in_the_queue_and_a_joined_person_is_flagged(
+    resolved: CypherStore, tmp_path: Path
+) -> None:
+    """Everything alike but the V-number: never one person without an analyst (issue 25)."""
+    alike = {"datum": "2016-03-01", "signaalsoort": "zacht", "thema": "overig",
+             "achternaam": "GEBREMESKEL", "voornaam": "Tesfalidet", "geboortedatum": "1987-04-19",
+             "nationaliteit": "ERI", "geslacht": "M", "locatie": "Assen"}  # fmt: skip
+    path = _politie_rows(
+        tmp_path / "politie_conflict.csv",
+        [
+            {**alike, "registratie_id": "PL-2016-990101", "v_nummer": "3314159265"},
+            {**alike, "registratie_id": "PL-2016-990102", "v_nummer": "1271828182"},
+        ],
+    )
+    ingest(resolved, [path], operator="test")
+    resolve(resolved, operator="test")
+    left, right = (f"PersonMention:politie|PL-2016-99010{i}|subject|0" for i in (1, 2))
+    owner = {e.src: e.dst for e in resolved.find_edges("RESOLVED_TO")}
+    assert left in owner and owner[left] != owner[right]
+    queue = review_queue(Session(resolved, Unrestricted()), limit=500)
+    ours = next(i for i in queue if {i.left.id, i.right.id} == {left, right})
+    assert all(_v_conflict(i) for i in queue[: queue.index(ours) + 1]), "conflicts come first"
+    decide(resolved, left, right, "same", author="analyst1", reason="one man, registered twice")
+    owner = {e.src: e.dst for e in resolved.find_edges("RESOLVED_TO")}
+    assert owner[left] == owner[right]
+    person = resolved.get_nodes([owner[left]])[owner[left]]
+    assert person.props["v_number_conflict"] is True
+    assert person.props["v_numbers"] == ["1271828182", "3314159265"]
+    queue = review_queue(Session(resolved, Unrestricted()), limit=500)
+    assert not any({i.left.id, i.right.id} == {left, right} for i in queue)

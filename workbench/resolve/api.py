@@ -28,7 +28,11 @@ class Contribution:
     """One feature's part in a match score (a bar of splink's waterfall chart).
 
     ``weight`` is the log2 Bayes factor the feature's comparison level adds:
-    positive pushes towards "same person", negative away from it.
+    positive pushes towards "same person", negative away from it. Where the
+    two records agree on a value whose frequency is known, ``frequency`` is
+    that value's share of the records and ``adjustment`` the bits it moved
+    the weight (already included in ``weight``): agreeing on ``Mohammed Ali``
+    counts for less than on a name two records in the store share.
     """
 
     feature: str
@@ -36,6 +40,8 @@ class Contribution:
     weight: float
     left: str | None = None
     right: str | None = None
+    frequency: float | None = None
+    adjustment: float | None = None
 
 
 @dataclass(frozen=True)

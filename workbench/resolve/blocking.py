@@ -31,6 +31,7 @@ __all__ = [
     "Rule",
     "Wide",
     "candidate_pairs",
+    "person_identifier",
 ]
 
 Rule = Callable[[Record], Iterable[str]]
@@ -135,6 +136,11 @@ PERSON_TRAINING: tuple[tuple[str, Rule], ...] = (
     ("birth_date", _full_date),
 )
 FEBRL_TRAINING: tuple[tuple[str, Rule], ...] = (("birth_date", _full_date), ("name", _name_only))
+
+
+def person_identifier(r: Record) -> str | None:
+    """The identifier unique to a person, whose repeats give the prior (``pipeline.train``)."""
+    return r.v_number
 
 
 def candidate_pairs(

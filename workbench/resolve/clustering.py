@@ -9,24 +9,29 @@ algorithms in duplicate detection", PVLDB 2:1282): links are taken
 strongest first, and two clusters join only when
 
 - no pair across them is a clear non-match (weight below ``veto``),
-- the average weight across them is above ``threshold``, and
+- the average weight across them is above the merge line,
 - no constraint forbids it: an analyst's ``different`` decision, two
-  different exclusive identifiers (valid V-numbers), or a shared ``group``.
+  different exclusive identifiers (valid V-numbers) that are not one typo
+  apart, or a shared ``group``, and
+- the smaller is not as much like another group that could not be the same
+  person (two namesakes with different V-numbers): then it joins neither.
 
 Analysts' ``same`` decisions are applied first and override the
 identifier constraint: a person may really hold two V-numbers.
 
->>> w = {("a", "b"): 8.0, ("b", "c"): 8.0, ("a", "c"): -12.0}
+>>> w = {("a", "b"): 8.0, ("b", "c"): 6.0, ("a", "c"): -12.0}
 >>> sorted(map(sorted, agglomerate(["a", "b", "c"], w, weight=lambda x, y: w[(x, y)])))
 [['a', 'b'], ['c']]
 """
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["Constraints", "agglomerate"]
+__all__ = ["Constraints", "Lines", "agglomerate"]
 
 Pair = tuple[str, str]
 
@@ -44,12 +49,40 @@ def pair(a: str, b: str) -> Pair:
 
 @dataclass
 class Constraints:
-    """What decides merges besides the scores."""
+    """What decides merges besides the scores.
+
+    ``related`` tells whether two different exclusive identifiers may still
+    be one (a V-number mistyped by one digit); unrelated ones never merge
+    without an analyst's ``same`` decision.
+    """
 
     same: Iterable[Pair] = ()
     different: Iterable[Pair] = ()
     exclusive: Mapping[str, str] = field(default_factory=dict)  # id -> V-number
     group: Mapping[str, str] = field(default_factory=dict)  # id -> group that never merges
+    related: Callable[[str, str], bool] = lambda a, b: False
+
+
+@dataclass(frozen=True)
+class Lines:
+    """The weights (log2 odds) that decide a merge (chosen in ``pipeline.Thresholds``).
+
+    - ``merge``: the average weight across two groups must reach it;
+    - ``veto``: no pair across them may fall below it;
+    - ``alternatives``: a group joins another only when the odds that it
+      belongs there *rather than to the other groups it links to that can
+      never be the same person* reach this line (a mention known by a common
+      name alone, equally like two namesakes, joins neither);
+    - ``related``: the stricter average a merge across two related but
+      different identifiers (one typo apart) must reach, and then only while
+      the person holds at most ``max_identifiers`` of them.
+    """
+
+    merge: float = 0.0
+    veto: float = -8.0
+    alternatives: float = 2.0
+    related: float = 6.0
+    max_identifiers: int = 2
 
 
 @dataclass
@@ -65,59 +98,131 @@ def agglomerate(
     *,
     weight: Callable[[str, str], float],
     constraints: Constraints | None = None,
-    threshold: float = 0.0,
-    veto: float = -8.0,
+    lines: Lines | None = None,
 ) -> list[list[str]]:
     """Clusters of ``ids``; ``links`` are scored pairs, ``weight`` scores any other pair.
 
-    Deterministic: ties are broken by the pair's ids.
+    ``lines`` say where merges happen. Deterministic: ties are broken by the pair's ids.
     """
-    cons = constraints or Constraints()
-    different = {pair(*p) for p in cons.different}
-    owner: dict[str, int] = {}
-    clusters: dict[int, _Cluster] = {}
-    for n, i in enumerate(ids):
-        owner[i] = n
-        v = cons.exclusive.get(i)
-        g = cons.group.get(i)
-        clusters[n] = _Cluster([i], {v} if v else set(), {g} if g else set())
-    cache: dict[Pair, float] = dict(links)
+    return _Agglomeration(ids, links, weight, constraints or Constraints(), lines or Lines()).run()
 
-    def w(a: str, b: str) -> float:
+
+class _Agglomeration:
+    def __init__(
+        self,
+        ids: Sequence[str],
+        links: Mapping[Pair, float],
+        weight: Callable[[str, str], float],
+        cons: Constraints,
+        lines: Lines,
+    ) -> None:
+        self.links, self.weight, self.cons, self.lines = links, weight, cons, lines
+        self.different = {pair(*p) for p in cons.different}
+        self.owner: dict[str, int] = {}
+        self.clusters: dict[int, _Cluster] = {}
+        for n, i in enumerate(ids):
+            self.owner[i] = n
+            v, g = cons.exclusive.get(i), cons.group.get(i)
+            self.clusters[n] = _Cluster([i], {v} if v else set(), {g} if g else set())
+        self.cache: dict[Pair, float] = dict(links)
+        self.near: dict[str, list[str]] = defaultdict(list)  # linked at or above the merge line
+        for (a, b), w in links.items():
+            if w >= lines.merge:
+                self.near[a].append(b)
+                self.near[b].append(a)
+
+    def w(self, a: str, b: str) -> float:
         key = pair(a, b)
-        if key not in cache:
-            cache[key] = weight(*key)
-        return cache[key]
+        if key not in self.cache:
+            self.cache[key] = self.weight(*key)
+        return self.cache[key]
 
-    def join(x: int, y: int) -> None:
-        if len(clusters[x].members) < len(clusters[y].members):
+    def join(self, x: int, y: int) -> None:
+        if len(self.clusters[x].members) < len(self.clusters[y].members):
             x, y = y, x
-        big, small = clusters[x], clusters.pop(y)
+        big, small = self.clusters[x], self.clusters.pop(y)
         big.members.extend(small.members)
         big.exclusive |= small.exclusive
         big.groups |= small.groups
         for m in small.members:
-            owner[m] = x
+            self.owner[m] = x
 
-    for a, b in sorted(pair(*p) for p in cons.same):
-        if a in owner and b in owner and owner[a] != owner[b]:
-            join(owner[a], owner[b])
-
-    for (a, b), _ in sorted(links.items(), key=lambda kv: (-kv[1], kv[0])):
-        if links[(a, b)] < threshold:
-            break
-        x, y = owner[a], owner[b]
-        if x == y:
-            continue
-        cx, cy = clusters[x], clusters[y]
-        if cx.exclusive and cy.exclusive and not cx.exclusive & cy.exclusive:
-            continue
+    def line(self, cx: _Cluster, cy: _Cluster) -> float | None:
+        """The average the two must reach to merge, or None when a constraint forbids it."""
         if cx.groups & cy.groups:
-            continue
-        if any(pair(p, q) in different for p in cx.members for q in cy.members):
-            continue
-        cross = [w(p, q) for p in cx.members for q in cy.members]
-        if min(cross) < veto or sum(cross) / len(cross) < threshold:
-            continue
-        join(x, y)
-    return [sorted(c.members) for c in clusters.values()]
+            return None
+        if any(pair(p, q) in self.different for p in cx.members for q in cy.members):
+            return None
+        if not (cx.exclusive and cy.exclusive) or cx.exclusive & cy.exclusive:
+            return self.lines.merge
+        both = cx.exclusive | cy.exclusive
+        related = all(self.cons.related(p, q) for p in cx.exclusive for q in cy.exclusive)
+        if related and len(both) <= self.lines.max_identifiers:
+            return max(self.lines.related, self.lines.merge)
+        return None
+
+    def average(self, cx: _Cluster, cy: _Cluster) -> float | None:
+        """The average weight across two clusters, None when one pair is below the veto."""
+        cross = [self.w(p, q) for p in cx.members for q in cy.members]
+        if min(cross) < self.lines.veto:
+            return None
+        return sum(cross) / len(cross)
+
+    def mergeable(self, cx: _Cluster, cy: _Cluster) -> float | None:
+        """The average across the two if they may merge, else None."""
+        line = self.line(cx, cy)
+        if line is None:
+            return None
+        avg = self.average(cx, cy)
+        return avg if avg is not None and avg >= line else None
+
+    def odds_against_alternatives(self, small: int, target: int, avg: float) -> float:
+        """log2 odds that ``small`` belongs with ``target`` rather than with a rival group.
+
+        Rivals are other groups ``small`` links to at the merge line that
+        can never be one person with ``target`` (another V-number, a clear
+        non-match, an analyst's ``different``): the odds are the target's
+        weight against the rivals' together, as between two namesakes.
+        Without a rival, infinite (the merge line alone decides).
+        """
+        rivals = {self.owner[o] for m in self.clusters[small].members for o in self.near[m]}
+        rivals -= {small, target}
+        mass = 0.0
+        for z in sorted(rivals):
+            cz, ct = self.clusters[z], self.clusters[target]
+            theirs = self.average(self.clusters[small], cz)
+            if theirs is None or self.line(cz, self.clusters[small]) is None:
+                continue
+            if self.line(cz, ct) is None or self.average(cz, ct) is None:
+                mass += 2.0 ** max(min(theirs, 60.0), -60.0)
+        return avg - math.log2(mass) if mass else math.inf
+
+    def run(self) -> list[list[str]]:
+        for a, b in sorted(pair(*p) for p in self.cons.same):
+            if a in self.owner and b in self.owner and self.owner[a] != self.owner[b]:
+                self.join(self.owner[a], self.owner[b])
+        todo = [p for p, w in sorted(self.links.items(), key=lambda kv: (-kv[1], kv[0]))
+                if w >= self.lines.merge]  # fmt: skip
+        # A group left alone for a rival may be free to join once the rival has
+        # merged into its target: passes repeat until nothing changes.
+        while todo:
+            waiting = [p for p in todo if self.attempt(*p) == "waiting"]
+            if len(waiting) == len(todo):
+                break
+            todo = waiting
+        return [sorted(c.members) for c in self.clusters.values()]
+
+    def attempt(self, a: str, b: str) -> str:
+        """Merge the groups of ``a`` and ``b`` if allowed: "joined", "refused" or "waiting"."""
+        x, y = self.owner[a], self.owner[b]
+        if x == y:
+            return "joined"
+        avg = self.mergeable(self.clusters[x], self.clusters[y])
+        if avg is None:
+            return "refused"
+        if len(self.clusters[x].members) < len(self.clusters[y].members):
+            x, y = y, x
+        if self.odds_against_alternatives(y, x, avg) < self.lines.alternatives:
+            return "waiting"
+        self.join(x, y)
+        return "joined"

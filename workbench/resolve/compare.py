@@ -10,13 +10,13 @@ decided here but learned (:mod:`workbench.resolve.fellegi_sunter`).
 >>> [(c.name, c.label(a, b)) for c in PERSON]  # doctest: +NORMALIZE_WHITESPACE
 [('name', 'transliteration'), ('birth_date', 'same year, one imprecise'),
  ('nationality', 'same'), ('sex', None), ('v_number', None), ('phone', None),
- ('document', None), ('route', None), ('arrival', None)]
+ ('document', None), ('route', None), ('arrival', None), ('timing', None)]
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
@@ -31,12 +31,33 @@ Level = int | None
 
 @dataclass(frozen=True)
 class Comparison:
-    """One feature: its level labels (strongest first) and how to pick a level."""
+    """One feature: its level labels (strongest first) and how to pick a level.
+
+    ``term`` gives a record's values of the feature (the name's outline, the
+    birth date, the phones ...); at the ``tf_levels`` two records agree on
+    one of them. Agreeing on a rare value is stronger evidence than agreeing
+    on a common one - a helpdesk number shared by hundreds says nothing - so
+    at those levels the weight is adjusted by the value's frequency
+    (splink's term-frequency adjustment, :meth:`FSModel.tf_adjustment`).
+    """
 
     name: str
     levels: tuple[str, ...]
     compare: Callable[[Record, Record], Level]
     show: Callable[[Record], str | None]
+    term: Callable[[Record], Collection[str]] | None = None
+    tf_levels: tuple[int, ...] = ()
+
+    def agreed(self, a: Record, b: Record, level: Level) -> tuple[str, ...]:
+        """The values both records hold when the level is one of ``tf_levels``, else none.
+
+        >>> a, b = Record("a", "Yonas HAILE"), Record("b", "HAILE, Yonas")
+        >>> NAME.agreed(a, b, NAME.level(a, b)), NAME.agreed(a, b, 5)
+        (('hal ins',), ())
+        """
+        if self.term is None or level not in self.tf_levels:
+            return ()
+        return tuple(sorted(set(self.term(a)) & set(self.term(b))))
 
     def level(self, a: Record, b: Record) -> Level:
         """The index into ``levels`` the pair reaches, or None when it cannot be told."""
@@ -123,8 +144,26 @@ def _arrival(a: Record, b: Record) -> Level:
     return 0 if days == 0 else 1 if days <= 3 else 2
 
 
+SOON = 60  # days: the first IND interview or COA report follows arrival within weeks
+
+
+def _timing(a: Record, b: Record) -> Level:
+    """One mention's record date against the other's arrival day (when only one has it)."""
+    if (a.arrival is None) == (b.arrival is None):
+        return None
+    arrived, other = (a, b) if a.arrival is not None else (b, a)
+    if other.seen is None or arrived.arrival is None:
+        return None
+    days = other.seen - arrived.arrival
+    return 0 if 0 <= days <= SOON else 1 if days > SOON else 2
+
+
 def _show_route(r: Record) -> str | None:
     return " > ".join(r.route) or None
+
+
+def _show_seen(r: Record) -> str | None:
+    return dt.date.fromordinal(r.seen).isoformat() if r.seen is not None else None
 
 
 def _show_arrival(r: Record) -> str | None:
@@ -149,6 +188,30 @@ def _show_birth(r: Record) -> str | None:
     return text + (" (1 Jan)" if b.administrative else "")
 
 
+def _birth_term(r: Record) -> Collection[str]:
+    return (r.birth.digits(),) if r.birth is not None else ()
+
+
+def _route_term(r: Record) -> Collection[str]:
+    return (">".join(r.route),) if r.route else ()
+
+
+def _arrival_term(r: Record) -> Collection[str]:
+    return (str(r.arrival),) if r.arrival is not None else ()
+
+
+def _attr(attr: str) -> Callable[[Record], Collection[str]]:
+    """The attribute's value(s): a set of identifiers as it is, a single value as a 1-tuple."""
+
+    def term(r: Record) -> Collection[str]:
+        value = getattr(r, attr)
+        if isinstance(value, frozenset):
+            return value
+        return (str(value),) if value else ()
+
+    return term
+
+
 def _show(attr: str) -> Callable[[Record], str | None]:
     def show(r: Record) -> str | None:
         value = getattr(r, attr)
@@ -171,6 +234,8 @@ NAME = Comparison(
     ),
     _name,
     _show("name"),
+    term=_attr("key"),
+    tf_levels=(0, 1),  # same words, or the same outline
 )
 BIRTH = Comparison(
     "birth_date",
@@ -184,25 +249,66 @@ BIRTH = Comparison(
     ),
     _birth,
     _show_birth,
+    term=_birth_term,
+    tf_levels=(0, 1),  # the same day, or the same 1 January (administrative dates cluster)
 )
 
 # Person mentions from the four chain partners.
 PERSON: tuple[Comparison, ...] = (
     NAME,
     BIRTH,
-    Comparison("nationality", ("same", "different"), _equal("nationality"), _show("nationality")),
+    Comparison(
+        "nationality",
+        ("same", "different"),
+        _equal("nationality"),
+        _show("nationality"),
+        term=_attr("nationality"),
+        tf_levels=(0,),
+    ),
     Comparison("sex", ("same", "different"), _equal("sex"), _show("sex")),
     Comparison("v_number", ("same", "one typo", "different"), _v_number, _show("v_number")),
-    Comparison("phone", ("shared", "none shared"), _shared("phones"), _show("phones")),
-    Comparison("document", ("shared", "none shared"), _shared("documents"), _show("documents")),
+    Comparison(
+        "phone",
+        ("shared", "none shared"),
+        _shared("phones"),
+        _show("phones"),
+        term=_attr("phones"),
+        tf_levels=(0,),
+    ),
+    Comparison(
+        "document",
+        ("shared", "none shared"),
+        _shared("documents"),
+        _show("documents"),
+        term=_attr("documents"),
+        tf_levels=(0,),
+    ),
     # Households travel together: a companion on a border record shares the
     # route and the arrival day of the person it travelled with.
-    Comparison("route", ("same", "one country more or less", "different"), _route, _show_route),
+    # The usual route of a nationality is shared by thousands; a rare one says more.
+    Comparison(
+        "route",
+        ("same", "one country more or less", "different"),
+        _route,
+        _show_route,
+        term=_route_term,
+        tf_levels=(0,),
+    ),
     Comparison(
         "arrival",
         ("same day", "within 3 days", "different"),
         _arrival,
         _show_arrival,
+        term=_arrival_term,
+        tf_levels=(0,),
+    ),
+    # A record made before the other mention's arrival in the Netherlands is
+    # about someone else; one made in the weeks after it fits.
+    Comparison(
+        "timing",
+        ("within 60 days after arrival", "later", "before arrival"),
+        _timing,
+        _show_seen,
     ),
 )
 
@@ -210,5 +316,12 @@ PERSON: tuple[Comparison, ...] = (
 FEBRL: tuple[Comparison, ...] = (
     NAME,
     BIRTH,
-    Comparison("state", ("same", "different"), _equal("region"), _show("region")),
+    Comparison(
+        "state",
+        ("same", "different"),
+        _equal("region"),
+        _show("region"),
+        term=_attr("region"),
+        tf_levels=(0,),
+    ),
 )

@@ -7,11 +7,16 @@ tokens, the birth date as parts with its precision, identifiers as sets.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from workbench.resolve.names import name_key, tokens
 
-__all__ = ["Birth", "Record", "v_number_typo"]
+if TYPE_CHECKING:
+    from loaders.records import Signal
+
+__all__ = ["Birth", "Record", "from_signal", "v_number_typo"]
 
 
 def v_number_typo(a: str, b: str) -> bool:
@@ -103,6 +108,10 @@ class Record:
     # companion too): the route as alpha-3 codes and the arrival day (ordinal).
     route: tuple[str, ...] = ()
     arrival: int | None = None
+    # The day the record was made (ordinal): a person's records in the
+    # Netherlands come after their arrival, so a record dated before another
+    # mention's arrival is about someone else.
+    seen: int | None = None
     tokens: tuple[str, ...] = field(init=False)
     words: tuple[str, ...] = field(init=False)  # tokens sorted: equal for any word order
     key: str = field(init=False)
@@ -111,3 +120,34 @@ class Record:
         object.__setattr__(self, "tokens", tokens(self.name))
         object.__setattr__(self, "words", tuple(sorted(self.tokens)))
         object.__setattr__(self, "key", name_key(self.name))
+
+
+def from_signal(sig: Signal) -> list[Record]:
+    """The person mentions of one loaded record, without a store (benchmarks, tests).
+
+    Ids are ``source|record_id|role|position``; the record's route and arrival
+    day hold for the roles that travelled on it, as in the store.
+    """
+    out = []
+    arrival = dt.date.fromisoformat(sig.arrival_date).toordinal() if sig.arrival_date else None
+    seen = dt.date.fromisoformat(sig.date[:10]).toordinal()
+    for i, p in enumerate(sig.persons):
+        dob = p.birth_date
+        travelling = p.role in TRAVELLING_ROLES
+        out.append(
+            Record(
+                f"{sig.source}|{sig.record_id}|{p.role}|{i}",
+                p.name.raw if p.name else "",
+                Birth.parse(dob.value, administrative=dob.administrative) if dob else None,
+                nationality=p.nationality,
+                sex=p.sex,
+                v_number=p.v_number,
+                phones=frozenset(x.e164 for x in p.phones if x.e164),
+                documents=frozenset(d.number for d in p.documents if d.number),
+                group=f"{sig.source}|{sig.record_id}",
+                route=tuple(sig.route or ()) if travelling else (),
+                arrival=arrival if travelling else None,
+                seen=seen,
+            )
+        )
+    return out

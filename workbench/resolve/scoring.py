@@ -1,8 +1,9 @@
 """Scoring a pair and explaining the score, feature by feature.
 
 A pair's weight is the sum of its parts (log2 odds), which is what makes
-every match explainable: the prior, one weight per feature at the level the
-pair reached, and the name's term-frequency adjustment. When analysts have
+every match explainable: the prior, and one weight per feature at the level
+the pair reached - adjusted by the agreed value's frequency where the
+feature has one (a common name counts for less, a rare one for more). When analysts have
 decided enough pairs, a logistic regression rescales each feature's
 weight (``scale``) and the baseline (``offset``); the sum stays a sum, so
 the explanation stays exact.
@@ -51,19 +52,41 @@ class Scorer:
         """The level each comparison reaches for the pair."""
         return [c.level(a, b) for c in self.comparisons]
 
-    def _parts(self, a: Record, b: Record) -> tuple[list[int | None], list[float], float]:
-        levels = self.vector(a, b)
-        parts = [
-            0.0 if lv is None else self.scale[j] * self._weights[j][lv]
-            for j, lv in enumerate(levels)
+    def _adjustment(self, j: int, level: int | None, a: Record, b: Record) -> tuple[float, float]:
+        """(bits, frequency) of the agreed value of feature ``j``; (0, nan) when none applies.
+
+        Of several agreed values (two shared phones), the rarest counts.
+        """
+        if level is None:
+            return 0.0, math.nan
+        known = [
+            (share, value)
+            for value in self.comparisons[j].agreed(a, b, level)
+            if (share := self.model.frequency(j, value)) is not None
         ]
-        tf = self.scale[0] * self.model.tf_adjustment(levels[0], a.key) if a.key == b.key else 0.0
-        return levels, parts, tf
+        if not known:
+            return 0.0, math.nan
+        share, value = min(known)
+        return self.model.tf_adjustment(j, level, value), share
+
+    def _parts(self, a: Record, b: Record) -> tuple[list[int | None], list[float], list[_Tf]]:
+        """Levels, unscaled weights with the frequency adjustment, and the adjustments."""
+        levels = self.vector(a, b)
+        parts, tfs = [], []
+        for j, lv in enumerate(levels):
+            bits, share = self._adjustment(j, lv, a, b)
+            parts.append(0.0 if lv is None else self._weights[j][lv] + bits)
+            tfs.append(_Tf(bits, share))
+        return levels, parts, tfs
 
     def weight(self, a: Record, b: Record) -> float:
         """Total log2 odds that the two records are the same entity."""
-        _, parts, tf = self._parts(a, b)
-        return self.model.prior_weight + self.offset + sum(parts) + tf
+        _, parts, _ = self._parts(a, b)
+        return (
+            self.model.prior_weight
+            + self.offset
+            + sum(s * w for s, w in zip(self.scale, parts, strict=True))
+        )
 
     def weigh(self, gamma: npt.NDArray[np.int8], pairs: list[tuple[Record, Record]]) -> list[float]:
         """:meth:`weight` for many pairs at once, from their comparison vectors."""
@@ -71,35 +94,49 @@ class Scorer:
         for j, weights in enumerate(self._weights):
             table = np.array([*(self.scale[j] * w for w in weights), 0.0])  # -1 (missing) -> 0
             total += table[gamma[:, j]]
-        for i in np.flatnonzero(np.isin(gamma[:, 0], self.model.tf_levels)):
-            a, b = pairs[i]
-            if a.key == b.key:
-                total[i] += self.scale[0] * self.model.tf_adjustment(int(gamma[i, 0]), a.key)
+            comparison = self.comparisons[j]
+            if not comparison.tf_levels or not self.model.tf.get(comparison.name):
+                continue
+            for i in np.flatnonzero(np.isin(gamma[:, j], comparison.tf_levels)):
+                bits, _ = self._adjustment(j, int(gamma[i, j]), *pairs[i])
+                total[i] += self.scale[j] * bits
         return [float(x) for x in total]
 
     def explain(self, a: Record, b: Record) -> PairExplanation:
-        """The weight as a waterfall: prior, then each feature's contribution."""
-        levels, parts, tf = self._parts(a, b)
+        """The weight as a waterfall: prior, then each feature's contribution.
+
+        A feature whose agreed value has a known frequency shows that share
+        (``frequency``) and the bits it added or took away (``adjustment``);
+        ``weight`` already includes them, so the lines still sum to the total.
+        """
+        levels, parts, tfs = self._parts(a, b)
         out = [Contribution("prior", "candidate pair", self.model.prior_weight + self.offset)]
-        for c, lv, w in zip(self.comparisons, levels, parts, strict=True):
+        for j, (c, lv, w, tf) in enumerate(zip(self.comparisons, levels, parts, tfs, strict=True)):
+            known = not math.isnan(tf.share)
             out.append(
                 Contribution(
                     c.name,
                     "missing" if lv is None else c.levels[lv],
-                    round(w, 3),
+                    round(self.scale[j] * w, 3),
                     c.show(a),
                     c.show(b),
+                    frequency=round(tf.share, 6) if known else None,
+                    adjustment=round(self.scale[j] * tf.bits, 3) if known else None,
                 )
             )
-        if tf:
-            out.append(Contribution("name frequency", "rare name" if tf > 0 else "common name", tf))
         total = sum(x.weight for x in out)
         return PairExplanation(a.id, b.id, probability(total), round(total, 3), out)
 
     def feature_weights(self, a: Record, b: Record) -> list[float]:
-        """Unscaled per-feature weights (the regression's inputs)."""
-        levels, _, _ = self._parts(a, b)
-        return [0.0 if lv is None else self._weights[j][lv] for j, lv in enumerate(levels)]
+        """Unscaled per-feature weights, frequency-adjusted (the regression's inputs)."""
+        _, parts, _ = self._parts(a, b)
+        return parts
+
+
+@dataclass(frozen=True, slots=True)
+class _Tf:
+    bits: float
+    share: float  # nan: no frequency applies
 
 
 def refine(scorer: Scorer, pairs: list[tuple[Record, Record]], same: list[bool]) -> Scorer:

@@ -27,13 +27,18 @@ import numpy.typing as npt
 
 from workbench.ingest.mapping import ROLE_EDGE
 from workbench.resolve.api import MODEL, Judgement, PairExplanation, link_key
-from workbench.resolve.blocking import PERSON_RULES, PERSON_TRAINING, candidate_pairs
+from workbench.resolve.blocking import (
+    PERSON_RULES,
+    PERSON_TRAINING,
+    candidate_pairs,
+    person_identifier,
+)
 from workbench.resolve.clustering import Pair, pair
 from workbench.resolve.compare import PERSON
 from workbench.resolve.facilitators import FacilitatorRecord, group_facilitators
 from workbench.resolve.fellegi_sunter import FSModel
 from workbench.resolve.pipeline import Thresholds, cluster, score, train, vectors
-from workbench.resolve.records import TRAVELLING_ROLES, Birth, Record
+from workbench.resolve.records import TRAVELLING_ROLES, Birth, Record, v_number_typo
 from workbench.resolve.scoring import Scorer, probability, refine
 from workbench.store.base import GraphStore, Node
 
@@ -52,7 +57,7 @@ MIN_DECISIONS = 30  # analysts' decisions needed (both kinds) before they retrai
 JUDGEMENTS = ("same", "different", "unsure")
 # What resolution reads of a decision; the stored explanation is read only for display.
 DECISION_FIELDS = ("left", "right", "judgement", "weight", "score", "author", "reason",
-                   "created_at", "deleted_at")  # fmt: skip
+                   "created_at", "deleted_at", "v_conflict")  # fmt: skip
 
 
 class ResolveError(ValueError):
@@ -116,7 +121,7 @@ def _read(store: GraphStore) -> _State:
         docs: dict[str, set[str]] = defaultdict(set)
         for e in store.find_edges("HAS_DOCUMENT"):
             docs[e.src].add(_value(e.dst))
-        travel = _travel(store, mentions)
+        context = _context(store, mentions)
         assigned = {e.src: e.dst for e in store.find_edges("RESOLVED_TO") if e.src in mentions}
         links: dict[Pair, float] = {}
         decisions: list[Node] = []
@@ -132,7 +137,7 @@ def _read(store: GraphStore) -> _State:
                 decisions.append(d)
         runs = store.find_nodes("ResolutionRun")
     records = [
-        _record(n, phones.get(n.id, set()), docs.get(n.id, set()), *travel.get(n.id, ((), None)))
+        _record(n, phones.get(n.id, set()), docs.get(n.id, set()), context.get(n.id, _Context()))
         for n in mentions.values()
     ]
     records.sort(key=lambda r: r.id)
@@ -141,37 +146,45 @@ def _read(store: GraphStore) -> _State:
     return _State(records, mentions, assigned, links, decisions, last, decided)
 
 
-def _travel(
-    store: GraphStore, mentions: Mapping[str, Node]
-) -> dict[str, tuple[tuple[str, ...], int | None]]:
-    """Route and arrival day of the record each travelling mention came from.
+@dataclass(frozen=True)
+class _Context:
+    """What a mention's record says around it: the journey, and the day it was made."""
+
+    route: tuple[str, ...] = ()
+    arrival: int | None = None
+    seen: int | None = None
+
+
+def _context(store: GraphStore, mentions: Mapping[str, Node]) -> dict[str, _Context]:
+    """Route, arrival day and record day of the record each mention came from.
 
     A border record's route and arrival hold for the companions as well:
     a household travels together, which tells its members' mentions apart
-    from namesakes who came another way or on another day.
+    from namesakes who came another way or on another day. The record's own
+    day holds for everyone on it (records follow a person's arrival).
     """
     routes = {e.src: _value(e.dst) for e in store.find_edges("TRAVELLED")}
-    arrivals = {
-        n.id: n.props["arrival_date"].toordinal()
-        for n in store.find_nodes("Signal", fields=["arrival_date"])
-        if n.props.get("arrival_date") is not None
+    signals = {
+        n.id: (n.props.get("date"), n.props.get("arrival_date"))
+        for n in store.find_nodes("Signal", fields=["date", "arrival_date"])
     }
-    out: dict[str, tuple[tuple[str, ...], int | None]] = {}
-    for role in TRAVELLING_ROLES:
-        for e in store.find_edges(ROLE_EDGE[role]):
-            if e.dst in mentions and (e.src in routes or e.src in arrivals):
-                route = routes.get(e.src)
-                out[e.dst] = (tuple(route.split(">")) if route else (), arrivals.get(e.src))
+    out: dict[str, _Context] = {}
+    for role, edge in ROLE_EDGE.items():
+        travelling = role in TRAVELLING_ROLES
+        for e in store.find_edges(edge):
+            if e.dst not in mentions or e.src not in signals:
+                continue
+            day, arrival = signals[e.src]
+            route = routes.get(e.src) if travelling else None
+            out[e.dst] = _Context(
+                tuple(route.split(">")) if route else (),
+                arrival.toordinal() if travelling and arrival is not None else None,
+                day.toordinal() if day is not None else None,
+            )
     return out
 
 
-def _record(
-    n: Node,
-    phones: Iterable[str],
-    docs: Iterable[str],
-    route: tuple[str, ...] = (),
-    arrival: int | None = None,
-) -> Record:
+def _record(n: Node, phones: Iterable[str], docs: Iterable[str], context: _Context) -> Record:
     p = n.props
     return Record(
         n.id,
@@ -183,8 +196,9 @@ def _record(
         phones=frozenset(phones),
         documents=frozenset(docs),
         group=f"{p['source']}:{p['record_id']}",  # two people in one record are two people
-        route=route,
-        arrival=arrival,
+        route=context.route,
+        arrival=context.arrival,
+        seen=context.seen,
     )
 
 
@@ -199,8 +213,15 @@ def _model_from(params: Mapping[str, Any]) -> FSModel:
         u=params["u"],
         prior=params["prior"],
         iterations=params.get("iterations", 0),
-        tf=dict(params.get("tf", {})),
+        tf=_tf_tables(params.get("tf") or {}),
     )
+
+
+def _tf_tables(tf: Mapping[str, Any]) -> dict[str, dict[str, float]]:
+    """Frequency tables as stored; a run before they were per feature kept the names' only."""
+    if any(not isinstance(v, dict) for v in tf.values()):
+        return {"name": {k: float(v) for k, v in tf.items()}}
+    return {feature: dict(values) for feature, values in tf.items()}
 
 
 def _scorer(
@@ -219,7 +240,14 @@ def _scorer(
         return scorer
     pairs, gamma = candidates if candidates is not None else (None, None)
     model = train(
-        state.records, PERSON, PERSON_RULES, PERSON_TRAINING, seed=seed, pairs=pairs, gamma=gamma
+        state.records,
+        PERSON,
+        PERSON_RULES,
+        PERSON_TRAINING,
+        seed=seed,
+        pairs=pairs,
+        gamma=gamma,
+        identifier=person_identifier,
     )
     scorer = Scorer(model, PERSON)
     labelled = [
@@ -242,7 +270,6 @@ def _scorer(
 def _parameters(scorer: Scorer, thresholds: Thresholds) -> dict[str, Any]:
     return {
         **scorer.model.to_json(),
-        "tf": scorer.model.tf,
         "scale": scorer.scale,
         "offset": scorer.offset,
         "thresholds": asdict(thresholds),
@@ -305,6 +332,7 @@ def _person_props(person_id: str, members: Sequence[str], state: _State) -> dict
         values = Counter(p.get(key) for p in nodes if p.get(key))
         return min(values.items(), key=lambda kv: (-kv[1], str(kv[0])))[0] if values else None
 
+    v_numbers = sorted({p["v_number"] for p in nodes if p.get("v_number")})
     births = [p for p in nodes if p.get("birth_date")]
     best = max(
         births,
@@ -315,6 +343,8 @@ def _person_props(person_id: str, members: Sequence[str], state: _State) -> dict
         "person_id": _value(person_id),
         "name": mode("name"),
         "v_number": mode("v_number"),
+        "v_numbers": v_numbers,
+        "v_number_conflict": unrelated_v_numbers(v_numbers),
         "birth_date": best["birth_date"] if best else None,
         "nationality": mode("nationality"),
         "sex": mode("sex"),
@@ -327,7 +357,26 @@ def _link_id(left: str, right: str) -> str:
     return link_key(left, right)
 
 
+def unrelated_v_numbers(values: Sequence[str]) -> bool:
+    """Whether two of the V-numbers are not one typo apart (two people, or two registrations).
+
+    >>> unrelated_v_numbers(["2803456781", "2803456718"]), unrelated_v_numbers(["1", "2"])
+    (False, True)
+    """
+    return any(
+        not v_number_typo(a, b) for i, a in enumerate(values) for b in values[i + 1 :] if a != b
+    )
+
+
+def _v_conflict(a: Record, b: Record) -> bool:
+    return bool(a.v_number and b.v_number and a.v_number != b.v_number)
+
+
 def _link_row(exp: PairExplanation, now: dt.datetime) -> dict[str, Any]:
+    # The explanation's V-number line says whether both mentions hold one and they differ.
+    v_conflict = any(
+        c.feature == "v_number" and c.level not in ("same", "missing") for c in exp.contributions
+    )
     return {
         "decision_id": _link_id(exp.left, exp.right),
         "left": exp.left,
@@ -337,6 +386,7 @@ def _link_row(exp: PairExplanation, now: dt.datetime) -> dict[str, Any]:
         "weight": exp.weight,
         "author": MODEL,
         "explanation": [asdict(c) for c in exp.contributions],
+        "v_conflict": v_conflict,
         "created_at": now,
     }
 
@@ -404,8 +454,15 @@ def resolve(
     report.links = sum(1 for w in links.values() if w >= limits.merge)
     assigned = {**state.assigned, **{m: p for p, ms in people.items() for m in ms}}
     suggestions = [
-        {"left": a, "right": b, "judgement": "suggested", "weight": w}
+        {
+            "left": a,
+            "right": b,
+            "judgement": "suggested",
+            "weight": w,
+            "v_conflict": _v_conflict(state.by_id[a], state.by_id[b]),
+        }
         for (a, b), w in links.items()
+        if a in state.by_id and b in state.by_id
     ]
     decisions = [d.props for d in state.decisions]
     queue = _queue([*suggestions, *decisions], assigned, limits)
@@ -701,7 +758,7 @@ def decide(
 
 
 def review_candidates(store: GraphStore) -> list[tuple[str, int]]:
-    """The undecided near-threshold links, biggest effect of a decision first.
+    """Every undecided link an analyst should decide: V-number conflicts first, then by impact.
 
     ``(MatchDecision id, impact)`` pairs, ranked over the whole store: an
     internal computation. The latest run stored its queue (``review``, at
@@ -723,33 +780,47 @@ def review_candidates(store: GraphStore) -> list[tuple[str, int]]:
 def _queue(
     decisions: Sequence[Mapping[str, Any]], person: Mapping[str, str], limits: Thresholds
 ) -> list[tuple[Mapping[str, Any], int]]:
-    """Undecided links in the review band with their impact, most impact first."""
-    decided = {
-        (d["left"], d["right"])
-        for d in decisions
-        if d["judgement"] != "suggested" and d.get("deleted_at") is None
-    }
+    """Undecided links for an analyst: conflicting V-numbers first, then by impact.
+
+    A link between mentions with different V-numbers is never merged by the
+    model (unless one typo apart), so however strong it is an analyst must
+    see it: across two persons from the bottom of the review band up, and
+    inside one person (a typo merge, or two V-numbers joined by a decision)
+    until an analyst has decided a pair of it. Other links are listed when
+    their weight lies in the review band.
+    """
+    live = [d for d in decisions if d.get("deleted_at") is None]
+    decided = {(d["left"], d["right"]) for d in live if d["judgement"] != "suggested"}
+    confirmed = {
+        person.get(d["left"]) for d in live if d["judgement"] == "same"
+    }  # persons an analyst has looked at
     size = Counter(person.values())
     out = []
-    for p in decisions:
-        if p["judgement"] != "suggested" or p.get("deleted_at") is not None:
+    for p in live:
+        if p["judgement"] != "suggested" or (p["left"], p["right"]) in decided:
             continue
         weight = float(p.get("weight") or 0.0)
-        if not limits.review_low <= weight <= limits.review_high:
-            continue
-        if (p["left"], p["right"]) in decided:
-            continue
         pa, pb = person.get(p["left"]), person.get(p["right"])
+        conflict = bool(p.get("v_conflict")) and weight >= limits.review_low
+        if conflict and pa is not None and pa == pb and pa in confirmed:
+            conflict = False
+        if not conflict and not limits.review_low <= weight <= limits.review_high:
+            continue
         na, nb = size[pa or ""], size[pb or ""]
-        out.append((p, na if pa == pb else na + nb))
-    out.sort(key=lambda x: (-x[1], abs(float(x[0]["weight"]) - limits.merge), x[0]["left"]))
+        out.append((p, na if pa == pb else na + nb, conflict))
+    out.sort(
+        key=lambda x: (not x[2], -x[1], abs(float(x[0]["weight"]) - limits.merge), x[0]["left"])
+    )
     # Two persons are one question, however many of their mentions pair up:
-    # keep the pair nearest the merge line for each two persons.
+    # keep the first pair for each two persons (and one per conflicting person).
     seen: set[tuple[str, ...]] = set()
     unique = []
-    for p, impact in out:
+    for p, impact, conflict in out:
         pa, pb = person.get(p["left"], p["left"]), person.get(p["right"], p["right"])
-        key = (p["left"], p["right"]) if pa == pb else tuple(sorted((pa, pb)))
+        if pa != pb:
+            key: tuple[str, ...] = tuple(sorted((pa, pb)))
+        else:
+            key = ("conflict", pa) if conflict else (p["left"], p["right"])
         if key not in seen:
             seen.add(key)
             unique.append((p, impact))

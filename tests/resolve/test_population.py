@@ -1,0 +1,133 @@
+"""Resolution inside a generated population: the acceptance cases of issue 25.
+
+Planted records are resolved together with a generated corpus, so the
+weights, the name frequencies and the prior are the ones a real run learns.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from loaders import load
+from workbench.generate import generate
+from workbench.resolve.blocking import (
+    PERSON_RULES,
+    PERSON_TRAINING,
+    candidate_pairs,
+    person_identifier,
+)
+from workbench.resolve.compare import PERSON
+from workbench.resolve.pipeline import Thresholds, cluster, score, train, vectors
+from workbench.resolve.records import Birth, Record, from_signal
+from workbench.resolve.scoring import Scorer
+
+PLANTED = [
+    # Two different men with the commonest name, born the same year, each with his
+    # V-number; and a third record of that name and year with no V-number and no date.
+    Record("common-1", "Mohammed ALI", Birth(1990), "SYR", "M", v_number="2911111111"),
+    Record("common-1b", "ALI, Mohammed", Birth(1990), "SYR", "M", v_number="2911111111"),
+    Record("common-2", "ALI, Mohammed", Birth(1990, 6, 14), "SYR", "M", v_number="1712345678"),
+    Record("common-2b", "Mohammed ALI", Birth(1990, 6, 14), "SYR", "M", v_number="1712345678"),
+    Record("common-x", "Mohammed Ali", Birth(1990), "SYR", "M"),
+    # One man with a rare name, spelled two ways.
+    Record("rare-1", "Tesfamariam GEBREKIDAN", Birth(1984), "ERI", "M"),
+    Record("rare-2", "GEBREKIDAN, Tesfamaryam", Birth(1984, 3, 9), "ERI", "M"),
+    # One woman whose V-number was mistyped by one digit at one organisation.
+    Record("typo-1", "Selam HAILE", Birth(1992, 7, 21), "ERI", "V", v_number="2803456781"),
+    Record("typo-2", "HAILE, Selam", Birth(1992, 7, 21), "ERI", "V", v_number="2803466781"),
+    # Everything alike but two unrelated V-numbers: two people, or an analyst's question.
+    Record("two-v-1", "Amanuel TEKLE", Birth(1995, 2, 3), "ERI", "M", v_number="3312345678"),
+    Record("two-v-2", "TEKLE, Amanuel", Birth(1995, 2, 3), "ERI", "M", v_number="1198765432"),
+]
+
+
+@pytest.fixture(scope="module")
+def resolved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scorer, dict[str, int]]:
+    out = tmp_path_factory.mktemp("population")
+    generate(out, persons=1500, seed=11)
+    records = [
+        r
+        for path in sorted(out.iterdir())
+        if path.suffix in (".csv", ".jsonl", ".xlsx")
+        for sig in load(path).records
+        for r in from_signal(sig)
+    ]
+    records = [*{r.id: r for r in records}.values(), *PLANTED]
+    by_id = {r.id: r for r in records}
+    pairs = sorted(candidate_pairs(records, PERSON_RULES))
+    gamma = vectors(pairs, by_id, PERSON)
+    model = train(
+        records,
+        PERSON,
+        PERSON_RULES,
+        PERSON_TRAINING,
+        pairs=pairs,
+        gamma=gamma,
+        identifier=person_identifier,
+    )
+    scorer = Scorer(model, PERSON)
+    weights = score(pairs, by_id, scorer, gamma)
+    clusters = cluster(records, weights, scorer, thresholds=Thresholds())
+    owner = {m: n for n, members in enumerate(clusters) for m in members}
+    return scorer, owner
+
+
+def _weight(scorer: Scorer, a: str, b: str) -> float:
+    by_id = {r.id: r for r in PLANTED}
+    return scorer.weight(by_id[a], by_id[b])
+
+
+def test_two_people_with_a_very_common_name_and_the_same_birth_year_are_not_merged(
+    resolved: tuple[Scorer, dict[str, int]],
+) -> None:
+    scorer, owner = resolved
+    assert owner["common-1"] == owner["common-1b"] and owner["common-2"] == owner["common-2b"]
+    assert owner["common-1"] != owner["common-2"]
+    # A record that fits both namesakes as well joins neither: it is a question, not a merge.
+    assert owner["common-x"] not in (owner["common-1"], owner["common-2"])
+    # The commonest name counts for less than an average name agreement.
+    by_id = {r.id: r for r in PLANTED}
+    name = scorer.explain(by_id["common-x"], by_id["common-2"]).contributions[1]
+    assert name.feature == "name" and name.adjustment is not None and name.adjustment < -1.0
+
+
+def test_the_same_person_with_a_rare_name_spelled_two_ways_is_merged(
+    resolved: tuple[Scorer, dict[str, int]],
+) -> None:
+    scorer, owner = resolved
+    assert owner["rare-1"] == owner["rare-2"]
+    # The same levels, but the rare name counts for far more than the common one.
+    rare = _weight(scorer, "rare-1", "rare-2")
+    assert rare - _weight(scorer, "common-x", "common-2") > 4.0
+
+
+def test_a_one_digit_v_number_typo_with_matching_name_and_birth_date_is_merged(
+    resolved: tuple[Scorer, dict[str, int]],
+) -> None:
+    _, owner = resolved
+    assert owner["typo-1"] == owner["typo-2"]
+
+
+def test_two_unrelated_v_numbers_are_never_merged_automatically(
+    resolved: tuple[Scorer, dict[str, int]],
+) -> None:
+    scorer, owner = resolved
+    assert owner["two-v-1"] != owner["two-v-2"]
+    assert _weight(scorer, "two-v-1", "two-v-2") > Thresholds().merge  # alike in all else
+
+
+def test_the_explanation_shows_the_frequency_and_the_adjusted_weight(
+    resolved: tuple[Scorer, dict[str, int]],
+) -> None:
+    scorer, _ = resolved
+    by_id = {r.id: r for r in PLANTED}
+    common = scorer.explain(by_id["common-x"], by_id["common-2"])
+    name = next(c for c in common.contributions if c.feature == "name")
+    assert name.frequency is not None and name.frequency > 0.001
+    assert name.adjustment is not None and name.adjustment < 0
+    level = scorer.model.weights[0][scorer.comparisons[0].levels.index(name.level)]
+    assert name.weight == pytest.approx(level + name.adjustment, abs=0.01)
+    assert sum(c.weight for c in common.contributions) == pytest.approx(common.weight, abs=0.01)
+    rare = scorer.explain(by_id["rare-1"], by_id["rare-2"])
+    rare_name = next(c for c in rare.contributions if c.feature == "name")
+    assert rare_name.adjustment is not None and rare_name.adjustment > 0
