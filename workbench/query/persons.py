@@ -49,6 +49,7 @@ class PersonRow:
     birth_date: str | None
     nationality: str | None
     records: tuple[RecordRef, ...]
+    v_number_conflict: bool | None = None  # two V-numbers not one typo apart (None: withheld)
 
     def to_dict(self) -> dict[str, Any]:
         """The shape of ``workbench persons --json`` (``id`` without its label)."""
@@ -58,6 +59,7 @@ class PersonRow:
             "v_number": self.v_number,
             "birth_date": self.birth_date,
             "nationality": self.nationality,
+            "v_number_conflict": self.v_number_conflict,
             "records": [
                 {"source": r.source, "record_id": r.record_id, "role": r.role}
                 for r in self.records
@@ -90,6 +92,7 @@ def _page(session: Session, people: Sequence[Node]) -> list[PersonRow]:
                 v_number=p.get("v_number"),
                 birth_date=p.get("birth_date"),
                 nationality=p.get("nationality"),
+                v_number_conflict=p.get("v_number_conflict"),
                 records=tuple(
                     sorted(records[person_id], key=lambda r: (r.source, r.record_id, r.role))
                 ),

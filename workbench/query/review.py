@@ -37,6 +37,8 @@ class ReviewPair:
     weight: float
     contributions: list[Any]
     impact: int
+    conflict: bool = False  # the two mentions carry different V-numbers: asked first
+
 
     def to_dict(self) -> dict[str, Any]:
         """The shape of ``workbench review --json``: the pair, its explanation and impact."""
@@ -47,6 +49,7 @@ class ReviewPair:
             "score": self.score,
             "weight": self.weight,
             "contributions": [asdict(c) for c in self.contributions],
+            "v_conflict": self.conflict,
         }
 
 
@@ -98,6 +101,7 @@ def review_queue(session: Session, *, limit: int = 50) -> list[ReviewPair]:
                         weight=pair.weight,
                         contributions=list(pair.contributions),
                         impact=impact,
+                        conflict=bool(link.props.get("v_conflict")),
                     )
                 )
                 if len(out) >= limit:

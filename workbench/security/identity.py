@@ -38,6 +38,7 @@ RULES: dict[str, dict[str, Derived | str]] = {
         "person_id": "keep",
         "name": Derived("name", "name", needs_full=True),
         "v_number": Derived("v_number", "vnumber", needs_full=True),
+        "v_numbers": Derived("v_number", "vnumber", needs_full=True, many=True),
         "birth_date": Derived("birth_date", None, needs_full=True),
         "nationality": Derived("nationality", None, needs_full=False),
         "sex": Derived("sex", None, needs_full=False),

@@ -54,6 +54,11 @@ def render() -> None:
         f"{len(queue)} pairs waiting · match probability {pair.score:.2f} · "
         f"a 'same' decision changes {pair.impact} mentions"
     )
+    if pair.conflict:
+        st.warning(
+            "The two records carry different V-numbers: they are two people unless one "
+            "number is a typing error. Never merged without your decision."
+        )
     left, right = st.columns(2)
     for col, ref, rows, key in (
         (left, pair.left, pair.left_signals, "left"),
