@@ -61,9 +61,12 @@ def security_context(as_user: str | None, *, with_store: bool = False) -> Securi
 
 def query_session(as_user: str | None) -> Session:
     """A read command's handle on the query layer: the store, the viewer's policy, the audit."""
-    ctx = security_context(as_user, with_store=True)
-    assert ctx.store is not None  # with_store
-    return Session(ctx.store, ctx.policy, ctx.record)
+    return session_of(security_context(as_user, with_store=True))
+
+
+def session_of(ctx: SecurityContext) -> Session:
+    """The query session of a security context opened with a store."""
+    return Session(ctx.store or store(), ctx.policy, ctx.record)
 
 
 def _date(value: str | None, option: str) -> dt.date | None:

@@ -16,9 +16,8 @@ import typer
 from rich.table import Table
 
 from workbench.cli.common import JsonOption, cell, fail, store
-from workbench.cli.governance import AsUser, security_context
+from workbench.cli.governance import AsUser, security_context, session_of
 from workbench.cli.output import PARTIAL, USAGE, emit, stdout
-from workbench.security import SecurityContext
 from workbench.store import StoreError
 
 VERDICTS = "confirmed, partly, benign or unclear (revoke withdraws the live verdict)"
@@ -36,12 +35,6 @@ benign_app = typer.Typer(
     help="Identifiers that tie people together innocently: add, list, remove.",
     no_args_is_help=True,
 )
-
-
-def _session(ctx: SecurityContext) -> Any:
-    from workbench.query.session import Session
-
-    return Session(ctx.store or store(), ctx.policy, ctx.record)
 
 
 def _visible_as_is(session: Any, node_id: str) -> bool:
@@ -73,7 +66,7 @@ def verdict(
     if not cluster_id.startswith("Cluster:"):
         cluster_id = f"Cluster:{cluster_id}"
     ctx = security_context(as_user, with_store=True)
-    session = _session(ctx)
+    session = session_of(ctx)
     try:
         visibility.node(session, cluster_id)
     except NotFound as exc:
@@ -131,7 +124,7 @@ def benign_add(
     from workbench.detect.benign import BenignError, add_mark
 
     ctx = security_context(as_user, with_store=True)
-    session = _session(ctx)
+    session = session_of(ctx)
     try:
         mark = add_mark(
             ctx.store or store(),
@@ -175,7 +168,7 @@ def benign_remove(
 
     ctx = security_context(as_user, with_store=True)
     s = ctx.store or store()
-    session = _session(ctx)
+    session = session_of(ctx)
     try:
         wanted = parse(identifier, kind)
         live = [m for m in live_marks(s) if (m.kind, m.value) == (wanted.kind, wanted.value)]
@@ -211,7 +204,7 @@ def benign_list(
     from workbench.query import visibility
 
     ctx = security_context(as_user, with_store=True)
-    session = _session(ctx)
+    session = session_of(ctx)
     marks = [n for n in visibility.find(session, "BenignMark") if n.props.get("deleted_at") is None]
     rows = [
         {"id": n.id, **{k: n.props.get(k) for k in MARK_FIELDS}}
