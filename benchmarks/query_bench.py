@@ -40,7 +40,7 @@ from workbench.store import open_store
 BIN = Path(sys.executable).parent
 ANALYST = "bench.ind.analyst"  # a partner's view: soft signals of others pseudonymised
 PASSWORD = "correct horse battery staple"  # synthetic benchmark account
-FIRST_PAGE = 50  # clusters the list page reads at first (ui.views.clusters.LIST_PAGE)
+FIRST_PAGE = 25  # clusters the list page reads at first (ui.views.clusters.LIST_PAGE)
 
 
 def build(home: Path, persons: int) -> None:

@@ -33,7 +33,7 @@ from workbench.ui.widgets import (
 )
 
 CLUSTER_NETWORK = 250  # node cap of the cluster's network picture
-LIST_PAGE = 50  # clusters the list shows at first, and adds per "Show more"
+LIST_PAGE = 25  # clusters the list shows at first (a screenful), and adds per "Show more"
 LIMIT_KEY = "cluster-list-limit"
 
 
