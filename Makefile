@@ -50,6 +50,8 @@ bench: install
 	$(BIN)/python benchmarks/detect_bench.py
 	$(BIN)/python benchmarks/dossier_bench.py
 	$(BIN)/python benchmarks/learning_bench.py
+	$(BIN)/python benchmarks/hostile_bench.py
+	$(BIN)/python benchmarks/query_bench.py  # builds an 80k-person store first (about 30 min)
 
 schema-docs: install
 	$(BIN)/python -m graph_schema.docs > docs/schema.md
