@@ -104,3 +104,17 @@ def test_side_by_side_shows_only_filled_fields() -> None:
     ref = Ref("PersonMention:x", "PersonMention", "Person mention", "X")
     pair = ReviewPair(ref, ref, {"name": "A", "sex": None}, {"name": "B"}, [], [], 0.6, 1.0, [], 2)
     assert side_by_side(pair) == [{"field": "name", "left": "A", "right": "B"}]
+
+
+def test_a_verdict_recorded_on_the_cluster_page_shows_at_its_head(
+    home: Path, monkeypatch: pytest.MonkeyPatch, corpus: Corpus
+) -> None:
+    cluster_id = corpus.clusters[1]
+    at = app(home, monkeypatch, "views/clusters.py", id=cluster_id)
+    assert "Ranked by the hand-set score" in texts(at) and not at.info
+    at.selectbox(key=f"verdict-choice-{cluster_id}").select("benign")
+    at.text_input(key=f"verdict-reason-{cluster_id}").input("<b>all called the helpdesk</b>")
+    at.button(key=f"FormSubmitter:verdict-{cluster_id}-Record verdict").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    [shown] = [i.value for i in at.info if "Verdict\\: benign by joint\\.analyst" in i.value]
+    assert "\\<b\\>all called the helpdesk\\</b\\>" in shown  # stored verbatim, shown as text

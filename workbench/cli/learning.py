@@ -59,42 +59,28 @@ def verdict(
     as_json: JsonOption = False,
 ) -> None:
     """Record your verdict on a cluster; later runs carry it along the cluster's lineage."""
-    from workbench.detect.verdicts import VerdictError, record_verdict, revoke_verdict
-    from workbench.query import visibility
-    from workbench.query.errors import NotFound
+    from workbench.query.errors import QueryError
+    from workbench.query.verdicts import judge, revoke
 
     if not cluster_id.startswith("Cluster:"):
         cluster_id = f"Cluster:{cluster_id}"
-    ctx = security_context(as_user, with_store=True)
-    session = session_of(ctx)
-    try:
-        visibility.node(session, cluster_id)
-    except NotFound as exc:
-        fail(str(exc), USAGE)
-    s = ctx.store or store()
+    session = session_of(security_context(as_user, with_store=True))
+    data: dict[str, Any]
     try:
         if judgement == "revoke":
-            revoked = revoke_verdict(
-                s, cluster_id, reason=reason, author=ctx.viewer.username, audit=ctx.record
-            )
-            data: dict[str, Any] = {"cluster": cluster_id, "revoked": revoked}
+            data = {"cluster": cluster_id, "revoked": revoke(session, cluster_id, reason=reason)}
         else:
-            made = record_verdict(
-                s,
-                cluster_id,
-                judgement,
-                reason=reason,
-                author=ctx.viewer.username,
-                organisation=ctx.viewer.organisation,
-                members=member or (),
+            made = judge(
+                session, cluster_id, judgement, reason=reason, members=member or (),
                 not_members=not_member or (),
-                audit=ctx.record,
-            )
+            )  # fmt: skip
             data = made.to_dict()
-    except VerdictError as exc:
+    except QueryError as exc:
         fail(str(exc), USAGE)
+        raise
     except StoreError as exc:
         fail(str(exc), PARTIAL)
+        raise
 
     def render(d: dict[str, Any]) -> None:
         if "revoked" in d:

@@ -8,6 +8,7 @@ import importlib.util
 import altair as alt
 import streamlit as st
 
+from graph_schema import enums
 from workbench.query import (
     ClusterRow,
     ClusterView,
@@ -20,11 +21,13 @@ from workbench.query import (
     suggestions,
 )
 from workbench.query.describe import display
+from workbench.query.verdicts import judge
 from workbench.ui.graph import network_graph
 from workbench.ui.session import current_session
 from workbench.ui.text import md
 from workbench.ui.widgets import (
     CLUSTERS_PAGE,
+    act,
     annotations_section,
     attempt,
     current_id,
@@ -162,6 +165,18 @@ def verdict_and_ranking(r: ClusterRow) -> None:
                       f"{earlier['author']} before it split or merged"))  # fmt: skip
 
 
+def verdict_form(session: Session, r: ClusterRow) -> None:
+    """Record a verdict: confirmed, partly, benign or unclear, with a reason (audited)."""
+    with st.expander("Record a verdict"), st.form(f"verdict-{r.id}", clear_on_submit=True):
+        choice = st.selectbox("Verdict", enums.values("verdict"), key=f"verdict-choice-{r.id}")
+        reason = st.text_input("Reason (required)", key=f"verdict-reason-{r.id}")
+        if st.form_submit_button("Record verdict") and act(
+            judge, session, r.id, str(choice), reason=reason
+        ):
+            ranked.clear()  # the list shows verdicts too
+            st.rerun()  # the head of the page shows the verdict recorded
+
+
 def cluster_page(session: Session, cluster_id: str) -> None:
     view = attempt(cluster, session, cluster_id)
     if view is None:
@@ -177,6 +192,7 @@ def cluster_page(session: Session, cluster_id: str) -> None:
     cols[3].metric("Lineage", r.lineage or "-")
     st.text("Organisations: " + (", ".join(r.organisations) or "-"))
     verdict_and_ranking(r)
+    verdict_form(session, r)
     # Lazy tabs: only the open tab's content runs, so opening a cluster is quick.
     members, network, signals, score, leads, notes, lineage = st.tabs(
         [
