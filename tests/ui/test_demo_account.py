@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from tests.ui.accounts import PASSWORD
 from workbench.cli.main import app
-from workbench.cli.ui import DEMO_PASSWORD_ENV, ensure_demo_account
+from workbench.cli.ui import DEMO_PASSWORD_ENV, DEMO_TEAM, ensure_demo_account
 from workbench.config import Settings
 from workbench.security import AuditLog, AuthenticationFailed, InvalidUser, login
 
@@ -27,7 +27,14 @@ def test_demo_creates_the_account_once_and_shows_a_generated_password(tmp_path: 
     assert said, result.output
     user = login(Settings(home=home), "demo", said.group(1)).viewer
     assert (user.organisation, user.role) == ("joint", "analyst")
-    added = AuditLog(home).events(action="user", target="demo")
+    # partners of other organisations and roles, with the same password, to try the
+    # workflows between organisations
+    assert "partner accounts, each with the same password:" in result.output
+    for username, organisation, role in DEMO_TEAM:
+        assert username in result.output
+        partner = login(Settings(home=home), username, said.group(1)).viewer
+        assert (partner.organisation, partner.role) == (organisation, role)
+    added = AuditLog(home).events(action="user", target="demo")  # audited, as every account
     assert [(e.actor, e.details["change"]) for e in added] == [("local:tester", "add")]
     # a second time: kept as it is, and the password is not shown again
     again = ensure_demo_account(Settings(home=home), PASSWORD)

@@ -24,6 +24,16 @@ APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 DEMO_USER, DEMO_ORGANISATION, DEMO_ROLE = "demo", "joint", "analyst"
 DEMO_PASSWORD_ENV = "WORKBENCH_DEMO_PASSWORD"  # noqa: S105 - a variable name, not a password
+# Partners beside ``demo``, so that the workflows between organisations can be tried:
+# an owner's coordinator and analyst, a partner's investigator (exports), and so on.
+DEMO_TEAM = (
+    ("politie.analyst", "politie", "analyst"),
+    ("politie.coordinator", "politie", "coordinator"),
+    ("kmar.investigator", "kmar", "investigator"),
+    ("ind.coordinator", "ind", "coordinator"),
+    ("coa.analyst", "coa", "analyst"),
+    ("joint.investigator", "joint", "investigator"),
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +69,20 @@ def ensure_demo_account(settings: Settings, password: str | None) -> DemoAccount
     return DemoAccount(user, created=True, generated_password=generated)
 
 
+def ensure_demo_team(settings: Settings, password: str) -> list[DemoAccount]:
+    """The partner accounts of :data:`DEMO_TEAM` that did not exist yet, made with ``password``;
+    existing ones are kept as they are."""
+    ctx = operator_session(settings)
+    made = []
+    for username, organisation, role in DEMO_TEAM:
+        try:
+            ctx.users.get(username)
+        except UnknownUser:
+            user = add_user(ctx, username, organisation=organisation, role=role, password=password)
+            made.append(DemoAccount(user, created=True))
+    return made
+
+
 def demo_account(settings: Settings) -> DemoAccount:
     """Make sure the demo account exists and say on stderr how to sign in with it."""
     try:
@@ -81,6 +105,21 @@ def demo_account(settings: Settings) -> DemoAccount:
         lines = [
             f"demo account created ({what}); sign in to the UI as {DEMO_USER!r}",
             f"with the password in {DEMO_PASSWORD_ENV}",
+        ]
+    chosen = os.environ.get(DEMO_PASSWORD_ENV) or None
+    team_password = chosen or account.generated_password or secrets.token_urlsafe(12)
+    team = ensure_demo_team(settings, team_password)
+    if team:
+        shown = (
+            f"the password in {DEMO_PASSWORD_ENV}"
+            if chosen
+            else "the same password"
+            if account.generated_password
+            else f"the password {team_password} (shown only now)"
+        )
+        lines.append(f"partner accounts, each with {shown}:")
+        lines += [
+            f"  {a.user.username:22} {a.user.organisation} {a.user.role}" for a in team
         ]
     for line in lines:
         stderr.print(line, markup=False, soft_wrap=True)
