@@ -86,6 +86,19 @@ def test_viewer_facing_code_reads_the_store_only_through_the_query_layer() -> No
     assert not leaks, f"read the store without the query layer: {leaks}"
 
 
+def test_viewer_facing_code_does_not_judge_visibility_itself() -> None:
+    """The UI, CLI and dossier call query functions; ``visibility`` is the query layer's own."""
+    leaks = {
+        rel: [n.lineno for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+              and (n.module == "workbench.query.visibility"
+                   or (n.module == "workbench.query"
+                       and any(a.name == "visibility" for a in n.names)))]
+        for rel, tree in _modules()
+        if rel.startswith(VIEWER_FACING)
+    }  # fmt: skip
+    assert not {rel: lines for rel, lines in leaks.items() if lines}, leaks
+
+
 def test_nothing_outside_security_sees_everything_on_a_users_behalf() -> None:
     """``Unrestricted`` is for internal computation; no viewer-facing module holds one."""
     leaks = {

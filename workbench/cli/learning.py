@@ -5,18 +5,20 @@ records a verdict on a cluster the acting user may see (``revoke`` withdraws
 the live one); ``workbench benign add IDENTIFIER --label TEXT --reason TEXT``
 marks a phone, plate, document, device, address, alias, facilitator or
 person benign, so later detection runs leave it out. Every change is audited.
-What a user may see is checked through the query layer (``visibility``).
+What a user may see and change is decided in the query layer
+(``workbench.query.verdicts`` and ``workbench.query.benign``).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.table import Table
 
-from workbench.cli.common import JsonOption, cell, fail, store
-from workbench.cli.governance import AsUser, security_context, session_of
+from workbench.cli.common import JsonOption, cell, fail
+from workbench.cli.governance import AsUser, query_session
 from workbench.cli.output import PARTIAL, USAGE, emit, stdout
 from workbench.store import StoreError
 
@@ -28,8 +30,8 @@ Kind = Annotated[
         "--kind", help="phone, plate, document, device, address or alias (default: from the value)."
     ),
 ]
-MARK_FIELDS = ("identifier", "kind", "value", "label", "reason", "author", "organisation",
-               "created_at")  # fmt: skip
+
+T = TypeVar("T")
 
 benign_app = typer.Typer(
     help="Identifiers that tie people together innocently: add, list, remove.",
@@ -37,11 +39,18 @@ benign_app = typer.Typer(
 )
 
 
-def _visible_as_is(session: Any, node_id: str) -> bool:
-    """Whether the viewer sees the node under its own id (not hidden, not pseudonymised)."""
-    from workbench.query import visibility
+def _write(action: Callable[[], T]) -> T:
+    """Run a query-layer write; its refusal or a store failure becomes a clean exit."""
+    from workbench.query.errors import QueryError
 
-    return node_id.startswith("alias:") or node_id in visibility.nodes(session, [node_id])
+    try:
+        return action()
+    except QueryError as exc:
+        fail(str(exc), USAGE)
+        raise
+    except StoreError as exc:
+        fail(str(exc), PARTIAL)
+        raise
 
 
 def verdict(
@@ -59,28 +68,27 @@ def verdict(
     as_json: JsonOption = False,
 ) -> None:
     """Record your verdict on a cluster; later runs carry it along the cluster's lineage."""
-    from workbench.query.errors import QueryError
     from workbench.query.verdicts import judge, revoke
 
     if not cluster_id.startswith("Cluster:"):
         cluster_id = f"Cluster:{cluster_id}"
-    session = session_of(security_context(as_user, with_store=True))
+    session = query_session(as_user)
     data: dict[str, Any]
-    try:
-        if judgement == "revoke":
-            data = {"cluster": cluster_id, "revoked": revoke(session, cluster_id, reason=reason)}
-        else:
-            made = judge(
-                session, cluster_id, judgement, reason=reason, members=member or (),
+    if judgement == "revoke":
+        data = {"cluster": cluster_id,
+                "revoked": _write(lambda: revoke(session, cluster_id, reason=reason))}  # fmt: skip
+    else:
+        made = _write(
+            lambda: judge(
+                session,
+                cluster_id,
+                judgement,
+                reason=reason,
+                members=member or (),
                 not_members=not_member or (),
-            )  # fmt: skip
-            data = made.to_dict()
-    except QueryError as exc:
-        fail(str(exc), USAGE)
-        raise
-    except StoreError as exc:
-        fail(str(exc), PARTIAL)
-        raise
+            )
+        )
+        data = made.to_dict()
 
     def render(d: dict[str, Any]) -> None:
         if "revoked" in d:
@@ -107,30 +115,12 @@ def benign_add(
     as_json: JsonOption = False,
 ) -> None:
     """Mark an identifier benign: later detection runs leave it out and list it as left out."""
-    from workbench.detect.benign import BenignError, add_mark
+    from workbench.query.benign import mark as add
 
-    ctx = security_context(as_user, with_store=True)
-    session = session_of(ctx)
-    try:
-        mark = add_mark(
-            ctx.store or store(),
-            identifier,
-            label=label,
-            reason=reason,
-            kind=kind,
-            author=ctx.viewer.username,
-            organisation=ctx.viewer.organisation,
-            visible=lambda node_id: _visible_as_is(session, node_id),
-            audit=ctx.record,
-        )
-    except BenignError as exc:
-        fail(str(exc), USAGE)
-        raise
-    except StoreError as exc:
-        fail(str(exc), PARTIAL)
-        raise
+    made = _write(lambda: add(query_session(as_user), identifier, label=label, reason=reason,
+                              kind=kind))  # fmt: skip
     emit(
-        mark.to_dict(),
+        made.to_dict(),
         as_json=as_json,
         render=lambda d: stdout.print(
             f"marked {d['kind']} {d['value']} benign ({d['label']}); the next detection run "
@@ -149,26 +139,9 @@ def benign_remove(
     as_json: JsonOption = False,
 ) -> None:
     """Remove a benign mark (kept in the history); the next run links through it again."""
-    from workbench.detect.benign import BenignError, live_marks, remove_mark
-    from workbench.detect.benign import identifier as parse
+    from workbench.query.benign import unmark
 
-    ctx = security_context(as_user, with_store=True)
-    s = ctx.store or store()
-    session = session_of(ctx)
-    try:
-        wanted = parse(identifier, kind)
-        live = [m for m in live_marks(s) if (m.kind, m.value) == (wanted.kind, wanted.value)]
-        if not all(_visible_as_is(session, m.identifier) for m in live):
-            raise BenignError(f"{wanted.value} is not marked benign (see `workbench benign list`)")
-        gone = remove_mark(
-            s, identifier, reason=reason, kind=kind, author=ctx.viewer.username, audit=ctx.record
-        )
-    except BenignError as exc:
-        fail(str(exc), USAGE)
-        raise
-    except StoreError as exc:
-        fail(str(exc), PARTIAL)
-        raise
+    gone = _write(lambda: unmark(query_session(as_user), identifier, reason=reason, kind=kind))
     emit(
         [m.to_dict() for m in gone],
         as_json=as_json,
@@ -186,27 +159,9 @@ def benign_list(
     as_json: JsonOption = False,
 ) -> None:
     """Live benign marks as you may see them (a partner's identifier may show as a pseudonym)."""
-    from workbench.detect.benign import suggestions
-    from workbench.query import visibility
+    from workbench.query.benign import marks
 
-    ctx = security_context(as_user, with_store=True)
-    session = session_of(ctx)
-    marks = [n for n in visibility.find(session, "BenignMark") if n.props.get("deleted_at") is None]
-    rows = [
-        {"id": n.id, **{k: n.props.get(k) for k in MARK_FIELDS}}
-        for n in sorted(marks, key=lambda n: n.props["created_at"])
-    ]
-    data: dict[str, Any] = {"marks": rows}
-    if suggest:
-        found = suggestions(ctx.store or store())
-        shown = [
-            c.to_dict()
-            for c in found
-            if _visible_as_is(session, c.identifier)
-            and len(visibility.nodes(session, list(c.clusters))) == len(c.clusters)
-        ]
-        data["suggestions"] = shown
-    ctx.record("view", {"target": "benign marks", "count": len(rows)})
+    data = marks(query_session(as_user), suggest=suggest)
 
     def render(d: dict[str, Any]) -> None:
         table = Table("kind", "value", "label", "author", "organisation", "since")
