@@ -482,8 +482,8 @@ def resolve(
     return report
 
 
-def _ranked(queue: Sequence[tuple[Mapping[str, Any], int]]) -> list[list[Any]]:
-    return [[f"MatchDecision:{_link_id(p['left'], p['right'])}", n] for p, n in queue]
+def _ranked(queue: Sequence[tuple[Mapping[str, Any], int]]) -> list[tuple[str, int]]:
+    return [(f"MatchDecision:{_link_id(p['left'], p['right'])}", n) for p, n in queue]
 
 
 def _closure(
@@ -774,7 +774,7 @@ def review_candidates(store: GraphStore) -> list[tuple[str, int]]:
             return [(str(i), int(n)) for i, n in last.props["review"]]
         nodes = store.find_nodes("MatchDecision", fields=DECISION_FIELDS)
         person = {e.src: e.dst for e in store.find_edges("RESOLVED_TO")}
-    return [(i, n) for i, n in _ranked(_queue([n.props for n in nodes], person, Thresholds()))]
+    return _ranked(_queue([n.props for n in nodes], person, Thresholds()))
 
 
 def _queue(

@@ -395,11 +395,7 @@ class NeedToKnow:
         return self.access(node.id) != Access.HIDDEN
 
     def view_node(self, node: Node) -> Node | None:
-        self._remember(node.id, node)
-        if self._unexpanded:
-            self.prefetch([node])
-        access = self.access(node.id)
-        return None if access == Access.HIDDEN else self._shape(node, access)
+        return self._shape(node, self.access(node.id)) if self.sees(node) else None
 
     def view_edge(self, edge: Edge) -> Edge | None:
         self.prefetch([edge])
