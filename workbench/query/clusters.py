@@ -30,7 +30,6 @@ from workbench.store import Edge, Node
 HUB = 20
 PAGE = 50  # clusters judged and read at a time, in score order
 SUGGESTIONS = 25
-BOUND_LOOKUPS = 200
 
 
 KIND = {"Person": "person", "FacilitatorEntity": "facilitator"}
@@ -190,15 +189,16 @@ def _record(signal_id: str) -> tuple[str, str]:
     return source, record_id
 
 
-def _rows(session: Session, clusters: Sequence[Node]) -> list[ClusterRow]:
-    """The clusters (as the viewer sees them) with their visible members and records.
+def _rows(session: Session, read: Sequence[tuple[Node, Node]]) -> list[ClusterRow]:
+    """The clusters (as stored, as the viewer sees them) with their visible members and records.
 
     A member's records are the signals the run stored behind it that the
     viewer may see; its organisations are their owners. One bulk read for
     the member edges, one for the members, one for the signals.
     """
+    stored = {c.id: c for c, _ in read}
+    clusters = [seen for _, seen in read]
     ids = [c.id for c in clusters]
-    stored = session.store.get_nodes(ids)
     stored_edges = session.store.find_edges("MEMBER_OF", dst=ids) if ids else []
     member_edges = visibility.seen_edges(session, stored_edges)
     members = visibility.by_stored_id(session, [e.src for e in member_edges])
@@ -297,16 +297,9 @@ def _verdicts(session: Session, cluster_ids: Sequence[str]) -> dict[str, dict[st
 def _mentions(session: Session, entity_ids: Sequence[str]) -> tuple[list[Edge], dict[str, Node]]:
     """Visible RESOLVED_TO edges into the entities, and the visible mentions.
 
-    For a few entities, one bound lookup each (the embedded store plans a
-    list-driven match as a join over every RESOLVED_TO edge: 0.28 s at 20k
-    persons, against 1 ms per entity); for many, that one join.
+    (The store looks a few target ids up one at a time, where a list of them
+    would be planned as a join over every RESOLVED_TO edge: ADR 0008.)
     """
-    if len(entity_ids) <= BOUND_LOOKUPS:
-        sub = visibility.around(
-            session, entity_ids, limit=BOUND_LOOKUPS * 100, edge_types=["RESOLVED_TO"]
-        )
-        found = {i: n for i, n in sub.nodes.items() if n.label in MENTION_LABELS}
-        return [e for e in sub.edges if e.src in found], found
     edges = visibility.edges(session, "RESOLVED_TO", dst=entity_ids)
     found = visibility.nodes(session, [e.src for e in edges])
     return [e for e in edges if e.src in found], found
@@ -347,9 +340,11 @@ def list_clusters(
         rows: list[ClusterRow] = []
         step = min(PAGE, limit) if limit else PAGE  # judge no more than the page asks for
         for start in range(0, len(ranked), step):
-            found = visibility.nodes(session, [c.id for c in ranked[start : start + step]])
+            stored = session.store.get_nodes([c.id for c in ranked[start : start + step]])
+            seen = visibility.shown_by_stored_id(session, stored.values())
             wanted = limit - len(rows) if limit is not None else None
-            chunk = [found[c.id] for c in ranked[start : start + step] if c.id in found]
+            chunk = [(stored[c.id], seen[c.id]) for c in ranked[start : start + step]
+                     if c.id in seen]  # fmt: skip
             rows += _rows(session, chunk[:wanted])
             if limit is not None and len(rows) >= limit:
                 break
@@ -429,11 +424,12 @@ def suggestions(session: Session, cluster_id: str) -> list[Suggestion]:
 def cluster(session: Session, cluster_id: str) -> ClusterView:
     """The cluster view: members with roles, signals, explanation, lineage, annotations."""
     with session.store.reader():
-        node = visibility.node(session, cluster_id)
-        if node.label != "Cluster":
-            raise NotFound(f"{cluster_id!r} is not a cluster")
+        stored = session.store.get_nodes([cluster_id]) if cluster_id.startswith("Cluster:") else {}
+        node = visibility.shown_by_stored_id(session, stored.values()).get(cluster_id)
+        if node is None:
+            raise NotFound(f"no cluster {cluster_id!r} that you may see; search for it again")
         session.record("view_cluster", target=cluster_id)
-        [row] = _rows(session, [node])
+        [row] = _rows(session, [(stored[cluster_id], node)])
         _, mentions = _mentions(session, [m.ref.id for m in row.members])
         rows = signal_rows(session, provenance(mentions.values()))
         runs = visibility.find(session, "DetectionRun", {"run_id": node.props.get("run_id")})
