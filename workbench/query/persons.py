@@ -174,8 +174,7 @@ def _links(session: Session, members: set[str]) -> list[Any]:
 def _analyst_decisions(session: Session, members: set[str]) -> list[Any]:
     """Analysts' live decisions on any of ``members``, as the viewer sees them: from the list
     the last resolution run kept (a decision resolves again), else by scanning."""
-    runs = session.store.find_nodes("ResolutionRun", fields=["started_at", "decisions"])
-    last = max(runs, key=lambda n: n.props["started_at"], default=None)
+    last = _resolve_api().last_run(session.store, ["decisions"])
     if last is None or last.props.get("decisions") is None:
         return [d for d in _decisions(session, members) if d.props["judgement"] != "suggested"]
     found = visibility.nodes(session, [str(i) for i in last.props["decisions"]])

@@ -6,12 +6,26 @@ Mentions are ``PersonMention`` node ids; persons are ``Person`` node ids.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from workbench.store import GraphStore, Node
 
 Judgement = Literal["same", "different", "unsure"]
 MODEL = "model"  # the author of the links and runs entity resolution writes itself
+
+
+def last_run(store: GraphStore, fields: Sequence[str] | None = None) -> Node | None:
+    """The newest ``ResolutionRun`` (only ``fields`` of it), or None before the first.
+
+    Found by start time alone, then read by itself: every run keeps its
+    weights, frequency tables and review queue, which grow with the store.
+    """
+    runs = store.find_nodes("ResolutionRun", fields=["started_at"])
+    newest = max(runs, key=lambda n: (n.props["started_at"], n.id), default=None)
+    return None if newest is None else store.get_nodes([newest.id], fields=fields)[newest.id]
 
 
 def link_key(left: str, right: str) -> str:

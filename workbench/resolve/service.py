@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.ingest.mapping import ROLE_EDGE
-from workbench.resolve.api import MODEL, Judgement, PairExplanation, link_key
+from workbench.resolve.api import MODEL, Judgement, PairExplanation, last_run, link_key
 from workbench.resolve.blocking import (
     PERSON_RULES,
     PERSON_TRAINING,
@@ -135,13 +135,12 @@ def _read(store: GraphStore) -> _State:
                 links[(d.props["left"], d.props["right"])] = float(d.props.get("weight") or 0.0)
             else:
                 decisions.append(d)
-        runs = store.find_nodes("ResolutionRun")
+        last = last_run(store)
     records = [
         _record(n, phones.get(n.id, set()), docs.get(n.id, set()), context.get(n.id, _Context()))
         for n in mentions.values()
     ]
     records.sort(key=lambda r: r.id)
-    last = max(runs, key=lambda n: n.props["started_at"], default=None)
     decisions.sort(key=lambda d: d.props["created_at"])
     return _State(records, mentions, assigned, links, decisions, last, decided)
 
@@ -768,8 +767,7 @@ def review_candidates(store: GraphStore) -> list[tuple[str, int]]:
     which reads each link through the viewer's policy.
     """
     with store.reader():
-        runs = store.find_nodes("ResolutionRun", fields=["started_at", "review"])
-        last = max(runs, key=lambda n: n.props["started_at"], default=None)
+        last = last_run(store, ["review"])
         if last is not None and last.props.get("review") is not None:
             return [(str(i), int(n)) for i, n in last.props["review"]]
         nodes = store.find_nodes("MatchDecision", fields=DECISION_FIELDS)
