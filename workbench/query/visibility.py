@@ -154,3 +154,13 @@ def around(
         return Subgraph()
     sub = session.store.neighbourhood(list(ids), depth=depth, limit=limit, edge_types=edge_types)
     return need_to_know.view_subgraph(session.policy, sub)
+
+
+def signal_levels(session: Session, ids: Iterable[str]) -> dict[str, need_to_know.Access]:
+    """How much of each signal the viewer may read: hidden, pseudonymised or in full."""
+    return need_to_know.signal_levels(session.policy, ids)
+
+
+def custodian(session: Session) -> bool:
+    """Whether the viewer is the local operator (custodian of the data directory)."""
+    return bool(getattr(session.policy, "custodian", False))

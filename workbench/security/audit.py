@@ -17,7 +17,7 @@ whole. See docs/decisions/0004-security.md.
 Actions (``ACTIONS`` documents them; any lower-case name is accepted so new
 features can audit before this list learns about them): ``login``,
 ``search``, ``view``, ``export``, ``decision``, ``annotation``, ``user``,
-``release``, ``retention``, ``purge``, ``triage``.
+``release``, ``exchange``, ``retention``, ``purge``, ``triage``.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ ACTIONS = {
     "triage": "an alert's triage status changed",
     "user": "an account added, disabled or enabled: change, role, organisation",
     "release": "a soft signal released to partners, or a release revoked",
+    "exchange": "a request for release, its approval, denial or revocation, a lapse, a share",
     "retention": "a signal's retention extended: until and reason",
     "purge": "a retention purge: the expired signals and what went with them",
 }

@@ -70,6 +70,7 @@ __all__ = [
     "know_resolved",
     "prefetch",
     "sees",
+    "signal_levels",
     "view_hits",
     "view_nodes",
     "view_subgraph",
@@ -308,6 +309,11 @@ class NeedToKnow:
             self._load_signals([signal_id])
         return self._signals[signal_id]
 
+    def signal_levels(self, ids: Sequence[str]) -> dict[str, Access]:
+        """Access to each of the signals ``ids``, read in one bulk query."""
+        self._load_signals(ids)
+        return {i: self._signals[i] for i in ids}
+
     def _asserted(self, signals: Sequence[str]) -> Access:
         self._load_signals(signals)
         return max((self._signals[s] for s in signals), default=Access.HIDDEN)
@@ -440,7 +446,8 @@ class NeedToKnow:
         if label == "MatchDecision":
             return self._decision(node, inputs)
         if label == "Cluster":
-            explanation = redact_explanation(node.props.get("explanation"))
+            owners = self.withheld_by(inputs)
+            explanation = redact_explanation(node.props.get("explanation"), owners)
             return redact_text_fields(node, {"explanation": explanation})
         if label == "Alert":
             return redact_text_fields(node, {"message": PARTIAL})
@@ -451,6 +458,18 @@ class NeedToKnow:
         if label == "BenignMark":
             return self._benign_mark(node, inputs)
         return node
+
+    def withheld_by(self, ids: Sequence[str]) -> list[str]:
+        """The organisations holding what the viewer sees of ``ids`` (entities, evidence)
+        only pseudonymised: whom a request for release would go to."""
+        owners: set[str] = set()
+        for i in ids:
+            mentions = self._inputs.get(i, []) if i.partition(":")[0] in ENTITIES else [i]
+            for m in mentions:
+                node = self._nodes.get(m)
+                if node is not None and self.access(m) == Access.PSEUDONYMISED:
+                    owners.update(o for o in [self._owner(node)] if o)
+        return sorted(owners)
 
     def _mentions(self, ids: Sequence[str], least: Access) -> list[Node]:
         return [n for i in ids if self.access(i) >= least and (n := self._nodes[i]) is not None]
@@ -519,6 +538,13 @@ def forget_nodes(policy: Policy) -> None:
     drop = getattr(policy, "forget_nodes", None)
     if drop is not None:
         drop()
+
+
+def signal_levels(policy: Policy, ids: Iterable[str]) -> dict[str, Access]:
+    """How much of each signal in ``ids`` the viewer may read (FULL for simple policies)."""
+    wanted = list(dict.fromkeys(ids))
+    bulk = getattr(policy, "signal_levels", None)
+    return dict(bulk(wanted)) if bulk is not None else dict.fromkeys(wanted, Access.FULL)
 
 
 def sees(policy: Policy, node: Node) -> bool:

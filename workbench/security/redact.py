@@ -9,7 +9,7 @@ free-text field cannot leak through a pseudonymised view by accident.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -72,16 +72,22 @@ KEEP_EDGE: dict[str, frozenset[str]] = {
     "MENTIONS_VEHICLE": frozenset({"confidence"}),
     "TRAVELLED": frozenset({"arrival_date"}),
     "PAID": frozenset({"amount_eur", "method"}),
+    # structure, not content: computed from links the viewer can already see
+    "MEMBER_OF": frozenset({"run", "role", "centrality"}),
 }
 
 
-def withheld(owner: str | None) -> str:
-    """The text shown instead of withheld content.
+def withheld(owner: str | Sequence[str] | None) -> str:
+    """The text shown instead of withheld content: who holds it and that it can be asked for.
 
     >>> withheld("ind")
-    '[withheld: not released by IND]'
+    '[withheld by IND: ask for release]'
+    >>> withheld(["kmar", "ind"])
+    '[withheld by IND, KMAR: ask for release]'
     """
-    return f"[withheld: not released by {(owner or 'its owner').upper()}]"
+    owners = [owner] if isinstance(owner, str) else sorted(owner or [])
+    who = ", ".join(o.upper() for o in owners) or "its owner"
+    return f"[withheld by {who}: ask for release]"
 
 
 def pseudonymous_id(node_id: str, pseudonym: Pseudonym) -> str:
@@ -135,11 +141,11 @@ def redact_text_fields(node: Node, fields: Mapping[str, Any]) -> Node:
     return replace(node, props={**node.props, **fields})
 
 
-def redact_explanation(explanation: Any, owner: str | None = None) -> Any:
+def redact_explanation(explanation: Any, owner: str | Sequence[str] | None = None) -> Any:
     """Score terms with their free-text ``reason`` withheld (term and value stay).
 
-    >>> redact_explanation([{"term": "hard signals", "value": 2.0, "reason": "Abu X ..."}])
-    [{'term': 'hard signals', 'value': 2.0, 'reason': '[withheld: not released by ITS OWNER]'}]
+    >>> redact_explanation([{"term": "hard signals", "value": 2.0, "reason": "Abu X ..."}], "ind")
+    [{'term': 'hard signals', 'value': 2.0, 'reason': '[withheld by IND: ask for release]'}]
     """
     if isinstance(explanation, list):
         return [

@@ -197,6 +197,7 @@ def purge(
                 w.upsert_nodes(label, batch)
     forget_signals(store, ids)
     released = ctx.releases.forget(ids)
+    ctx.requests.forget(ids)
     ctx.event(
         "purge",
         today=today.isoformat(),

@@ -22,7 +22,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "annotate": _ALL,
     "decide": frozenset({"analyst", "investigator", "coordinator"}),  # match decisions
     "export": frozenset({"investigator", "coordinator"}),  # dossiers, with a reason
-    "release": frozenset({"coordinator"}),  # own organisation's signals only
+    "release": frozenset({"coordinator"}),  # own organisation's signals; decides requests
+    "request": frozenset({"analyst", "investigator", "coordinator"}),  # ask a partner
     "retention": frozenset({"coordinator", "admin"}),  # extend a signal's retention
     "audit": frozenset({"coordinator", "admin"}),  # own organisation's events
     "manage_users": frozenset({"admin"}),

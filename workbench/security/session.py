@@ -39,9 +39,11 @@ from workbench.security.errors import (
     UnknownUser,
     UserDisabled,
 )
+from workbench.security.localdb import Clock, utcnow
 from workbench.security.policy import NeedToKnow, Viewer
 from workbench.security.pseudonyms import Pseudonymiser
 from workbench.security.releases import ReleaseBook
+from workbench.security.requests import RequestBook
 from workbench.security.sharing import SharingRules
 from workbench.security.users import User, UserStore, check_user
 from workbench.store import GraphStore
@@ -60,20 +62,27 @@ class SecurityContext:
     via: str = "ui"
     operator: str | None = None  # the local operator acting for ``viewer`` on the CLI
     custodian: bool = False  # the local operator acting as themselves
+    clock: Clock = utcnow  # when releases lapse (tests pass their own)
     audit: AuditLog = field(init=False)
     users: UserStore = field(init=False)
     releases: ReleaseBook = field(init=False)
+    requests: RequestBook = field(init=False)
 
     def __post_init__(self) -> None:
         self.audit = AuditLog(self.settings.home)
         self.users = UserStore(self.settings.home)
-        self.releases = ReleaseBook(self.settings.home)
+        self.releases = ReleaseBook(self.settings.home, clock=self.clock)
+        self.requests = RequestBook(self.settings.home, clock=self.clock)
 
     @cached_property
     def policy(self) -> NeedToKnow:
-        """The viewer's need-to-know policy (needs ``store``)."""
+        """The viewer's need-to-know policy (needs ``store``); releases past their term
+        lapse first, so a term ends at the next read without anyone running a command."""
+        from workbench.security.exchange import apply_lapses
+
         if self.store is None:
             raise ValueError("this security context has no graph store; pass store=...")
+        apply_lapses(self)
         org = self.viewer.organisation
         colleagues = frozenset(u.username for u in self.users.list() if u.organisation == org)
         return NeedToKnow(
