@@ -28,6 +28,8 @@ ACCOUNTS = {
     "coa.coordinator": ("coa", "coordinator"),
     "ind.analyst": ("ind", "analyst"),
     "ind.coordinator": ("ind", "coordinator"),
+    "ind.coordinator2": ("ind", "coordinator"),
+    "ind.admin": ("ind", "admin"),
     "kmar.investigator": ("kmar", "investigator"),
     "joint.analyst": ("joint", "analyst"),
 }
