@@ -9,6 +9,7 @@ import pytest
 from tests.ui.accounts import OWNER, add_accounts
 from tests.ui.apptest import app, links, texts
 from tests.ui.corpus import HOSTILE_PERSON, XSS_NAME, Corpus
+from workbench.store.base import CypherStore
 from workbench.ui.views.review import side_by_side
 
 
@@ -71,11 +72,37 @@ def test_cluster_list_and_view(home: Path, monkeypatch: pytest.MonkeyPatch, corp
     assert not at.exception and any("previous" in label for label in links(at)), links(at)
 
 
-def test_review_page_shows_a_waiting_pair(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_review_offers_only_pairs_the_viewer_reads_in_full(
+    home: Path, monkeypatch: pytest.MonkeyPatch, loaded: tuple[CypherStore, Corpus]
+) -> None:
+    """A joint-team analyst reads partners' soft records pseudonymised: such pairs are
+    counted per owner with a request for release, never offered for a decision; once the
+    owners release the records, the pair is offered."""
     at = app(home, monkeypatch, "views/review.py")
-    assert not at.exception
-    assert [b.label for b in at.button][:3] == ["Same person", "Different persons", "Unsure"]
-    assert all(b.disabled for b in at.button[:3])  # not before a reason is given
+    notice = " ".join(i.value for i in at.info)
+    assert "Pairs you cannot judge yet" in notice, notice
+    assert "Send request" in [b.label for b in at.button]
+    assert "Same person" not in [b.label for b in at.button]
+
+    from workbench.resolve import review_candidates
+    from workbench.security.releases import ReleaseBook
+
+    pairs = review_candidates(loaded[0])
+    signals = {"Signal:" + m.partition(":")[2].rsplit("|", 2)[0]
+               for link, _ in pairs for m in link.partition("model:")[2].split("~")}  # fmt: skip
+    book = ReleaseBook(home)
+    for s in signals:
+        book.add(s, owner=s.partition(":")[2].partition("|")[0], to="joint", by="test")
+    try:
+        at = app(home, monkeypatch, "views/review.py")
+        buttons = [
+            b for b in at.button if b.label in ("Same person", "Different persons", "Unsure")
+        ]
+        assert [b.label for b in buttons] == ["Same person", "Different persons", "Unsure"]
+        assert all(b.disabled for b in buttons)  # not before a reason is given
+    finally:
+        for s in signals:
+            book.revoke(s, by="test")
 
 
 def test_alerts_triage_moves_an_alert(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:

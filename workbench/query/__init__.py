@@ -21,7 +21,7 @@ from workbench.query.describe import Ref
 from workbench.query.entity import EntityView, entity
 from workbench.query.errors import FeatureUnavailable, InvalidInput, NotFound, QueryError
 from workbench.query.network import NetworkView, ego
-from workbench.query.review import JUDGEMENTS, ReviewPair, decide, review_queue
+from workbench.query.review import JUDGEMENTS, ReviewPair, ReviewQueue, decide, review, review_queue
 from workbench.query.runs import RunInfo, latest_run
 from workbench.query.search import KINDS, SearchResult, search
 from workbench.query.session import AuditFn, Session, log_audit
@@ -47,6 +47,7 @@ __all__ = [
     "Readiness",
     "Ref",
     "ReviewPair",
+    "ReviewQueue",
     "RunInfo",
     "SearchResult",
     "Session",
@@ -64,6 +65,7 @@ __all__ = [
     "list_clusters",
     "log_audit",
     "readiness",
+    "review",
     "review_queue",
     "search",
     "suggestions",

@@ -2,13 +2,19 @@
 
 Entity resolution (``workbench.resolve``) is imported lazily: until it is
 installed the UI says "entity resolution not available" instead of failing.
-A pair is offered only when the viewer may see both mentions.
+A pair is offered only when the viewer may read both mentions in full: a
+judgement needs the facts, and two pseudonyms compared as "name: fuzzy" are
+not facts. The pairs left out are counted per organisation that holds the
+withheld side, with the signals a request for release would ask for
+(:class:`ReviewQueue`).
 """
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import asdict, dataclass
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from types import ModuleType
 from typing import Any
 
@@ -17,6 +23,8 @@ from workbench.query.describe import Ref, ref
 from workbench.query.errors import FeatureUnavailable, InvalidInput
 from workbench.query.session import Session
 from workbench.query.signals import SignalRow, signal_rows
+from workbench.security.sharing import Access
+from workbench.store import Node
 
 # The values of ``workbench.resolve.api.Judgement`` (a test keeps them equal);
 # not imported, so that the UI does not load entity resolution to start.
@@ -38,7 +46,6 @@ class ReviewPair:
     contributions: list[Any]
     impact: int
     conflict: bool = False  # the two mentions carry different V-numbers: asked first
-
 
     def to_dict(self) -> dict[str, Any]:
         """The shape of ``workbench review --json``: the pair, its explanation and impact."""
@@ -63,20 +70,52 @@ def _resolve(*names: str) -> ModuleType:
     return module
 
 
-def review_queue(session: Session, *, limit: int = 50) -> list[ReviewPair]:
+@dataclass
+class ReviewQueue:
+    """The pairs this viewer may judge, and what waits for a partner's release."""
+
+    pairs: list[ReviewPair] = field(default_factory=list)
+    withheld: dict[str, int] = field(default_factory=dict)  # owner -> pairs waiting for it
+    signals: dict[str, list[str]] = field(default_factory=dict)  # owner -> what to ask for
+    complete: bool = True  # False: the scan stopped at ``limit``, the counts are a floor
+
+
+def _unreadable(session: Session, sides: Iterable[Node]) -> dict[str, list[str]]:
+    """Owner -> the pseudonymised signals of the sides the viewer cannot read in full
+    (empty when every side is readable: a side is, if any of its signals is in full)."""
+    sides = list(sides)
+    levels = visibility.signal_levels(
+        session, [s for n in sides for s in n.props.get("signals") or ()]
+    )
+    out: dict[str, list[str]] = defaultdict(list)
+    for side in sides:
+        mine = side.props.get("signals") or []
+        if any(levels.get(s) == Access.FULL for s in mine):
+            continue
+        for s in mine:
+            if levels.get(s) == Access.PSEUDONYMISED:
+                out[s.partition(":")[2].partition("|")[0]].append(s)
+    return out
+
+
+def review(session: Session, *, limit: int = 50) -> ReviewQueue:
     """Near-threshold pairs for this viewer, most consequential first (as resolution ranks).
 
     Resolution ranks every undecided link; this reads them in that order,
     a chunk at a time, through the viewer's policy, and keeps a pair only
-    when the viewer may see both mentions, until ``limit`` are found.
+    when the viewer may read both mentions in full, until ``limit`` are
+    found. A pair with a pseudonymised side is counted for the organisation
+    holding it instead.
     """
     resolve = _resolve("review_candidates")
     api = importlib.import_module("workbench.resolve.api")
     ranked = resolve.review_candidates(session.store)
-    out: list[ReviewPair] = []
+    out = ReviewQueue()
+    waiting: dict[str, dict[str, None]] = defaultdict(dict)
+    step = max(2 * limit, 100)
     with session.store.reader():
-        for start in range(0, len(ranked), max(2 * limit, 100)):
-            chunk = ranked[start : start + max(2 * limit, 100)]
+        for start in range(0, len(ranked), step):
+            chunk = ranked[start : start + step]
             links = visibility.by_stored_id(session, [i for i, _ in chunk])
             sides = visibility.nodes(
                 session, [x for d in links.values() for x in (d.props["left"], d.props["right"])]
@@ -89,7 +128,13 @@ def review_queue(session: Session, *, limit: int = 50) -> list[ReviewPair]:
                 left, right = sides.get(pair.left), sides.get(pair.right)
                 if left is None or right is None:
                     continue
-                out.append(
+                withheld = _unreadable(session, (left, right))
+                if withheld:
+                    for owner, signals in withheld.items():
+                        out.withheld[owner] = out.withheld.get(owner, 0) + 1
+                        waiting[owner].update(dict.fromkeys(signals))
+                    continue
+                out.pairs.append(
                     ReviewPair(
                         left=ref(left),
                         right=ref(right),
@@ -104,12 +149,20 @@ def review_queue(session: Session, *, limit: int = 50) -> list[ReviewPair]:
                         conflict=bool(link.props.get("v_conflict")),
                     )
                 )
-                if len(out) >= limit:
+                if len(out.pairs) >= limit:
                     break
-            if len(out) >= limit:
+            if len(out.pairs) >= limit:
+                out.complete = start + step >= len(ranked)
                 break
-    session.record("view", target="review queue", count=len(out))
+    out.signals = {owner: list(found) for owner, found in sorted(waiting.items())}
+    out.withheld = dict(sorted(out.withheld.items()))
+    session.record("view", target="review queue", count=len(out.pairs), withheld=out.withheld)
     return out
+
+
+def review_queue(session: Session, *, limit: int = 50) -> list[ReviewPair]:
+    """The pairs of :func:`review` alone."""
+    return review(session, limit=limit).pairs
 
 
 def decide(session: Session, left: str, right: str, judgement: str, *, reason: str) -> None:
@@ -119,8 +172,13 @@ def decide(session: Session, left: str, right: str, judgement: str, *, reason: s
     if not reason.strip():
         raise InvalidInput("say why: a decision needs a reason")
     resolve = _resolve("decide")
-    visibility.node(session, left)
-    visibility.node(session, right)
+    sides = [visibility.node(session, left), visibility.node(session, right)]
+    withheld = _unreadable(session, [n for n in sides if n.label == "PersonMention"])
+    if withheld:
+        owners = ", ".join(o.upper() for o in withheld)
+        raise InvalidInput(
+            f"you cannot read both records in full: ask {owners} to release them first"
+        )
     resolve.decide(
         session.store, left, right, judgement, author=session.viewer.username, reason=reason.strip()
     )

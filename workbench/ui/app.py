@@ -1,4 +1,4 @@
-"""The UI's entry point and router: sign-in, then one frame and six pages, chosen per rerun.
+"""The UI's entry point and router: sign-in, then one frame and its pages, chosen per rerun.
 
 Run with ``workbench ui`` (Streamlit, bound to 127.0.0.1). Until someone signs
 in, the sign-in form is all there is: the pages are registered but hidden and
@@ -12,6 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.config import Settings
+from workbench.security import SecurityContext
 from workbench.ui.login import account_box, login_page
 from workbench.ui.session import SessionEnded, begin_run, signed_in
 
@@ -24,21 +25,31 @@ PAGES = [
     ("views/clusters.py", "Clusters", "clusters"),
     ("views/review.py", "Review", "review"),
     ("views/alerts.py", "Alerts", "alerts"),
+    ("views/requests.py", "Requests", "requests"),
+    ("views/my_requests.py", "My requests", "my-requests"),
 ]
+
+
+def _title(title: str, ctx: SecurityContext | None) -> str:
+    """A page's title in the sidebar; Requests counts what waits for the viewer's decision."""
+    if title != "Requests" or ctx is None or ctx.viewer.role != "coordinator":
+        return title
+    waiting = ctx.requests.count_open(ctx.viewer.organisation)
+    return f"Requests ({waiting})" if waiting else title
 
 
 def main() -> None:
     st.set_page_config(page_title="Signal workbench", layout="wide")
     settings = Settings.from_env()
-    pages = [
-        st.Page(path, title=title, url_path=url, default=i == 0)
-        for i, (path, title, url) in enumerate(PAGES)
-    ]
     notice = None
     try:
         ctx = signed_in(settings)
     except SessionEnded as exc:
         ctx, notice = None, str(exc)
+    pages = [
+        st.Page(path, title=_title(title, ctx), url_path=url, default=i == 0)
+        for i, (path, title, url) in enumerate(PAGES)
+    ]
     if ctx is None:
         st.navigation(pages, position="hidden")  # registered, not run: the address stays
         login_page(settings, notice)

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 USER_KEY = "workbench_user"  # the signed-in user's name: all the sign-in state kept
 STORE_KEY = "workbench_store"  # this browser session's store handle
 RUN_KEY = "workbench_run_session"  # this run's query session, replaced on every run
+CTX_KEY = "workbench_run_context"  # this run's security context (for governed actions)
 
 
 class SessionEnded(Exception):
@@ -126,7 +127,16 @@ def begin_run(ctx: SecurityContext) -> Session:
     store = ctx.store if ctx.store is not None else browser_store(ctx.settings)
     session = Session(store=store, policy=ctx.policy, audit=ctx.record)
     st.session_state[RUN_KEY] = session
+    st.session_state[CTX_KEY] = ctx
     return session
+
+
+def current_context() -> SecurityContext:
+    """This run's security context: for governed actions (requests, decisions on them)."""
+    ctx = st.session_state.get(CTX_KEY)
+    if not isinstance(ctx, SecurityContext):
+        st.stop()
+    return ctx
 
 
 def current_session() -> Session:

@@ -17,6 +17,7 @@ from workbench.query import (
     annotate,
 )
 from workbench.query.annotations import annotatable
+from workbench.security import SecurityError
 from workbench.ui.text import cell, md, short
 from workbench.ui.timeline import timeline_chart
 
@@ -30,16 +31,16 @@ def attempt(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
     """Run a query; show its error to the analyst instead of a stack trace."""
     try:
         return fn(*args, **kwargs)
-    except QueryError as exc:
+    except (QueryError, SecurityError) as exc:
         st.error(str(exc))
         return None
 
 
 def act(fn: Callable[..., object], *args: Any, **kwargs: Any) -> bool:
-    """Run a work action (annotate, decide, triage); False and a message if it failed."""
+    """Run a work action (annotate, decide, triage, request); False and a message if it failed."""
     try:
         fn(*args, **kwargs)
-    except QueryError as exc:
+    except (QueryError, SecurityError) as exc:
         st.error(str(exc))
         return False
     return True

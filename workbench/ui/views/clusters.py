@@ -22,8 +22,9 @@ from workbench.query import (
 )
 from workbench.query.describe import display
 from workbench.query.verdicts import judge
+from workbench.ui.exchange import request_panel
 from workbench.ui.graph import network_graph
-from workbench.ui.session import current_session
+from workbench.ui.session import current_context, current_session
 from workbench.ui.text import md
 from workbench.ui.widgets import (
     CLUSTERS_PAGE,
@@ -42,9 +43,10 @@ LIMIT_KEY = "cluster-list-limit"
 
 @st.cache_data(ttl=300, show_spinner=False, max_entries=50)
 def ranked(
-    _session: Session, viewer: str, run_id: str, limit: int
+    _session: Session, viewer: str, run_id: str, limit: int, sharing: str
 ) -> tuple[RunInfo | None, list[ClusterRow]]:
-    """The top of the ranked list, cached per viewer, run and length."""
+    """The top of the ranked list, cached per viewer, run, length and state of the releases
+    (a release, revocation or lapse changes what the viewer may see of it)."""
     return list_clusters(_session, run_id=run_id, limit=limit)
 
 
@@ -53,7 +55,14 @@ def ranked_list(session: Session) -> None:
     latest = attempt(latest_run, session)
     limit = int(st.session_state.get(LIMIT_KEY, LIST_PAGE))
     found = (
-        attempt(ranked, session, session.viewer.username, latest.run_id, limit)
+        attempt(
+            ranked,
+            session,
+            session.viewer.username,
+            latest.run_id,
+            limit,
+            current_context().releases.version(),
+        )
         if latest
         else (None, [])
     )
@@ -158,11 +167,19 @@ def verdict_and_ranking(r: ClusterRow) -> None:
         return
     if v.get("verdict"):
         origin = f", inherited from {v['cluster']}" if v.get("inherited") else ""
-        st.info(md(f"Verdict: {v['verdict']} by {v['author']} ({v['organisation']}{origin}): "
-                   f"{v.get('reason') or ''}"))  # fmt: skip
+        st.info(
+            md(
+                f"Verdict: {v['verdict']} by {v['author']} ({v['organisation']}{origin}): "
+                f"{v.get('reason') or ''}"
+            )
+        )
     for earlier in v.get("to_confirm") or []:
-        st.warning(md(f"To confirm: {earlier['cluster']} was judged {earlier['verdict']} by "
-                      f"{earlier['author']} before it split or merged"))  # fmt: skip
+        st.warning(
+            md(
+                f"To confirm: {earlier['cluster']} was judged {earlier['verdict']} by "
+                f"{earlier['author']} before it split or merged"
+            )
+        )
 
 
 def verdict_form(session: Session, r: ClusterRow) -> None:
@@ -193,6 +210,7 @@ def cluster_page(session: Session, cluster_id: str) -> None:
     st.text("Organisations: " + (", ".join(r.organisations) or "-"))
     verdict_and_ranking(r)
     verdict_form(session, r)
+    request_panel(r.id)
     # Lazy tabs: only the open tab's content runs, so opening a cluster is quick.
     members, network, signals, score, leads, notes, lineage = st.tabs(
         [

@@ -9,6 +9,7 @@ import streamlit as st
 from workbench.query import EntityView, entity
 from workbench.query.entity import Linked
 from workbench.query.persons import Resolution
+from workbench.ui.exchange import REQUESTABLE, request_panel
 from workbench.ui.session import current_session
 from workbench.ui.text import md
 from workbench.ui.widgets import (
@@ -80,6 +81,8 @@ def render() -> None:
     st.title(md(view.ref.caption) or md(view.ref.id))
     st.caption(md(f"{view.ref.type} · {view.ref.id}"))
     st.page_link(NETWORK_PAGE, label="Open in network", query_params={"id": node_id})
+    if view.ref.label in REQUESTABLE:
+        request_panel(node_id)
     if view.more:
         st.warning(f"{view.more} more linked items are not listed (capped).")
     tabs = st.tabs(

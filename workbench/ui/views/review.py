@@ -6,7 +6,8 @@ from typing import Any
 
 import streamlit as st
 
-from workbench.query import FeatureUnavailable, ReviewPair, decide, review_queue
+from workbench.query import FeatureUnavailable, ReviewPair, ReviewQueue, decide, review
+from workbench.ui.exchange import request_form
 from workbench.ui.session import current_session
 from workbench.ui.text import md
 from workbench.ui.widgets import act, contributions_table, entity_link, signals_section
@@ -36,14 +37,29 @@ def side_by_side(pair: ReviewPair) -> list[dict[str, Any]]:
     ]
 
 
+def waiting_for_partners(found: ReviewQueue) -> None:
+    """Pairs the viewer cannot judge: a side is withheld by a partner. A request asks for it."""
+    if not found.withheld:
+        return
+    floor = "" if found.complete else "at least "
+    held = ", ".join(f"{floor}{n} for {o.upper()}" for o, n in found.withheld.items())
+    st.info(
+        f"Pairs you cannot judge yet, because a record is withheld from you: {held}. "
+        "A decision needs both records in full; ask their owners for release."
+    )
+    request_form("review queue", found.signals)
+
+
 def render() -> None:
     session = current_session()
     st.title("Review")
     try:
-        queue = review_queue(session, limit=50)
+        found = review(session, limit=50)
     except FeatureUnavailable as exc:
         st.info(str(exc))
         return
+    waiting_for_partners(found)
+    queue = found.pairs
     if not queue:
         st.info("Nothing to review: no near-threshold pairs are waiting.")
         return

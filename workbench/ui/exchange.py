@@ -1,0 +1,67 @@
+"""The exchange on an item's page: what is withheld, by whom, and a form to ask for it.
+
+Shown on cluster, person, facilitator and signal pages. What may be asked
+for comes from ``workbench.query.exchange``; the request itself is the
+governed action ``workbench.security.exchange.ask`` (audited there).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import streamlit as st
+
+from workbench.query import exchange as seen
+from workbench.security import exchange
+from workbench.ui.session import current_context, current_session
+from workbench.ui.text import md
+from workbench.ui.widgets import act, attempt
+
+# pages with a request form: what a request covers is well defined for these
+REQUESTABLE = frozenset(
+    {"Person", "FacilitatorEntity", "Signal", "PersonMention", "FacilitatorMention"}
+)
+
+
+def request_panel(item_id: str) -> None:
+    """The viewer's requests on ``item_id`` with their status, and the form to ask for
+    release of what they see only pseudonymised behind it."""
+    ctx, session = current_context(), current_session()
+    for r in seen.mine(session, ctx.requests, item=item_id):
+        released = sum(i.status == "approved" for i in r.items)
+        st.caption(
+            md(
+                f"Your request {r.id} to {r.owner_org.upper()}: {r.status}"
+                + (f" ({released} of {len(r.items)} signals released)" if r.decision else "")
+            )
+        )
+    request_form(item_id, attempt(seen.withheld_behind, session, item_id) or {})
+
+
+def request_form(item_id: str, withheld: Mapping[str, Sequence[str]]) -> None:
+    """Ask the owners in ``withheld`` (owner -> signal ids) to release them."""
+    if not withheld:
+        return
+    ctx = current_context()
+    held = ", ".join(f"{len(v)} by {o.upper()}" for o, v in withheld.items())
+    with (
+        st.expander(f"Withheld from you: {held}. Ask for release"),
+        st.form(f"request-{item_id}", clear_on_submit=True),
+    ):
+        st.caption(
+            "The owner's coordinator reads your purpose and decides per signal. "
+            "You see nothing new until they release it."
+        )
+        grounds = exchange.grounds(ctx)
+        purpose = st.text_area("Purpose (required)", key=f"request-purpose-{item_id}")
+        ground = st.selectbox(
+            "Legal ground",
+            list(grounds),
+            format_func=lambda k: grounds[k].label,
+            key=f"request-ground-{item_id}",
+        )
+        if st.form_submit_button("Send request") and act(
+            exchange.ask, ctx, item_id, withheld, purpose=purpose, ground=str(ground)
+        ):
+            st.toast("Request sent: see My requests")
+            st.rerun()
