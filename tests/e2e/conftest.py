@@ -26,10 +26,11 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.conftest import make_store
-from tests.ui.accounts import IND, PASSWORD, add_accounts
+from tests.ui.accounts import IND, PASSWORD, REQUESTER, add_accounts
 from tests.ui.corpus import Corpus, build
 from workbench.config import Settings
 from workbench.query import Session, entity, search
+from workbench.query.exchange import withheld_behind
 from workbench.security import session_for
 from workbench.store import GraphStore
 
@@ -123,12 +124,30 @@ def findable_person(store: GraphStore, home: Path, corpus: Corpus) -> tuple[str,
     raise AssertionError(f"{IND} can find no member of {corpus.clusters[0]} by V-number")
 
 
+def withheld_cluster(store: GraphStore, home: Path, corpus: Corpus) -> tuple[str, dict[str, str]]:
+    """A cluster behind which COA's analyst sees at least three IND signals (with text)
+    pseudonymised, the fewest such: the exchange's browser test asks for them."""
+    ctx = session_for(Settings(home=home), REQUESTER, store=store)
+    session = Session(store, ctx.policy)
+    found: list[tuple[int, str, dict[str, str]]] = []
+    for cid in corpus.clusters:
+        ind = withheld_behind(session, cid).get("ind", [])
+        texts = {i: n.props.get("text") for i, n in store.get_nodes(ind).items()}
+        if len(ind) >= 3 and all(texts.values()):
+            found.append((len(ind), cid, {i: str(texts[i]) for i in ind}))
+    assert found, f"no cluster with three IND signals withheld from {REQUESTER}"
+    _, cluster_id, signals = min(found)
+    return cluster_id, signals
+
+
 @dataclass
 class Server:
     url: str
     corpus: Corpus
     home: Path
     person: tuple[str, str, str]  # id, name, V-number of a person the e2e user may see
+    exchange: tuple[str, dict[str, str]]  # a cluster; the IND signals (-> text) COA cannot read
+    review_mentions: list[str]  # the mentions of the review queue's pairs
     timings: dict[str, float | int] = field(default_factory=dict)
 
 
@@ -142,6 +161,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     corpus = build(store, work, persons=persons)
     add_accounts(home)
     person = findable_person(store, home, corpus)
+    exchange = withheld_cluster(store, home, corpus)
+    review = [
+        m for n in store.find_nodes("MatchDecision") for m in (n.props["left"], n.props["right"])
+    ]
     store.close()
     port = free_port()
     log = (work / "ui.log").open("wb")
@@ -154,7 +177,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc)
-        server = Server(url=url, corpus=corpus, home=home, person=person)
+        server = Server(url, corpus, home, person, exchange, review)
         yield server
         if server.timings:
             sys.stderr.write(f"\nUI timings (s): {server.timings}\n")

@@ -161,7 +161,19 @@ def test_alerts_triage(server: Server, page: Page) -> None:
     settle(page)
 
 
+def release_review_pairs(server: Server) -> None:
+    """A decision needs both records in full: the owners release the queue's records to IND
+    (as they would on the request the review page offers)."""
+    from workbench.security.releases import ReleaseBook
+
+    book = ReleaseBook(server.home)
+    for mention in server.review_mentions:
+        signal = "Signal:" + mention.partition(":")[2].rsplit("|", 2)[0]
+        book.add(signal, owner=signal.partition(":")[2].partition("|")[0], to="ind", by="test")
+
+
 def test_review_decide(server: Server, page: Page) -> None:
+    release_review_pairs(server)
     sign_in(page, f"{server.url}/review")
     shot(page, "review")
     same = page.get_by_role("button", name="Same person")

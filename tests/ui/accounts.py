@@ -12,7 +12,15 @@ PASSWORD = "correct horse battery staple"  # synthetic test password
 ANALYST = "joint.analyst"  # a joint-team analyst: hard signals in full, soft ones pseudonymised
 OWNER = "politie.analyst"  # owns the hostile (soft) politie record, so sees it in full
 IND = "ind.analyst"  # sees IND's records, which hold the V-numbers, in full
-ACCOUNTS = {ANALYST: ("joint", "analyst"), OWNER: ("politie", "analyst"), IND: ("ind", "analyst")}
+REQUESTER = "coa.analyst"  # asks IND to release what it sees pseudonymised
+DECIDER = "ind.coordinator"  # decides IND's incoming requests
+ACCOUNTS = {
+    ANALYST: ("joint", "analyst"),
+    OWNER: ("politie", "analyst"),
+    IND: ("ind", "analyst"),
+    REQUESTER: ("coa", "analyst"),
+    DECIDER: ("ind", "coordinator"),
+}
 
 
 def add_accounts(home: Path) -> None:

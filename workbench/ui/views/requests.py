@@ -41,12 +41,12 @@ def decision_form(ctx: SecurityContext, item: Incoming) -> None:
             key=f"request-signals-{r.id}",
         )
         with st.form(f"decide-{r.id}"):
-            chosen = st.multiselect(
-                "Release these signals (the others are denied)",
-                [i.signal_id for i in r.items],
-                default=[i.signal_id for i in r.items],
-                key=f"decide-only-{r.id}",
-            )
+            st.write("Release (the signals left unticked are denied):")
+            chosen = [
+                i.signal_id
+                for i in r.items
+                if st.checkbox(md(i.signal_id), value=True, key=f"decide-{r.id}-{i.signal_id}")
+            ]
             to_all = st.checkbox(
                 "Release to every partner, not only the requester", key=f"decide-all-{r.id}"
             )
