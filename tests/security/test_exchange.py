@@ -19,6 +19,7 @@ from workbench.cli.main import app
 from workbench.config import Settings
 from workbench.query import Session
 from workbench.query.clusters import cluster
+from workbench.query.dossier import collect
 from workbench.query.exchange import withheld_behind
 from workbench.query.signals import signal_rows
 from workbench.security import AuditLog, PermissionDenied, SecurityContext, session_for
@@ -54,6 +55,13 @@ def ind_text(ctx: SecurityContext, ids: Ids) -> str:
     return signal_rows(session, [ids.ind])[0].text
 
 
+def in_dossier(ctx: SecurityContext, ids: Ids) -> bool:
+    """Whether the cluster's dossier, as this user would export it, holds the IND text."""
+    session = Session(ctx.store, ctx.policy, ctx.record)  # type: ignore[arg-type]
+    found = collect(session, ids.cluster)
+    return any(n.props.get("text") == IND_TEXT for n in found.nodes.values())
+
+
 def reasons(ctx: SecurityContext, ids: Ids) -> list[str]:
     session = Session(ctx.store, ctx.policy, ctx.record)  # type: ignore[arg-type]
     return [t.reason for t in cluster(session, ids.cluster).row.explanation]
@@ -64,6 +72,7 @@ def test_request_approve_read_then_lapse(settings: Settings, ids: Ids, as_user: 
     coa = as_user("coa.analyst")
     before = ind_text(coa, ids)
     assert before != IND_TEXT and reasons(coa, ids) == ["[withheld by IND: ask for release]"]
+    assert not in_dossier(coa, ids)
 
     made = ask(settings, ids)
     assert made == {"request_ids": [1], "signals": 1, "owners": ["ind"]}
@@ -85,6 +94,7 @@ def test_request_approve_read_then_lapse(settings: Settings, ids: Ids, as_user: 
     coa = as_user("coa.analyst")
     assert ind_text(coa, ids) == IND_TEXT
     assert reasons(coa, ids) == ["owes Abu Tarek money"]
+    assert in_dossier(coa, ids)
     assert as_user("kmar.investigator").policy.signal_access(ids.ind).name == "PSEUDONYMISED"
 
     # eleven days later the release has lapsed, at the next read, without any command
