@@ -161,6 +161,22 @@ def test_alerts_triage(server: Server, page: Page) -> None:
     settle(page)
 
 
+def test_mark_a_shared_identifier_benign(server: Server, page: Page) -> None:
+    """From a cluster page, an analyst marks an identifier its members share benign."""
+    from workbench.security import AuditLog
+
+    cluster_id, identifier = server.benign
+    sign_in(page, f"{server.url}/clusters?id={cluster_id}")
+    page.get_by_text("Mark a shared identifier benign").click()
+    page.get_by_label("Label (support line, lawyer's office, ...)").fill("support line")
+    page.get_by_label("Reason (required)", exact=True).last.fill("a helpdesk everybody calls")
+    shot(page, "benign-mark")
+    page.get_by_role("button", name="Mark benign").click()
+    settle(page)
+    events = AuditLog(server.home).events(action="benign")
+    assert [(e.target, e.details["change"]) for e in events] == [(identifier, "add")]
+
+
 def release_review_pairs(server: Server) -> None:
     """A decision needs both records in full: the owners release the queue's records to IND
     (as they would on the request the review page offers)."""

@@ -20,6 +20,7 @@ from workbench.query import (
     list_clusters,
     suggestions,
 )
+from workbench.query.benign import mark, markable
 from workbench.query.describe import display
 from workbench.query.verdicts import judge
 from workbench.ui.exchange import request_panel
@@ -194,6 +195,30 @@ def verdict_form(session: Session, r: ClusterRow) -> None:
             st.rerun()  # the head of the page shows the verdict recorded
 
 
+def benign_form(session: Session, cluster_id: str) -> None:
+    """Mark an identifier the members share benign (a support line, a lawyer's office):
+    later runs leave it out. Offered for identifiers the viewer sees as they are."""
+    shared = attempt(markable, session, cluster_id) or []
+    if not shared:
+        return
+    with st.expander("Mark a shared identifier benign"), st.form(f"benign-{cluster_id}"):
+        counts = dict(shared)
+        chosen = st.selectbox(
+            "Identifier",
+            list(counts),
+            format_func=lambda i: f"{i} (shared by {counts[i]})",
+            key=f"benign-id-{cluster_id}",
+        )
+        label = st.text_input(
+            "Label (support line, lawyer's office, ...)", key=f"benign-label-{cluster_id}"
+        )
+        reason = st.text_input("Reason (required)", key=f"benign-reason-{cluster_id}")
+        if st.form_submit_button("Mark benign") and act(
+            mark, session, str(chosen), label=label, reason=reason
+        ):
+            st.toast(md(f"Marked benign: {chosen}. The next detection run leaves it out."))
+
+
 def cluster_page(session: Session, cluster_id: str) -> None:
     view = attempt(cluster, session, cluster_id)
     if view is None:
@@ -211,6 +236,7 @@ def cluster_page(session: Session, cluster_id: str) -> None:
     verdict_and_ranking(r)
     verdict_form(session, r)
     request_panel(r.id)
+    benign_form(session, r.id)
     # Lazy tabs: only the open tab's content runs, so opening a cluster is quick.
     members, network, signals, score, leads, notes, lineage = st.tabs(
         [
