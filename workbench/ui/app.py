@@ -1,4 +1,4 @@
-"""The UI's entry point and router: sign-in, then one frame and six pages, chosen per rerun.
+"""The UI's entry point and router: sign-in, then one frame and seven pages, chosen per rerun.
 
 Run with ``workbench ui`` (Streamlit, bound to 127.0.0.1). Until someone signs
 in, the sign-in form is all there is: the pages are registered but hidden and
@@ -18,6 +18,7 @@ from workbench.ui.session import SessionEnded, begin_run, signed_in
 # No icons: Streamlit fetches Material icons from a font CDN, and the UI must
 # work without internet (the browser tests fail on any external request).
 PAGES = [
+    ("views/desk.py", "Desk", "desk"),
     ("views/search.py", "Search", "search"),
     ("views/entity.py", "Entity", "entity"),
     ("views/network.py", "Network", "network"),

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, cast
 
 import streamlit as st
@@ -44,6 +45,7 @@ log = logging.getLogger(__name__)
 USER_KEY = "workbench_user"  # the signed-in user's name: all the sign-in state kept
 STORE_KEY = "workbench_store"  # this browser session's store handle
 RUN_KEY = "workbench_run_session"  # this run's query session, replaced on every run
+HOME_KEY = "workbench_home"  # the data directory of this run's settings (governance files)
 
 
 class SessionEnded(Exception):
@@ -126,7 +128,16 @@ def begin_run(ctx: SecurityContext) -> Session:
     store = ctx.store if ctx.store is not None else browser_store(ctx.settings)
     session = Session(store=store, policy=ctx.policy, audit=ctx.record)
     st.session_state[RUN_KEY] = session
+    st.session_state[HOME_KEY] = ctx.settings.home
     return session
+
+
+def home() -> Path:
+    """The data directory of this run (watches and other governance files live there)."""
+    found = st.session_state.get(HOME_KEY)
+    if not isinstance(found, Path):
+        st.stop()  # nobody signed in: the router shows the sign-in form instead
+    return found
 
 
 def current_session() -> Session:
