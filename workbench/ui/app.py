@@ -12,8 +12,9 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.config import Settings
+from workbench.ui.cookie import set_cookie
 from workbench.ui.login import account_box, login_page
-from workbench.ui.session import SessionEnded, begin_run, signed_in
+from workbench.ui.session import TICKET_KEY, SessionEnded, begin_run, signed_in
 
 # No icons: Streamlit fetches Material icons from a font CDN, and the UI must
 # work without internet (the browser tests fail on any external request).
@@ -45,6 +46,9 @@ def main() -> None:
         login_page(settings, notice)
         return
     begin_run(ctx)
+    ticket = st.session_state.get(TICKET_KEY)
+    if isinstance(ticket, str) and set_cookie(ticket) is not None:
+        del st.session_state[TICKET_KEY]  # traded: a reload now keeps the user signed in
     page = st.navigation(pages)
     account_box(ctx)
     page.run()
