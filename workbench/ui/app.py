@@ -16,25 +16,28 @@ from workbench.ui.cookie import set_cookie
 from workbench.ui.login import account_box, login_page
 from workbench.ui.session import TICKET_KEY, SessionEnded, begin_run, signed_in
 
-# No icons: Streamlit fetches Material icons from a font CDN, and the UI must
-# work without internet (the browser tests fail on any external request).
+# Material icons come with Streamlit 1.67 (its bundled MaterialSymbols font, served from
+# /static). Only the tab's favicon would be fetched from a font server (the current
+# page's icon as an SVG from fonts.gstatic.com), so the app sets its own: an emoji,
+# drawn by the browser as a data: URL. The browser tests fail on any external request.
+FAVICON = "🗂️"
 PAGES = [
-    ("views/desk.py", "Desk", "desk"),
-    ("views/search.py", "Search", "search"),
-    ("views/entity.py", "Entity", "entity"),
-    ("views/network.py", "Network", "network"),
-    ("views/clusters.py", "Clusters", "clusters"),
-    ("views/review.py", "Review", "review"),
-    ("views/alerts.py", "Alerts", "alerts"),
+    ("views/desk.py", "Desk", "desk", ":material/today:"),
+    ("views/search.py", "Search", "search", ":material/search:"),
+    ("views/entity.py", "Entity", "entity", ":material/person:"),
+    ("views/network.py", "Network", "network", ":material/hub:"),
+    ("views/clusters.py", "Clusters", "clusters", ":material/group_work:"),
+    ("views/review.py", "Review", "review", ":material/rule:"),
+    ("views/alerts.py", "Alerts", "alerts", ":material/notifications:"),
 ]
 
 
 def main() -> None:
-    st.set_page_config(page_title="Signal workbench", layout="wide")
+    st.set_page_config(page_title="Signal workbench", page_icon=FAVICON, layout="wide")
     settings = Settings.from_env()
     pages = [
-        st.Page(path, title=title, url_path=url, default=i == 0)
-        for i, (path, title, url) in enumerate(PAGES)
+        st.Page(path, title=title, url_path=url, icon=icon, default=i == 0)
+        for i, (path, title, url, icon) in enumerate(PAGES)
     ]
     notice = None
     try:
