@@ -11,20 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from workbench.cli.common import JsonOption, cell, fail, state
+from workbench.cli.common import JsonOption, cell, fail, query_action, state
 from workbench.cli.governance import AsUser, query_session
-from workbench.cli.output import PARTIAL, USAGE, emit, stdout
+from workbench.cli.output import USAGE, emit, stdout
 from workbench.store import GraphStore, StoreError
 from workbench.watch.items import KINDS
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 watch_app = typer.Typer(
     help="Watch phones, plates, documents, aliases, persons, facilitators, clusters, searches.",
@@ -53,26 +51,13 @@ def raise_after(store: GraphStore, cause: str) -> None:
                     cause, exc)  # fmt: skip
 
 
-def _do(action: Callable[[], T]) -> T:
-    from workbench.query.errors import QueryError
-
-    try:
-        return action()
-    except QueryError as exc:
-        fail(str(exc), USAGE)
-        raise
-    except StoreError as exc:
-        fail(str(exc), PARTIAL)
-        raise
-
-
 @watch_app.command("add")
 def add(item: Item, kind: Kind = None, as_user: AsUser = None, as_json: JsonOption = False) -> None:
     """Watch an item: every later run tells you what new touches it."""
     from workbench.query.watch import watch
 
     session = query_session(as_user)
-    row, created = _do(lambda: watch(session, state.settings.home, item, kind))
+    row, created = query_action(lambda: watch(session, state.settings.home, item, kind))
     data = {**row.to_dict(), "created": created}
 
     def render(d: dict[str, Any]) -> None:
@@ -88,7 +73,8 @@ def list_(as_user: AsUser = None, as_json: JsonOption = False) -> None:
     from workbench.query.watch import watches
 
     session = query_session(as_user)
-    data = {"watches": [w.to_dict() for w in _do(lambda: watches(session, state.settings.home))]}
+    rows = query_action(lambda: watches(session, state.settings.home))
+    data = {"watches": [w.to_dict() for w in rows]}
 
     def render(d: dict[str, Any]) -> None:
         table = Table("id", "kind", "item", "typed", "since")
@@ -108,7 +94,7 @@ def remove(
     from workbench.query.watch import unwatch
 
     session = query_session(as_user)
-    gone = _do(lambda: unwatch(session, state.settings.home, item, kind))
+    gone = query_action(lambda: unwatch(session, state.settings.home, item, kind))
     data = {"removed": [w.to_dict() for w in gone]}
     emit(
         data,
@@ -135,7 +121,7 @@ def hits(
         fail(f"--since must be a date like 2026-01-31, not {since!r}", USAGE)
         raise
     session = query_session(as_user)
-    found = _do(lambda: read(session, state.settings.home, since=day, dismissed=all_))
+    found = query_action(lambda: read(session, state.settings.home, since=day, dismissed=all_))
     data = {"hits": [h.to_dict() for h in found]}
 
     def render(_: dict[str, Any]) -> None:
@@ -158,7 +144,7 @@ def dismiss(
     from workbench.query.watch import dismiss as do
 
     session = query_session(as_user)
-    _do(lambda: do(session, state.settings.home, hit_id))
+    query_action(lambda: do(session, state.settings.home, hit_id))
     emit({"dismissed": hit_id}, as_json=as_json,
          render=lambda d: stdout.print(f"dismissed hit {hit_id}", markup=False))  # fmt: skip
 
