@@ -66,7 +66,7 @@ def test_a_page_opened_without_signing_in_shows_the_form_only(server: Server, pa
 
 def test_search_person_network_click(server: Server, page: Page) -> None:
     pid, name, v_number = server.person
-    sign_in(page, f"{server.url}/?q={v_number}")  # unique even in a 20k corpus
+    sign_in(page, f"{server.url}/search?q={v_number}")  # unique even in a 20k corpus
     shot(page, "search")
     page.locator(f'a[href*="{pid.replace(":", "%3A")}"]').first.click()
     page.get_by_role("heading", name=name).wait_for()

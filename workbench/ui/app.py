@@ -49,9 +49,9 @@ def main() -> None:
         login_page(settings, notice)
         return
     begin_run(ctx)
-    ticket = st.session_state.get(TICKET_KEY)
-    if isinstance(ticket, str) and set_cookie(ticket) is not None:
-        del st.session_state[TICKET_KEY]  # traded: a reload now keeps the user signed in
+    ticket = st.session_state.pop(TICKET_KEY, None)
+    if isinstance(ticket, str):
+        set_cookie(ticket)  # drawn on this run only; the browser trades it at once
     page = st.navigation(pages)
     account_box(ctx)
     page.run()

@@ -58,8 +58,8 @@ def login_page(settings: Settings, notice: str | None = None) -> None:
     """The only thing shown until someone signs in."""
     st.title("Sign in")
     st.caption(CAPTION)
-    if st.session_state.get(CLEAR_KEY) and clear_cookie() is not None:
-        del st.session_state[CLEAR_KEY]  # the browser has dropped the cookie
+    if st.session_state.pop(CLEAR_KEY, None):
+        clear_cookie()  # the session ended on the server; the browser drops its cookie
     if notice:
         st.warning(notice)
     if oidc_configured():

@@ -10,7 +10,6 @@ after a sign-in, without one to clear it after a sign-out. See
 from __future__ import annotations
 
 from pathlib import Path
-from typing import cast
 
 import streamlit.components.v1 as components
 
@@ -18,17 +17,12 @@ FRONTEND = Path(__file__).resolve().parent / "frontend"
 _component = components.declare_component("session_cookie", path=str(FRONTEND))
 
 
-def set_cookie(ticket: str) -> int | None:
-    """Have the browser trade ``ticket`` for the session cookie; the route's HTTP status
-    once the browser has answered (204: set), else None."""
-    return cast(
-        int | None, _component(action="start", ticket=ticket, key="session-cookie-start",
-                               default=None)
-    )  # fmt: skip
+def set_cookie(ticket: str) -> None:
+    """Have the browser trade ``ticket`` for the session cookie (once: it answers nothing
+    back, so the page is not rerun while it may still be reading)."""
+    _component(action="start", ticket=ticket, key="session-cookie-start", default=None)
 
 
-def clear_cookie() -> int | None:
+def clear_cookie() -> None:
     """Have the browser drop the session cookie (the session has ended on the server)."""
-    return cast(
-        int | None, _component(action="end", ticket="", key="session-cookie-end", default=None)
-    )
+    _component(action="end", ticket="", key="session-cookie-end", default=None)

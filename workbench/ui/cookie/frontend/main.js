@@ -21,9 +21,8 @@
     var url = new URL("/_workbench/session", window.location.href);
     var init = { method: args.action === "end" ? "DELETE" : "POST", credentials: "same-origin" };
     if (args.action !== "end") { init.body = String(args.ticket || ""); }
-    fetch(url.toString(), init).then(function (response) {
-      post("streamlit:setComponentValue", { value: response.status, dataType: "json" });
-    });
+    // No value goes back: a value would rerun the page while it may still be reading.
+    fetch(url.toString(), init);
   });
 
   post("streamlit:componentReady", { apiVersion: 1 });
