@@ -41,7 +41,18 @@ CREATE TABLE IF NOT EXISTS web_sessions(
     end_reason TEXT
 );
 """
-_ROW = "SELECT id, username, created_at, expires_at, ended_at, end_reason FROM web_sessions"
+_BY_ID = (
+    "SELECT id, username, created_at, expires_at, ended_at, end_reason FROM web_sessions "
+    "WHERE id = ?"
+)
+_BY_TICKET = (
+    "SELECT id, username, created_at, expires_at, ended_at, end_reason FROM web_sessions "
+    "WHERE ticket_hash = ? AND ticket_until >= ? AND ended_at IS NULL"
+)
+_BY_TOKEN = (  # noqa: S105 - a query, not a password
+    "SELECT id, username, created_at, expires_at, ended_at, end_reason FROM web_sessions "
+    "WHERE token_hash = ?"
+)
 
 
 def _digest(secret: str) -> str:
@@ -79,7 +90,7 @@ class WebSessionBook:
                 (username, _digest(ticket), ticket_until.isoformat(), now.isoformat(),
                  (now + lifetime).isoformat()),
             )  # fmt: skip
-            row = db.execute(f"{_ROW} WHERE id = ?", (cur.lastrowid,)).fetchone()
+            row = db.execute(_BY_ID, (cur.lastrowid,)).fetchone()
         return WebSession(*row), ticket
 
     def redeem(self, ticket: str) -> tuple[WebSession, str] | None:
@@ -88,7 +99,7 @@ class WebSessionBook:
         token = secrets.token_urlsafe(32)
         with connect(self.path, _SCHEMA) as db:
             row = db.execute(
-                f"{_ROW} WHERE ticket_hash = ? AND ticket_until >= ? AND ended_at IS NULL",
+                _BY_TICKET,
                 (_digest(ticket), now),
             ).fetchone()
             if row is None:
@@ -105,7 +116,7 @@ class WebSessionBook:
         here (reason ``expired``) and returned ended, so the caller can audit the expiry."""
         now = self.clock().isoformat()
         with connect(self.path, _SCHEMA) as db:
-            row = db.execute(f"{_ROW} WHERE token_hash = ?", (_digest(token),)).fetchone()
+            row = db.execute(_BY_TOKEN, (_digest(token),)).fetchone()
             if row is None or row[4] is not None:
                 return None
             if row[3] < now:

@@ -51,11 +51,31 @@ CREATE TABLE IF NOT EXISTS watch_hits(
 );
 CREATE INDEX IF NOT EXISTS watch_hits_status ON watch_hits(status, raised_at);
 """
-_WATCH = "SELECT id, username, kind, item, typed, following, created_at, removed_at FROM watches"
-_HIT = (
+_LIVE = (
+    "SELECT id, username, kind, item, typed, following, created_at, removed_at FROM watches "
+    "WHERE removed_at IS NULL AND (:user IS NULL OR username = :user) ORDER BY id"
+)
+_LIVE_ITEM = (
+    "SELECT id, username, kind, item, typed, following, created_at, removed_at FROM watches "
+    "WHERE removed_at IS NULL AND username = ? AND kind = ? AND item = ?"
+)
+_WATCH_BY_ID = (
+    "SELECT id, username, kind, item, typed, following, created_at, removed_at FROM watches "
+    "WHERE id = ?"
+)
+_HITS = (
     "SELECT h.id, h.watch_id, w.username, w.kind, w.item, w.typed, h.fact, h.signal, "
     "h.organisation, h.fact_date, h.detail, h.cause, h.raised_at, h.status, h.dismissed_at "
-    "FROM watch_hits h JOIN watches w ON w.id = h.watch_id"
+    "FROM watch_hits h JOIN watches w ON w.id = h.watch_id "
+    "WHERE h.status != 'baseline' AND w.removed_at IS NULL "
+    "AND (:user IS NULL OR w.username = :user) AND (:since IS NULL OR h.raised_at >= :since) "
+    "AND (:dismissed = 1 OR h.status != 'dismissed') ORDER BY h.raised_at DESC, h.id DESC"
+)
+_USERS_HIT = (
+    "SELECT h.id, h.watch_id, w.username, w.kind, w.item, w.typed, h.fact, h.signal, "
+    "h.organisation, h.fact_date, h.detail, h.cause, h.raised_at, h.status, h.dismissed_at "
+    "FROM watch_hits h JOIN watches w ON w.id = h.watch_id "
+    "WHERE h.id = ? AND w.username = ? AND h.status != 'baseline'"
 )
 BASELINE, NEW, DISMISSED = "baseline", "new", "dismissed"
 
@@ -126,11 +146,7 @@ class WatchBook:
     def watches(self, username: str | None = None) -> list[Watch]:
         """Live watches, oldest first: one user's, or everyone's (``None``)."""
         with connect(self.path, _SCHEMA, write=False) as db:
-            rows = db.execute(
-                f"{_WATCH} WHERE removed_at IS NULL AND (:user IS NULL OR username = :user) "
-                "ORDER BY id",
-                {"user": username},
-            ).fetchall()
+            rows = db.execute(_LIVE, {"user": username}).fetchall()
         return [Watch.of(r) for r in rows]
 
     def add(
@@ -140,7 +156,7 @@ class WatchBook:
         The flag says whether the watch is new."""
         with connect(self.path, _SCHEMA) as db:
             found = db.execute(
-                f"{_WATCH} WHERE removed_at IS NULL AND username = ? AND kind = ? AND item = ?",
+                _LIVE_ITEM,
                 (username, item.kind, item.key),
             ).fetchone()
             if found is not None:
@@ -151,14 +167,14 @@ class WatchBook:
                 (username, item.kind, item.key, item.typed, json.dumps(list(following)),
                  self.clock().isoformat()),
             )  # fmt: skip
-            row = db.execute(f"{_WATCH} WHERE id = ?", (cur.lastrowid,)).fetchone()
+            row = db.execute(_WATCH_BY_ID, (cur.lastrowid,)).fetchone()
         return Watch.of(row), True
 
     def remove(self, username: str, kind: str, key: str) -> list[Watch]:
         """End the user's live watch of ``key`` (kept, with when); returns what ended."""
         with connect(self.path, _SCHEMA) as db:
             rows = db.execute(
-                f"{_WATCH} WHERE removed_at IS NULL AND username = ? AND kind = ? AND item = ?",
+                _LIVE_ITEM,
                 (username, kind, key),
             ).fetchall()
             for r in rows:
@@ -215,19 +231,9 @@ class WatchBook:
     ) -> list[Hit]:
         """Raised hits (never the baseline), newest first: of live watches of one user (or
         everyone's), raised at or after ``since``, dismissed ones only when asked."""
-        where = ["h.status != 'baseline'", "w.removed_at IS NULL"]
-        params: dict[str, object] = {}
-        if username is not None:
-            where.append("w.username = :user")
-            params["user"] = username
-        if since is not None:
-            where.append("h.raised_at >= :since")
-            params["since"] = since
-        if not dismissed:
-            where.append("h.status != 'dismissed'")
-        query = f"{_HIT} WHERE {' AND '.join(where)} ORDER BY h.raised_at DESC, h.id DESC"
+        params = {"user": username, "since": since, "dismissed": int(dismissed)}
         with connect(self.path, _SCHEMA, write=False) as db:
-            rows = [Hit(*r) for r in db.execute(query, params).fetchall()]
+            rows = [Hit(*r) for r in db.execute(_HITS, params).fetchall()]
         if ids is not None:
             wanted = set(ids)
             rows = [h for h in rows if h.id in wanted]
@@ -237,7 +243,7 @@ class WatchBook:
         """Dismiss one of the user's hits; None when it is not theirs or not there."""
         with connect(self.path, _SCHEMA) as db:
             row = db.execute(
-                f"{_HIT} WHERE h.id = ? AND w.username = ? AND h.status != 'baseline'",
+                _USERS_HIT,
                 (hit_id, username),
             ).fetchone()
             if row is None:
