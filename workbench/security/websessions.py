@@ -49,8 +49,8 @@ _BY_TICKET = (
     "SELECT id, username, created_at, expires_at, ended_at, end_reason FROM web_sessions "
     "WHERE ticket_hash = ? AND ticket_until >= ? AND ended_at IS NULL"
 )
-_BY_TOKEN = (  # noqa: S105 - a query, not a password
-    "SELECT id, username, created_at, expires_at, ended_at, end_reason FROM web_sessions "
+_BY_TOKEN = (
+    "SELECT id, username, created_at, expires_at, ended_at, end_reason FROM web_sessions "  # noqa: S105
     "WHERE token_hash = ?"
 )
 
