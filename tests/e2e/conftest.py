@@ -104,6 +104,13 @@ def sign_in(page: Page, url: str, username: str = IND) -> None:
     """
     page.goto(url)
     settle(page)
+    if page.get_by_role("button", name="Sign out").count():
+        if page.get_by_text(f"Signed in as {username}").count():
+            return  # the session cookie kept this context signed in
+        page.get_by_role("button", name="Sign out").click()  # someone else: sign them out
+        page.get_by_label("User name").wait_for()
+        page.goto(url)  # signing out left the page: open it again
+        settle(page)
     fill_sign_in(page, username)
     page.get_by_role("button", name="Sign out").wait_for()
     settle(page)

@@ -50,6 +50,7 @@ def _params(algorithm: str, seed: int, resolution: float | None) -> Any:
 
 def _run(s: GraphStore, algorithm: str, seed: int, resolution: float | None) -> dict[str, Any]:
     """One locked detection run; its report as a dict."""
+    from workbench.cli.watch import raise_after
     from workbench.detect import DetectionError, detect
     from workbench.detect.schedule import detection_lock
 
@@ -59,6 +60,7 @@ def _run(s: GraphStore, algorithm: str, seed: int, resolution: float | None) -> 
             report = detect(s, params)
         except DetectionError as exc:
             fail(str(exc), USAGE)
+        raise_after(s, "detect")
     return report.to_dict()
 
 
@@ -207,12 +209,14 @@ def register(app: typer.Typer) -> None:
 
         def job() -> str:
             """One scheduled run; any failure propagates to the scheduler, which logs it."""
+            from workbench.cli.watch import raise_after
             from workbench.detect import detect
             from workbench.store import open_store
 
             s = open_store(state.settings)
             try:
                 report = detect(s, params)
+                raise_after(s, "schedule")
             finally:
                 s.close()
             return (f"run {report.run_id}: {report.clusters} clusters, {report.alerts} alerts "

@@ -34,12 +34,15 @@ def resolve(
     as_json: JsonOption = False,
 ) -> None:
     """Group person mentions into persons and facilitator mentions into facilitators."""
+    from workbench.cli.watch import raise_after
     from workbench.resolve import resolve as run
 
+    s = store()
     try:
-        report = run(store(), full=full, retrain=retrain, operator=state.settings.operator)
+        report = run(s, full=full, retrain=retrain, operator=state.settings.operator)
     except StoreError as exc:
         fail(str(exc), PARTIAL)
+    raise_after(s, "resolve")
 
     def render(d: dict[str, Any]) -> None:
         stdout.print(

@@ -34,6 +34,7 @@ from workbench.ui.widgets import (
     attempt,
     current_id,
     entity_link,
+    row_table,
     signals_section,
 )
 
@@ -80,7 +81,8 @@ def ranked_list(session: Session) -> None:
     if not rows:
         st.info("This run found no clusters you may see.")
         return
-    st.dataframe(
+    st.caption("Click a row to open its cluster.")
+    row_table(
         [
             {
                 "rank": i + 1,
@@ -94,24 +96,13 @@ def ranked_list(session: Session) -> None:
             }
             for i, r in enumerate(rows)
         ],
-        hide_index=True,
+        [r.id for r in rows],
         key="cluster-table",
+        page=CLUSTERS_PAGE,
     )
     if len(rows) >= limit and st.button(f"Show {LIST_PAGE} more", key="cluster-list-more"):
         st.session_state[LIMIT_KEY] = limit + LIST_PAGE
         st.rerun()
-    shown = len(rows)
-    if shown > 30:
-        shown = int(st.number_input("Links to show", 10, shown, 30, 10))
-    for i, r in enumerate(rows[:shown]):
-        badge = f" · {r.lineage}" if r.lineage else ""
-        st.page_link(
-            CLUSTERS_PAGE,
-            label=md(
-                f"#{i + 1} Cluster {r.number} · score {r.score:.1f} · {r.size} members{badge}"
-            ),
-            query_params={"id": r.id},
-        )
 
 
 def explanation(view: ClusterView) -> None:
