@@ -339,6 +339,7 @@ def fold(
     *,
     seeds: Sequence[str],
     members: Sequence[str] | None = None,
+    around: Sequence[str] | None = None,
     roles: Mapping[str, str] | None = None,
     partial: frozenset[str] = frozenset(),
     identifiers: bool = True,
@@ -356,6 +357,9 @@ def fold(
     members
         When given (a cluster), exactly these entities are drawn; else the
         seeds and up to ``neighbours`` entities tied to them, most tied first.
+    around
+        The seeds whose neighbours are drawn (default: every seed); a cluster
+        grown from one member keeps its members and adds that one's ties.
     roles
         A role per entity (a cluster's organiser, broker, member).
     partial
@@ -409,7 +413,7 @@ def fold(
     if members is not None:
         keep = {m for m in members if m in nodes} | seed_set
     else:
-        ranked = _neighbours(things, seed_set, hub)
+        ranked = _neighbours(things, set(around or seed_set) & set(nodes), hub)
         order = sorted(ranked, key=lambda m: (-ranked[m], m))
         chosen = [m for m in order if m in nodes][:neighbours]
         more = len([m for m in order if m in nodes]) - len(chosen)
@@ -567,11 +571,16 @@ def entity_chart(
     session: Session,
     seeds: Sequence[str],
     *,
+    around: Sequence[str] | None = None,
+    roles: Mapping[str, str] | None = None,
     neighbours: int = NEIGHBOURS,
     identifiers: bool = True,
     hub: int = HUB,
 ) -> Chart:
     """The chart around persons or facilitators: who they are tied to, by what (audited).
+
+    ``around`` (default: all seeds) names the seeds whose neighbours are
+    added; ``roles`` labels entities (a cluster's roles, when one grows).
 
     Reads, through the viewer's policy, the seeds' mentions and signals, the
     others those signals name, the identifiers their mentions carry, and who
@@ -612,6 +621,8 @@ def entity_chart(
         v.nodes,
         v.edges,
         seeds=found,
+        around=around,
+        roles=roles,
         partial=frozenset(v.partial),
         identifiers=identifiers,
         hub=hub,

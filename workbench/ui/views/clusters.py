@@ -15,14 +15,13 @@ from workbench.query import (
     RunInfo,
     Session,
     cluster,
-    ego,
     latest_run,
     list_clusters,
     suggestions,
 )
 from workbench.query.describe import display
 from workbench.query.verdicts import judge
-from workbench.ui.graph import network_graph
+from workbench.ui.chart import chart_section
 from workbench.ui.session import current_session
 from workbench.ui.text import md
 from workbench.ui.widgets import (
@@ -35,7 +34,6 @@ from workbench.ui.widgets import (
     signals_section,
 )
 
-CLUSTER_NETWORK = 250  # node cap of the cluster's network picture
 LIST_PAGE = 25  # clusters the list shows at first (a screenful), and adds per "Show more"
 LIMIT_KEY = "cluster-list-limit"
 
@@ -194,10 +192,10 @@ def cluster_page(session: Session, cluster_id: str) -> None:
     verdict_and_ranking(r)
     verdict_form(session, r)
     # Lazy tabs: only the open tab's content runs, so opening a cluster is quick.
-    members, network, signals, score, leads, notes, lineage = st.tabs(
+    chart, members, signals, score, leads, notes, lineage = st.tabs(
         [
+            "Chart",
             f"Members ({len(view.members)})",
-            "Network",
             f"Signals ({len(view.signals)})",
             "Score explanation",
             "Suggestions",
@@ -215,12 +213,10 @@ def cluster_page(session: Session, cluster_id: str) -> None:
                     f"role {m.role or '-'} · centrality {m.centrality or 0:.2f} · "
                     + (", ".join(m.organisations) or "no visible records")
                 )
-    if network.open:
-        with network:
-            seeds = [m.ref.id for m in view.members]
-            net = attempt(ego, session, seeds, depth=2, limit=CLUSTER_NETWORK) if seeds else None
-            if net is not None:
-                network_graph(net, key=f"cluster-net-{r.id}", height=520)
+    if chart.open:
+        with chart:
+            roles = {m.ref.id: m.role or "" for m in view.members}
+            chart_section(session, r.id, seeds=list(roles), roles=roles, key=f"chart-{r.id}")
     if signals.open:
         with signals:
             signals_section(view.signals, key="cluster-signals")
