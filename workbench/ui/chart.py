@@ -106,6 +106,7 @@ def payload(chart: Chart, *, scope: str) -> dict[str, Any]:
     ([0], '<b>A</b>', ['2024-01-01'], ['phone'])
     """
     ends = {n.id: n for n in chart.nodes}
+    every_seed = all(n.seed for n in chart.nodes if n.kind in ("person", "facilitator"))
     index = {sid: i for i, sid in enumerate(chart.signals)}
     pairs: Counter[frozenset[str]] = Counter()
     links = []
@@ -136,6 +137,7 @@ def payload(chart: Chart, *, scope: str) -> dict[str, Any]:
                 **{k: getattr(n, k) for k in ("id", "label", "kind", "type", "color", "shape")},
                 **{k: getattr(n, k) for k in ("role", "seed", "pseudonymised", "first")},
                 "signals": n.signals,
+                "mark": n.seed and not every_seed,  # a cluster's members are all seeds
                 "entity": n.kind in ("person", "facilitator"),
                 "page": n.id.partition(":")[0] in PAGES and not n.pseudonymised,
                 "level": _level(n),

@@ -281,19 +281,22 @@
 
   // -- drawing -------------------------------------------------------------------------
 
-  function toVisNode(n, pos, pinned, hierarchical) {
-    var border = n.seed ? 3 : (n.role === "organiser" || n.role === "broker" ? 2 : 1);
+  function toVisNode(n, pos, pinned, hierarchical, seeded) {
+    var border = n.mark ? 3 : (n.role === "organiser" || n.role === "broker" ? 2 : 1);
     var node = {
       id: n.id, label: n.label + (n.role && n.role !== "member" ? "\n(" + n.role + ")" : ""),
       title: tip(n.title), shape: n.shape, size: n.entity ? 16 : 10,
-      color: { background: n.color, border: n.seed || border > 1 ? "#212121" : n.color },
+      color: { background: n.color, border: border > 1 ? "#212121" : n.color },
       borderWidth: pinned[n.id] ? 4 : border,
       shapeProperties: { borderDashes: n.pseudonymised ? [4, 3] : false },
       font: { size: n.entity ? 13 : 11, color: "#212121", strokeWidth: 3, strokeColor: "#ffffff" },
       level: n.level
     };
     n.border = border;
-    if (!hierarchical && pos[n.id]) { node.x = pos[n.id].x; node.y = pos[n.id].y; }
+    if (!hierarchical && pos[n.id]) {
+      node.x = pos[n.id].x; node.y = pos[n.id].y;
+      if (seeded) { node.fixed = true; } // kept where it was while the new ones settle
+    }
     if (pinned[n.id]) { node.fixed = true; }
     return node;
   }
@@ -323,10 +326,10 @@
     var filters = relayout && state !== null ? state.filters : buildBar(payload);
     var hierarchical = filters.layout.value === "roles";
     var known = payload.nodes.filter(function (n) { return previous[n.id]; }).length;
-    var nodes = new vis.DataSet(payload.nodes.map(function (n) { return toVisNode(n, previous, pinned, hierarchical); }));
-    var edges = new vis.DataSet(payload.links.map(toVisEdge));
     var big = payload.nodes.length > 150;
-    var seeded = !hierarchical && known >= payload.nodes.length * 0.8;
+    var seeded = !hierarchical && known > 0; // grown: the known nodes stay, the new ones settle
+    var nodes = new vis.DataSet(payload.nodes.map(function (n) { return toVisNode(n, previous, pinned, hierarchical, seeded); }));
+    var edges = new vis.DataSet(payload.links.map(toVisEdge));
     var options = {
       autoResize: true,
       layout: hierarchical
@@ -335,7 +338,7 @@
       physics: hierarchical ? { enabled: false } : {
         enabled: true, solver: "forceAtlas2Based",
         forceAtlas2Based: { gravitationalConstant: -80, springLength: 120 },
-        stabilization: { enabled: true, iterations: seeded ? 30 : (big ? 150 : 250), fit: true }
+        stabilization: { enabled: true, iterations: seeded ? 60 : (big ? 150 : 250), fit: true }
       },
       interaction: { hover: true, tooltipDelay: 120, hideEdgesOnDrag: big, multiselect: false },
       edges: { arrows: { to: { enabled: false } } }
@@ -350,6 +353,10 @@
     apply();
     function stable() {
       network.setOptions({ physics: { enabled: false } });
+      if (seeded) {
+        nodes.update(payload.nodes.filter(function (n) { return previous[n.id] && !pinned[n.id]; })
+          .map(function (n) { return { id: n.id, fixed: false }; }));
+      }
       var pos = network.getPositions();
       keep("positions", payload.scope, pos);
       box.dataset.stable = "true";
@@ -424,7 +431,7 @@
     p.nodes.forEach(function (n) {
       if (!state.shown[n.id]) { return; }
       var c = pos[n.id], r = n.entity ? 14 : 9, shape;
-      var style = { fill: n.color, stroke: n.seed ? "#212121" : "#ffffff", "stroke-width": n.seed ? 2.5 : 1 };
+      var style = { fill: n.color, stroke: n.mark ? "#212121" : "#ffffff", "stroke-width": n.mark ? 2.5 : 1 };
       if (n.shape === "square") { shape = svgEl("rect", Object.assign({ x: c.x - r, y: c.y - r, width: 2 * r, height: 2 * r }, style)); }
       else if (n.shape === "star" || n.shape === "diamond") {
         var pts = [];
