@@ -92,3 +92,24 @@ def test_a_partner_sees_pseudonyms_and_no_withheld_value(tmp_path: Path) -> None
             if all(s == IDS.ind for s in x.signals):
                 assert x.pseudonymised
     store.close()
+
+
+def test_the_dossier_picture_is_the_chart_the_screen_shows(
+    planted_store: CypherStore, planted: Planted
+) -> None:
+    from tests.dossier.conftest import REASON, Audit
+    from workbench.dossier.export import export_dossier
+
+    out = export_dossier(planted_store, planted.cluster_id, fmt="json", reason=REASON,
+                         policy=INVESTIGATOR, audit=Audit())  # fmt: skip
+    doc = json.loads(out.content)
+    screen = cluster_chart(Session(planted_store, INVESTIGATOR), planted.cluster_id)
+    ref = {m["id"]: m["ref"] for m in doc["members"]}
+    others = [n for n in screen.nodes if n.id not in ref]
+    ref.update({n.id: i["ref"] for n, i in zip(others, doc["chart"]["identifiers"], strict=True)})
+    assert {(ref[x.a], ref[x.b], x.kind, x.count) for x in screen.links} == {
+        (x["a"], x["b"], x["kind"], len(x["records"])) for x in doc["chart"]["links"]
+    }
+    html = export_dossier(planted_store, planted.cluster_id, fmt="html", reason=REASON,
+                          policy=INVESTIGATOR, audit=Audit()).content.decode()  # fmt: skip
+    assert html.count("<polygon") >= len(doc["chart"]["identifiers"])

@@ -45,6 +45,7 @@ from workbench.query.session import Session
 from workbench.store import Edge, Node
 
 __all__ = [
+    "COLOURS",
     "HUB",
     "LINK_KINDS",
     "Chart",
@@ -100,6 +101,7 @@ LINK_KINDS: Mapping[str, LinkKind] = {
 }
 ENTITY_KIND = {"Person": "person", "FacilitatorEntity": "facilitator"}
 HARD = "hard"
+COLOURS = {"hard": "#c62828", "soft": "#f9a825"}  # a link's strongest evidence, wherever drawn
 ROUTE, TOGETHER = LINK_KINDS["route"].name, LINK_KINDS["cotravel"].name
 
 

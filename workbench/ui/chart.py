@@ -23,6 +23,7 @@ import streamlit.components.v1 as components
 from graph_schema import enums
 from workbench.query import Session, ego, latest_run
 from workbench.query.chart import (
+    COLOURS,
     LINK_KINDS,
     MAX_NEIGHBOURS,
     NEIGHBOURS,
@@ -42,7 +43,6 @@ STEP = 40  # entities added to the cap per expanded node, as in the network view
 OFF = (LINK_KINDS["route"].name,)  # context, not a tie: drawn only when asked for
 PAGES = ("Person", "FacilitatorEntity", "Phone", "Device", "Document", "Vehicle", "Location")
 LEVEL = {"organiser": 0, "broker": 1}
-HARD, SOFT = "#c62828", "#f9a825"
 
 
 def _node_title(n: ChartNode) -> str:
@@ -86,8 +86,8 @@ def legend(chart: Chart) -> list[dict[str, Any]]:
                                            "shape": shape})  # fmt: skip
     return [
         *seen.values(),
-        {"name": "hard evidence", "color": HARD, "line": True},
-        {"name": "soft evidence only", "color": SOFT, "line": True},
+        {"name": "hard evidence", "color": COLOURS["hard"], "line": True},
+        {"name": "soft evidence only", "color": COLOURS["soft"], "line": True},
         {"name": "dashed: pseudonymised for you", "color": "#757575", "line": True},
     ]
 
@@ -152,6 +152,7 @@ def payload(chart: Chart, *, scope: str) -> dict[str, Any]:
         "orgs": sorted((k, str(v)) for k, v in orgs.items()),
         "dates": sorted({s.date for s in chart.signals.values() if s.date}),
         "legend": legend(chart),
+        "colours": COLOURS,
         "status": _status(chart),
     }
     body["key"] = hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:16]

@@ -9,7 +9,7 @@
 (function () {
   "use strict";
 
-  var HARD = "#c62828", SOFT = "#f9a825", FADED = "#bdbdbd";
+  var HARD = "#c62828", SOFT = "#f9a825"; // replaced by the payload's colours (query.chart)
   var LEVEL = { organiser: 0, broker: 1 };
   var root = document.getElementById("chart-root");
   if (!root) { return; }
@@ -311,6 +311,7 @@
 
   function draw(payload, height, relayout) {
     var started = performance.now();
+    if (payload.colours) { HARD = payload.colours.hard; SOFT = payload.colours.soft; }
     box.style.height = height + "px";
     box.dataset.stable = "false";
     var previous = store("positions", payload.scope);
