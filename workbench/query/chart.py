@@ -40,6 +40,7 @@ from workbench.query.dossier import (
     _ids,
     _Visible,
     collect,
+    records_of,
 )
 from workbench.query.session import Session
 from workbench.store import Edge, Node
@@ -594,14 +595,7 @@ def entity_chart(
         v = _Visible(session)
         found = [n.id for n in v.read_nodes(list(seeds)) if n.label in ENTITY_KIND]
         session.record("view_chart", seeds=list(seeds), neighbours=neighbours)
-        mentions = _ids(v.read_edges(["RESOLVED_TO"], dst=found), "src")
-        persons = [m for m in mentions if m.startswith("PersonMention:")]
-        facs = [m for m in mentions if m.startswith("FacilitatorMention:")]
-        signals = _ids(
-            v.read_edges(list(EDGE_ROLE), dst=persons)
-            + v.read_edges(["NAMES_FACILITATOR"], dst=facs),
-            "src",
-        )
+        mentions, signals = records_of(v, found)
         context = v.read_edges(SIGNAL_CONTEXT, src=signals)
         named = _ids(context, "dst", "PersonMention") + _ids(context, "dst", "FacilitatorMention")
         held = v.read_edges(USES, src=list(dict.fromkeys(mentions + named)))
