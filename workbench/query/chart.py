@@ -505,6 +505,8 @@ def _nodes(
         kind = LINK_KINDS[thing.kind]
         label = kind.label or "Phone"
         color, shape = style(label)
+        if thing.kind == "alias":
+            shape = "triangle"  # an alias, not the facilitator's star
         out.append(
             ChartNode(
                 id=node_id,

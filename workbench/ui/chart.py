@@ -181,9 +181,10 @@ def _chart(
     identifiers: bool,
 ) -> Chart:
     """The folded chart, cached per viewer, run and item (and expansions)."""
-    if scope.startswith("Cluster:") and not around:
+    if scope.startswith("Cluster:") and not around:  # as detected; grown: members + ties
         return cluster_chart(_session, scope, identifiers=identifiers)
-    neighbours = min(MAX_NEIGHBOURS, NEIGHBOURS + STEP * len(around))
+    grown = len(around) - 1 if around else len(seeds) - 1  # expansions beyond the first
+    neighbours = min(MAX_NEIGHBOURS, NEIGHBOURS + STEP * grown)
     return entity_chart(
         _session,
         list(seeds),
@@ -237,8 +238,8 @@ def chart_section(
         session.viewer.username,
         run.run_id if run else "",
         scope,
-        tuple([*seeds, *expanded]),
-        tuple(expanded),
+        tuple(dict.fromkeys([*seeds, *expanded])),
+        tuple(expanded) if scope.startswith("Cluster:") else (),  # an entity grows all round
         tuple(sorted((roles or {}).items())),
         identifiers,
     )

@@ -327,7 +327,7 @@
     var filters = relayout && state !== null ? state.filters : buildBar(payload);
     var hierarchical = filters.layout.value === "roles";
     var known = payload.nodes.filter(function (n) { return previous[n.id]; }).length;
-    var big = payload.nodes.length > 150;
+    var big = payload.nodes.length > 150, huge = payload.nodes.length > 300;
     var seeded = !hierarchical && known > 0; // grown: the known nodes stay, the new ones settle
     var nodes = new vis.DataSet(payload.nodes.map(function (n) { return toVisNode(n, previous, pinned, hierarchical, seeded); }));
     var edges = new vis.DataSet(payload.links.map(toVisEdge));
@@ -339,7 +339,7 @@
       physics: hierarchical ? { enabled: false } : {
         enabled: true, solver: "forceAtlas2Based",
         forceAtlas2Based: { gravitationalConstant: -80, springLength: 120 },
-        stabilization: { enabled: true, iterations: seeded ? 60 : (big ? 150 : 250), fit: true }
+        stabilization: { enabled: true, iterations: seeded ? 60 : (huge ? 100 : (big ? 150 : 250)), fit: true }
       },
       interaction: { hover: true, tooltipDelay: 120, hideEdgesOnDrag: big, multiselect: false },
       edges: { arrows: { to: { enabled: false } } }
