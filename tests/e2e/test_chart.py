@@ -124,6 +124,7 @@ def test_cluster_chart_members_evidence_filters_replay_export(server: Server, pa
     assert identifiers, "no shared identifier drawn"
     assert all(label.strip() for label in shown["labels"])  # every node labelled
     assert any(XSS_NAME in label for label in shown["labels"])  # hostile name drawn as text
+    page.locator('iframe[title*="entity_chart"]').scroll_into_view_if_needed()
     shot(page, "chart")
 
     kind = click_a_link(frame)
