@@ -15,7 +15,6 @@ from workbench.query import (
     RunInfo,
     Session,
     cluster,
-    ego,
     latest_run,
     list_clusters,
     suggestions,
@@ -23,8 +22,8 @@ from workbench.query import (
 from workbench.query.benign import mark, markable
 from workbench.query.describe import display
 from workbench.query.verdicts import judge
+from workbench.ui.chart import chart_section
 from workbench.ui.exchange import request_panel
-from workbench.ui.graph import network_graph
 from workbench.ui.session import current_context, current_session
 from workbench.ui.text import md
 from workbench.ui.widgets import (
@@ -38,7 +37,6 @@ from workbench.ui.widgets import (
     signals_section,
 )
 
-CLUSTER_NETWORK = 250  # node cap of the cluster's network picture
 LIST_PAGE = 25  # clusters the list shows at first (a screenful), and adds per "Show more"
 LIMIT_KEY = "cluster-list-limit"
 
@@ -229,10 +227,10 @@ def cluster_page(session: Session, cluster_id: str) -> None:
     request_panel(r.id)
     benign_form(session, r.id)
     # Lazy tabs: only the open tab's content runs, so opening a cluster is quick.
-    members, network, signals, score, leads, notes, lineage = st.tabs(
+    chart, members, signals, score, leads, notes, lineage = st.tabs(
         [
+            "Chart",
             f"Members ({len(view.members)})",
-            "Network",
             f"Signals ({len(view.signals)})",
             "Score explanation",
             "Suggestions",
@@ -250,12 +248,10 @@ def cluster_page(session: Session, cluster_id: str) -> None:
                     f"role {m.role or '-'} · centrality {m.centrality or 0:.2f} · "
                     + (", ".join(m.organisations) or "no visible records")
                 )
-    if network.open:
-        with network:
-            seeds = [m.ref.id for m in view.members]
-            net = attempt(ego, session, seeds, depth=2, limit=CLUSTER_NETWORK) if seeds else None
-            if net is not None:
-                network_graph(net, key=f"cluster-net-{r.id}", height=520)
+    if chart.open:
+        with chart:
+            roles = {m.ref.id: m.role or "" for m in view.members}
+            chart_section(session, r.id, seeds=list(roles), roles=roles, key=f"chart-{r.id}")
     if signals.open:
         with signals:
             signals_section(view.signals, key="cluster-signals")
