@@ -623,6 +623,7 @@ def _network(
         "number": number[c.network],
         "clusters": [clusters[i].id for i in group],
         "members": sum(len(clusters[i].members) for i in group),
+        "sizes": [len(clusters[i].members) for i in group],
         "links": c.cross,
     }
 
