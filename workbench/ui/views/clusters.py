@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import importlib.util
 
@@ -12,14 +13,17 @@ from graph_schema import enums
 from workbench.query import (
     ClusterRow,
     ClusterView,
+    NetworkView,
     RunInfo,
     Session,
     cluster,
+    disruption,
     ego,
     latest_run,
     list_clusters,
     suggestions,
 )
+from workbench.query.clusters import Member
 from workbench.query.describe import display
 from workbench.query.verdicts import judge
 from workbench.ui.exchange import request_panel
@@ -208,14 +212,16 @@ def cluster_page(session: Session, cluster_id: str) -> None:
     cols[2].metric("Organisations", len(r.organisations))
     cols[3].metric("Lineage", r.lineage or "-")
     st.text("Organisations: " + (", ".join(r.organisations) or "-"))
+    wider_network(r)
     verdict_and_ranking(r)
     verdict_form(session, r)
     request_panel(r.id)
     # Lazy tabs: only the open tab's content runs, so opening a cluster is quick.
-    members, network, signals, score, leads, notes, lineage = st.tabs(
+    members, network, what_if, signals, score, leads, notes, lineage = st.tabs(
         [
             f"Members ({len(view.members)})",
             "Network",
+            "What if",
             f"Signals ({len(view.signals)})",
             "Score explanation",
             "Suggestions",
@@ -233,12 +239,17 @@ def cluster_page(session: Session, cluster_id: str) -> None:
                     f"role {m.role or '-'} · centrality {m.centrality or 0:.2f} · "
                     + (", ".join(m.organisations) or "no visible records")
                 )
+                if m.role_reason:
+                    st.caption(md(f"why {m.role}: {m.role_reason}"))
     if network.open:
         with network:
             seeds = [m.ref.id for m in view.members]
             net = attempt(ego, session, seeds, depth=2, limit=CLUSTER_NETWORK) if seeds else None
             if net is not None:
-                network_graph(net, key=f"cluster-net-{r.id}", height=520)
+                network_graph(with_roles(net, view.members), key=f"cluster-net-{r.id}", height=520)
+    if what_if.open:
+        with what_if:
+            disruption_section(session, r)
     if signals.open:
         with signals:
             signals_section(view.signals, key="cluster-signals")
@@ -262,6 +273,70 @@ def cluster_page(session: Session, cluster_id: str) -> None:
             if not view.lineage:
                 st.caption("No lineage: new in this run, or the first run.")
             dossier_button(session, view)
+
+
+def wider_network(r: ClusterRow) -> None:
+    """The tied clusters this one is part of, so a ring cut into pieces is read whole."""
+    if r.network is None or len(r.network.clusters) < 2:
+        return
+    others = [c for c in r.network.clusters if c != r.id]
+    st.markdown("**" + md(r.network.sentence[0].upper() + r.network.sentence[1:]) + "**")
+    for other in others:
+        number = other.rpartition("|")[2]
+        st.page_link(CLUSTERS_PAGE, label=f"Cluster {number}", query_params={"id": other})
+
+
+def with_roles(net: NetworkView, members: list[Member]) -> NetworkView:
+    """The picture with each member's role in its caption and the reason in its tooltip."""
+    roles = {m.ref.id: m for m in members if m.role}
+    nodes = [
+        dataclasses.replace(
+            n,
+            caption=f"{n.caption} ({roles[n.id].role})",
+            title=f"{n.title}\n{roles[n.id].role}: {roles[n.id].role_reason or ''}",
+        )
+        if n.id in roles
+        else n
+        for n in net.nodes
+    ]
+    return dataclasses.replace(net, nodes=nodes)
+
+
+def disruption_section(session: Session, r: ClusterRow) -> None:
+    """What-if: the members whose removal fragments the cluster (or its network) most."""
+    st.caption(
+        "Which removals (an arrest, a phone cut off) would break this cluster apart most: "
+        "Borgatti's key players, and for comparison removal by betweenness. A lead for "
+        "planning, not a prediction: covert networks rewire."
+    )
+    cols = st.columns(2)
+    k = int(cols[0].number_input("Removals", 1, 20, 3, key=f"disrupt-k-{r.id}"))
+    wider = bool(r.network) and cols[1].checkbox(
+        "Whole wider network", key=f"disrupt-wider-{r.id}"
+    )
+    found = attempt(disruption, session, r.id, k=k, wider=wider)
+    if found is None:
+        return
+    st.text(f"{found.members} members in {found.components} piece(s) before any removal")
+    for title, targets, steps in (
+        ("Key players", found.targets, found.steps),
+        ("Removal by betweenness", found.sequential, found.sequential_steps),
+    ):
+        st.subheader(title)
+        st.dataframe(
+            [
+                {
+                    "remove": t.label,
+                    "role": t.role or "-",
+                    "largest piece left": s.largest_component,
+                    "pieces": s.components,
+                    "cut off from organisers": s.cut_off,
+                }
+                for t, s in zip(targets, steps, strict=True)
+            ],
+            hide_index=True,
+            key=f"disrupt-{title}-{r.id}",
+        )
 
 
 def suggestion_list(session: Session, cluster_id: str) -> None:
