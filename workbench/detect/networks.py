@@ -5,7 +5,8 @@ organisation may come out as several clusters held together by a few
 members (the leader who talks to every cell, the driver who serves two
 smugglers). Two clusters are *tied* when the links between their members,
 counting only markers (a facilitator, phone, vehicle, document... - not
-co-travel or route windows), weigh at least ``tie`` together; a wider network
+co-travel or route windows), weigh at least ``tie`` (0.5: half of one fully
+specific shared thing) together; a wider network
 is a connected group of tied clusters. Pure: links and cluster membership in,
 groups out. Lineage and alerts stay per cluster.
 """
@@ -39,7 +40,7 @@ def cluster_ties(
 
 
 def wider_networks(
-    ties: Mapping[tuple[int, int], float], clusters: int, *, tie: float = 1.0
+    ties: Mapping[tuple[int, int], float], clusters: int, *, tie: float = 0.5
 ) -> list[list[int]]:
     """Groups of two or more clusters joined by ties of at least ``tie`` (connected components).
 
@@ -55,11 +56,12 @@ def wider_networks(
     tie : float
         The weight that makes two clusters one network: 1.0 is one fully
         specific shared thing (a phone only the two share, a client naming the
-        other cluster's facilitator).
+        other cluster's facilitator); the default 0.5 is half of that (a phone
+        three share, a number read from a statement).
 
     Examples
     --------
-    >>> wider_networks({(0, 1): 1.0, (1, 2): 0.2, (3, 4): 2.0}, 5)
+    >>> wider_networks({(0, 1): 1.0, (1, 2): 0.2, (3, 4): 2.0}, 5, tie=1.0)
     [[0, 1], [3, 4]]
 
     Notes

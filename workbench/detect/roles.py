@@ -259,7 +259,7 @@ def member_roles(
     reach: Sequence[Reach] | None = None,
     central: float = 0.5,
     bridging: float = 0.25,
-    brokerage: float = 0.1,
+    brokerage: float = 0.25,
     top_share: float = 0.1,
     floor: float = 0.05,
 ) -> list[MemberRole]:
@@ -274,11 +274,12 @@ def member_roles(
       a facilitator's star); or among the most central ``top_share`` of its
       wider network (betweenness at least ``floor``) while linking no other
       cluster;
-    - *broker*: links two or more clusters and carries at least ``brokerage``
-      of the shortest paths between them; or on at least ``bridging`` of the
-      shortest paths inside its cluster (a bridge between its parts); or
-      among the most central of its wider network while linking other clusters;
-    - *peripheral*: a single link into the whole wider network, on no path;
+    - *broker*: among the most central of its wider network while linking two
+      or more clusters; or linking them and carrying at least ``brokerage``
+      of the shortest paths between them; or, in a cluster standing alone, on
+      at least ``bridging`` of the shortest paths inside it (a bridge between
+      its parts);
+    - *peripheral*: a single link into its wider network, on no path;
     - *member*: everyone else.
 
     >>> g = ig.Graph.Star(5); g.vs["name"] = list("fabcd"); g.es["weight"] = 1.0
@@ -314,35 +315,39 @@ def _role(
 ) -> tuple[str, str]:
     """One vertex's role and its reason in words (no names: the reason is structure only)."""
     share = degree / (n - 1) if n > 1 else 0.0
+    alone = r.size <= n  # the cluster is its own wider network
     top = r.rank <= max(1, math.ceil(top_share * r.size)) and r.betweenness >= floor
-    wider = f"its wider network of {r.size} members" if r.size > n else "its cluster"
+    wider = "its cluster" if alone else f"its wider network of {r.size} members"
+    place = "" if r.rank == 1 else _ordinal(r.rank) + " "
+    ranked = f"the {place}most central of {wider}: on {r.betweenness:.0%} of its shortest paths"
+    links = f"links {r.clusters} clusters; {r.bridging:.0%} of the shortest paths between them "\
+        "run through this member"  # fmt: skip
     if b >= bridging and share > central:
         return "organiser", (
             f"linked to {degree} of the {n - 1} other members and on {b:.0%} of the "
-            "shortest paths between them"
+            "shortest paths between them" + ("" if alone else f"; {ranked}")
         )
+    if top and r.clusters >= 2:
+        return "broker", f"{links}; {ranked}"
     if r.clusters >= 2 and r.bridging >= brokerage:
+        return "broker", links
+    if alone and b >= bridging:
         return "broker", (
-            f"links {r.clusters} clusters; {r.bridging:.0%} of the shortest paths between "
-            "them run through this member"
-        )
-    if b >= bridging:
-        return (
-            "broker",
-            f"bridges otherwise separate parts of its cluster: on {b:.0%} of the "
-            "shortest paths between its members",
+            f"bridges otherwise separate parts of its cluster: on {b:.0%} of the shortest "
+            "paths between its members"
         )
     if top:
-        what = "organiser" if r.clusters < 2 else "broker"
-        return what, (
-            f"the {_ordinal(r.rank)} most central of {wider}: on {r.betweenness:.0%} of the "
-            "shortest paths" + (f"; links {r.clusters} clusters" if r.clusters >= 2 else "")
-        )
+        return "organiser", ranked
     if r.degree <= 1 and r.betweenness == 0.0:
         return "peripheral", f"a single link into {wider}, on no path between others"
+    if alone:
+        return "member", (
+            f"linked to {degree} of the {n - 1} other members, on {b:.0%} of the shortest "
+            "paths between them"
+        )
     return "member", (
         f"linked to {degree} of the {n - 1} other members, on {b:.0%} of the shortest paths "
-        "between them"
+        f"between them; {_ordinal(r.rank) or '1st'} of {r.size} in its wider network"
     )
 
 

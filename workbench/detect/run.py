@@ -77,7 +77,7 @@ class DetectionParams:
     exact_betweenness: int = 2000
     betweenness_epsilon: float = 0.05
     betweenness_delta: float = 0.1
-    tie: float = 1.0  # marker link weight that ties two clusters into one wider network
+    tie: float = 0.5  # marker link weight that ties two clusters into one wider network
 
     def __post_init__(self) -> None:
         if self.algorithm not in (*ALGORITHMS, GDS):
