@@ -79,15 +79,20 @@ def networks_dir(given: Path | None) -> Path:
     return Path(env) if env else Path("..") / "shared" / "networks"
 
 
-def true_top(network: CovertNetwork, share: float = 0.1) -> set[str]:
-    """The top ``share`` of nodes by plain betweenness on the true (unweighted) graph."""
+def true_ranks(network: CovertNetwork) -> dict[str, int]:
+    """Each node's rank by plain betweenness on the true (unweighted) graph, 1 = highest."""
     nodes = network.nodes
     index = {n: i for i, n in enumerate(nodes)}
     pairs = {(min(index[a], index[b]), max(index[a], index[b])) for a, b, *_ in network.edges}
-    graph = ig.Graph(n=len(nodes), edges=sorted(pairs))
-    values = graph.betweenness(directed=False)
+    values = ig.Graph(n=len(nodes), edges=sorted(pairs)).betweenness(directed=False)
     order = sorted(range(len(nodes)), key=lambda v: (-values[v], v))
-    return {nodes[v] for v in order[: math.ceil(share * len(nodes))]}
+    return {nodes[v]: i + 1 for i, v in enumerate(order)}
+
+
+def true_top(network: CovertNetwork, share: float = 0.1) -> set[str]:
+    """The top ``share`` of nodes by plain betweenness on the true graph."""
+    cut = math.ceil(share * len(network.nodes))
+    return {n for n, rank in true_ranks(network).items() if rank <= cut}
 
 
 def detected_roles(
@@ -144,13 +149,7 @@ def figures(network: CovertNetwork, roles: Mapping[str, tuple[str, float]]) -> d
 
 
 def _median_rank(network: CovertNetwork, group: list[str]) -> float:
-    nodes = network.nodes
-    index = {n: i for i, n in enumerate(nodes)}
-    pairs = {(min(index[a], index[b]), max(index[a], index[b])) for a, b, *_ in network.edges}
-    values = ig.Graph(n=len(nodes), edges=sorted(pairs)).betweenness(directed=False)
-    rank = {
-        nodes[v]: i + 1 for i, v in enumerate(sorted(range(len(nodes)), key=lambda v: -values[v]))
-    }
+    rank = true_ranks(network)
     return statistics.median(rank[n] for n in group) if group else 0.0
 
 
