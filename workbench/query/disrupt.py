@@ -80,8 +80,8 @@ def _graph(
     links = [
         (lk["a"], lk["b"], float(lk["weight"])) for r in rows for lk in cluster_links(session, r.id)
     ]
-    if len(rows) > 1:
-        links += [lk for r in rows if r.network for lk in r.network.links]
+    if len(rows) > 1:  # each cluster stores its links into the others: count each once
+        links += sorted({lk for r in rows if r.network for lk in r.network.links})
     return members, [(a, b, w) for a, b, w in links if a in members and b in members], len(rows) > 1
 
 
