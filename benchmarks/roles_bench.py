@@ -221,7 +221,7 @@ def covert_section(
 
 def corpus_section(persons: int, workdir: Path, params: DetectionParams) -> None:
     """Planted organisers of a generated corpus labelled organiser or broker (target >= 0.9)."""
-    from detect_bench import _copy, _identities, _loaded
+    from detect_bench import _copy, _loaded
 
     _print(f"\n== planted organisers, generated corpus of {persons:,} persons ==")
     home, truth = _loaded(workdir, persons)
@@ -230,43 +230,52 @@ def corpus_section(persons: int, workdir: Path, params: DetectionParams) -> None
         t0 = time.perf_counter()
         resolve(store)
         report = detect(store, params)
-        entity_truth, _ = _identities(store, truth)
-        with store.reader():
-            run = latest_run(store)
-            assert run is not None
-            clusters = [c.id for c in store.find_nodes("Cluster", {"run_id": run.props["run_id"]})]
-            member_of = store.find_edges("MEMBER_OF", dst=clusters)
-        roles: dict[str, list[str]] = defaultdict(list)
-        for e in member_of:
-            roles[entity_truth.get(e.src, e.src)].append(str(e.props.get("role")))
-        facilitators = truth["facilitators"]
         _print(
             f"{report.clusters} clusters, {report.input_counts.get('wider_networks')} wider "
             f"networks, resolve + detect in {time.perf_counter() - t0:.0f} s"
         )
-        for label, wanted in (
-            ("planted organisers (smokkelaar, ronselaar)", ORGANISER_ROLES),
-            ("their couriers and drivers (geldkoerier, chauffeur)", ("geldkoerier", "chauffeur")),
-        ):
-            group = [f for f, v in facilitators.items() if v["role"] in wanted]
-            placed = [f for f in group if f in roles]
-            hit = [f for f in placed if any(r in LABELLED for r in roles[f])]
-            _print(
-                f"  {label}: {len(group)}, in a cluster {len(placed)}, labelled organiser or "
-                f"broker {len(hit) / len(group):.3f} ({len(hit) / max(1, len(placed)):.3f} of "
-                "those in a cluster)"
-            )
-        clients = {p for n in truth["networks"] for p in n["members"]}
-        placed_clients = [p for p in clients if p in roles]
-        labelled = sum(any(r in LABELLED for r in roles[p]) for p in placed_clients)
-        _print(
-            f"  planted clients and victims in a cluster: {len(placed_clients)}, labelled "
-            f"organiser or broker {labelled / max(1, len(placed_clients)):.3f}"
-        )
-        counts = Counter(str(e.props.get("role")) for e in member_of)
-        _print(f"  roles over all cluster members: {dict(sorted(counts.items()))}")
+        corpus_figures(store, truth)
     finally:
         store.close()
+
+
+def corpus_figures(store: GraphStore, truth: dict[str, Any]) -> None:
+    """Print the shares of the latest run: planted organisers, their helpers, their clients,
+    labelled organiser or broker now and by in-cluster betweenness alone (before)."""
+    from detect_bench import _identities
+
+    entity_truth, _ = _identities(store, truth)
+    with store.reader():
+        run = latest_run(store)
+        assert run is not None
+        clusters = [c.id for c in store.find_nodes("Cluster", {"run_id": run.props["run_id"]})]
+        member_of = store.find_edges("MEMBER_OF", dst=clusters)
+    now: dict[str, list[bool]] = defaultdict(list)
+    before: dict[str, list[bool]] = defaultdict(list)
+    for e in member_of:
+        who = entity_truth.get(e.src, e.src)
+        now[who].append(str(e.props.get("role")) in LABELLED)
+        before[who].append(float(e.props.get("centrality") or 0.0) >= OLD_BRIDGING)
+    facilitators = truth["facilitators"]
+    clients = sorted({p for n in truth["networks"] for p in n["members"]})
+    groups = (
+        ("planted organisers (smokkelaar, ronselaar)",
+         [f for f, v in facilitators.items() if v["role"] in ORGANISER_ROLES]),
+        ("their couriers and drivers (geldkoerier, chauffeur)",
+         [f for f, v in facilitators.items() if v["role"] in ("geldkoerier", "chauffeur")]),
+        ("planted clients and victims", clients),
+    )  # fmt: skip
+    for label, group in groups:
+        placed = [f for f in group if f in now]
+        hit = sum(any(now[f]) for f in placed)
+        old = sum(any(before[f]) for f in placed)
+        _print(
+            f"  {label}: {len(group)}, in a cluster {len(placed)}; labelled organiser or broker "
+            f"{hit / max(1, len(group)):.3f} ({hit / max(1, len(placed)):.3f} of those in a "
+            f"cluster); in-cluster betweenness only (before) {old / max(1, len(group)):.3f}"
+        )
+    counts = Counter(str(e.props.get("role")) for e in member_of)
+    _print(f"  roles over all cluster members: {dict(sorted(counts.items()))}")
 
 
 def main() -> None:

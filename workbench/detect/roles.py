@@ -271,14 +271,13 @@ def member_roles(
 
     - *organiser*: linked to more than ``central`` of the other members and on
       at least ``bridging`` of the shortest paths between them (the centre of
-      a facilitator's star); or among the most central ``top_share`` of its
-      wider network (betweenness at least ``floor``) while linking no other
-      cluster;
-    - *broker*: among the most central of its wider network while linking two
-      or more clusters; or linking them and carrying at least ``brokerage``
-      of the shortest paths between them; or, in a cluster standing alone, on
-      at least ``bridging`` of the shortest paths inside it (a bridge between
-      its parts);
+      a facilitator's star); or, in a wider network of several clusters,
+      among its most central ``top_share`` (betweenness at least ``floor``)
+      while linking no other cluster;
+    - *broker*: among those most central while linking two or more clusters;
+      or linking them and carrying at least ``brokerage`` of the shortest
+      paths between them; or on at least ``bridging`` of the shortest paths
+      inside its cluster (a bridge between its parts);
     - *peripheral*: a single link into its wider network, on no path;
     - *member*: everyone else.
 
@@ -316,7 +315,7 @@ def _role(
     """One vertex's role and its reason in words (no names: the reason is structure only)."""
     share = degree / (n - 1) if n > 1 else 0.0
     alone = r.size <= n  # the cluster is its own wider network
-    top = r.rank <= max(1, math.ceil(top_share * r.size)) and r.betweenness >= floor
+    top = not alone and r.rank <= max(1, math.ceil(top_share * r.size)) and r.betweenness >= floor
     wider = "its cluster" if alone else f"its wider network of {r.size} members"
     place = "" if r.rank == 1 else _ordinal(r.rank) + " "
     ranked = f"the {place}most central of {wider}: on {r.betweenness:.0%} of its shortest paths"
@@ -331,7 +330,7 @@ def _role(
         return "broker", f"{links}; {ranked}"
     if r.clusters >= 2 and r.bridging >= brokerage:
         return "broker", links
-    if alone and b >= bridging:
+    if b >= bridging:
         return "broker", (
             f"bridges otherwise separate parts of its cluster: on {b:.0%} of the shortest "
             "paths between its members"
