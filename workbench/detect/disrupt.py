@@ -97,14 +97,15 @@ def fragmentation(graph: ig.Graph, removed: Iterable[int] = ()) -> float:
     return 1.0 - sum(s * (s - 1) for s in sizes) / (n * (n - 1))
 
 
-def key_players(graph: ig.Graph, k: int, *, pool: int = 200, starts: int = 10,
+def key_players(graph: ig.Graph, k: int, *, pool: int = 200, starts: int | None = None,
                 seed: int = 0) -> KeyPlayers:  # fmt: skip
     """The ``k`` vertices whose removal fragments the rest most (KPP-Neg).
 
     Borgatti's optimisation: from a start set, exchange a chosen vertex for
     one not chosen while that raises fragmentation (best swap first) until no
     swap helps. One start is greedy (add the vertex that raises fragmentation
-    most), ``starts`` more are random (seeded); the best result wins. Above
+    most), ``starts`` more are random (seeded; by default 10 for small graphs,
+    fewer as they grow, at least 2); the best result wins. Above
     ``pool`` vertices only the ``pool`` of highest degree are candidates (a
     key player is never a leaf). Deterministic for a given ``seed``.
 
@@ -144,6 +145,7 @@ def key_players(graph: ig.Graph, k: int, *, pool: int = 200, starts: int = 10,
             )
         )
     rng = random.Random(seed)  # noqa: S311 - reproducible restarts, not secrets
+    starts = starts if starts is not None else max(2, min(10, 600 // max(1, n)))
     found = [_swapped(graph, greedy, candidates)]
     found += [_swapped(graph, rng.sample(candidates, k), candidates) for _ in range(starts)]
     return max(found, key=lambda kp: (kp.fragmentation, [-v for v in sorted(kp.vertices)]))
