@@ -151,7 +151,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command()
     def disrupt(
-        cluster_id: Annotated[str, typer.Argument(help="Cluster id, e.g. 'Cluster:R-...|3'.")],
+        cluster_id: Annotated[
+            str, typer.Argument(help="Cluster id, e.g. 'Cluster:R-...|3' or 'R-...|3'.")
+        ],
         k: Annotated[int, typer.Option("--k", min=1, max=20, help="How many removals.")] = 3,
         network: Annotated[
             bool, typer.Option("--network", help="The cluster's wider network, not only it.")
@@ -171,7 +173,8 @@ def register(app: typer.Typer) -> None:
 
         session = query_session(as_user)
         try:
-            data = disruption(session, cluster_id, k=k, wider=network).to_dict()
+            wanted = cluster_id if cluster_id.startswith("Cluster:") else f"Cluster:{cluster_id}"
+            data = disruption(session, wanted, k=k, wider=network).to_dict()
         except QueryError as exc:
             fail(str(exc), USAGE)
         except StoreError as exc:
