@@ -497,10 +497,9 @@ def cluster(session: Session, cluster_id: str) -> ClusterView:
     with session.store.reader():
         row = cluster_row(session, cluster_id)
         session.record("view_cluster", target=cluster_id)
-        node_run = row.run_id
         _, mentions = _mentions(session, [m.ref.id for m in row.members])
         rows = signal_rows(session, provenance(mentions.values()))
-        runs = visibility.find(session, "DetectionRun", {"run_id": node_run})
+        runs = visibility.find(session, "DetectionRun", {"run_id": row.run_id})
         lineage = _lineage(session, cluster_id)
         notes = annotations_for(session, cluster_id)
     return ClusterView(
