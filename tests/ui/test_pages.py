@@ -70,6 +70,14 @@ def test_cluster_list_and_view(home: Path, monkeypatch: pytest.MonkeyPatch, corp
     at.session_state[f"tabs-{corpus.clusters[0]}"] = "Suggestions"
     at.run()
     assert at.warning and "Suggestions, not findings" in at.warning[0].value
+    at.session_state[f"tabs-{corpus.clusters[0]}"] = "What if"
+    at.run()  # the key players and removal by betweenness, each with its effect per step
+    assert not at.exception and len(at.dataframe) == 2
+    assert list(at.dataframe[0].value.columns)[:2] == ["remove", "role"]
+    first = corpus.clusters[0]
+    at.session_state[f"tabs-{first}"] = f"Members ({len(corpus.members[first])})"
+    at.run()
+    assert any(c.value.startswith("why broker\\: links 2 clusters") for c in at.caption)
     at.session_state[f"tabs-{corpus.clusters[0]}"] = "Lineage and export"
     at.run()  # a joint-team analyst: the lineage's Jaccard is withheld (pseudonymised inputs)
     assert not at.exception and any("previous" in label for label in links(at)), links(at)

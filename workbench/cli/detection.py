@@ -1,4 +1,4 @@
-"""Detection runs: ``detect``, ``clusters``, ``alerts``, ``schedule``."""
+"""Detection runs: ``detect``, ``clusters``, ``disrupt``, ``alerts``, ``schedule``."""
 
 from __future__ import annotations
 
@@ -147,6 +147,52 @@ def register(app: typer.Typer) -> None:
                 themes = ", ".join(c["themes"])
                 table.add_row(*(str(x or "") for x in cells), themes, cell(top, 120))
             stdout.print(f"run {d['run_id']}", markup=False)
+            stdout.print(table)
+
+        emit(data, as_json=as_json, render=render)
+
+    @app.command()
+    def disrupt(
+        cluster_id: Annotated[
+            str, typer.Argument(help="Cluster id, e.g. 'Cluster:R-...|3' or 'R-...|3'.")
+        ],
+        k: Annotated[int, typer.Option("--k", min=1, max=20, help="How many removals.")] = 3,
+        network: Annotated[
+            bool, typer.Option("--network", help="The cluster's wider network, not only it.")
+        ] = False,
+        as_user: AsUser = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """What if k members were removed: the key-player set and its effect step by step.
+
+        Targets are the members whose removal fragments the cluster most
+        (Borgatti's key players); each step gives the largest remaining piece,
+        the number of pieces and the members cut off from every organiser.
+        Removal by betweenness (Cavallaro et al.) is listed for comparison.
+        """
+        from workbench.query.disrupt import disruption
+        from workbench.query.errors import QueryError
+
+        session = query_session(as_user)
+        try:
+            wanted = cluster_id if cluster_id.startswith("Cluster:") else f"Cluster:{cluster_id}"
+            data = disruption(session, wanted, k=k, wider=network).to_dict()
+        except QueryError as exc:
+            fail(str(exc), USAGE)
+        except StoreError as exc:
+            fail(str(exc), PARTIAL)
+
+        def render(d: dict[str, Any]) -> None:
+            stdout.print(
+                f"{d['cluster']} ({d['scope']}, {d['members']} members, {d['components']} "
+                "piece(s)): remove",
+                markup=False,
+            )
+            table = Table("removed", "role", "largest piece", "pieces", "cut off from organisers")
+            for t, step in zip(d["targets"], d["steps"], strict=True):
+                effect = (step["largest_component"], step["components"],
+                          step["cut_off_from_organisers"])  # fmt: skip
+                table.add_row(cell(t["label"]), t["role"] or "-", *map(str, effect))
             stdout.print(table)
 
         emit(data, as_json=as_json, render=render)

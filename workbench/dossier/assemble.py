@@ -143,6 +143,7 @@ def _member(g: _Graph, edge: Edge, node: Node, signals: Mapping[str, Node]) -> D
         or next((n for n in written if n), None)
         or f"unnamed {'facilitator' if facilitator else 'person'} {node.id.partition(':')[2]}",
         "role": edge.props.get("role"),
+        "role_reason": edge.props.get("role_reason"),
         "centrality": _float(edge.props.get("centrality")),
         "names": _unique(written),
         "v_numbers": _unique(

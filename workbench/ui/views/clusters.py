@@ -15,6 +15,7 @@ from workbench.query import (
     RunInfo,
     Session,
     cluster,
+    disruption,
     latest_run,
     list_clusters,
     suggestions,
@@ -222,15 +223,17 @@ def cluster_page(session: Session, cluster_id: str) -> None:
     cols[2].metric("Organisations", len(r.organisations))
     cols[3].metric("Lineage", r.lineage or "-")
     st.text("Organisations: " + (", ".join(r.organisations) or "-"))
+    wider_network(r)
     verdict_and_ranking(r)
     verdict_form(session, r)
     request_panel(r.id)
     benign_form(session, r.id)
     # Lazy tabs: only the open tab's content runs, so opening a cluster is quick.
-    chart, members, signals, score, leads, notes, lineage = st.tabs(
+    chart, members, what_if, signals, score, leads, notes, lineage = st.tabs(
         [
             "Chart",
             f"Members ({len(view.members)})",
+            "What if",
             f"Signals ({len(view.signals)})",
             "Score explanation",
             "Suggestions",
@@ -248,10 +251,15 @@ def cluster_page(session: Session, cluster_id: str) -> None:
                     f"role {m.role or '-'} · centrality {m.centrality or 0:.2f} · "
                     + (", ".join(m.organisations) or "no visible records")
                 )
+                if m.role_reason:
+                    st.caption(md(f"why {m.role}: {m.role_reason}"))
     if chart.open:
         with chart:
             roles = {m.ref.id: m.role or "" for m in view.members}
             chart_section(session, r.id, seeds=list(roles), roles=roles, key=f"chart-{r.id}")
+    if what_if.open:
+        with what_if:
+            disruption_section(session, r)
     if signals.open:
         with signals:
             signals_section(view.signals, key="cluster-signals")
@@ -275,6 +283,54 @@ def cluster_page(session: Session, cluster_id: str) -> None:
             if not view.lineage:
                 st.caption("No lineage: new in this run, or the first run.")
             dossier_button(session, view)
+
+
+def wider_network(r: ClusterRow) -> None:
+    """The tied clusters this one is part of, so a ring cut into pieces is read whole."""
+    if r.network is None or len(r.network.clusters) < 2:
+        return
+    others = [c for c in r.network.clusters if c != r.id]
+    st.markdown("**" + md(r.network.sentence[0].upper() + r.network.sentence[1:]) + "**")
+    for other in others:
+        number = other.rpartition("|")[2]
+        st.page_link(CLUSTERS_PAGE, label=f"Cluster {number}", query_params={"id": other})
+
+
+def disruption_section(session: Session, r: ClusterRow) -> None:
+    """What-if: the members whose removal fragments the cluster (or its network) most."""
+    st.caption(
+        "Which removals (an arrest, a phone cut off) would break this cluster apart most: "
+        "Borgatti's key players, and for comparison removal by betweenness. A lead for "
+        "planning, not a prediction: covert networks rewire."
+    )
+    cols = st.columns(2)
+    k = int(cols[0].number_input("Removals", 1, 20, 3, key=f"disrupt-k-{r.id}"))
+    wider = bool(r.network) and cols[1].checkbox(
+        "Whole wider network", key=f"disrupt-wider-{r.id}"
+    )
+    found = attempt(disruption, session, r.id, k=k, wider=wider)
+    if found is None:
+        return
+    st.text(f"{found.members} members in {found.components} piece(s) before any removal")
+    for title, targets, steps in (
+        ("Key players", found.targets, found.steps),
+        ("Removal by betweenness", found.sequential, found.sequential_steps),
+    ):
+        st.subheader(title)
+        st.dataframe(
+            [
+                {
+                    "remove": t.label,
+                    "role": t.role or "-",
+                    "largest piece left": s.largest_component,
+                    "pieces": s.components,
+                    "cut off from organisers": s.cut_off,
+                }
+                for t, s in zip(targets, steps, strict=True)
+            ],
+            hide_index=True,
+            key=f"disrupt-{title}-{r.id}",
+        )
 
 
 def suggestion_list(session: Session, cluster_id: str) -> None:
