@@ -180,6 +180,8 @@ def test_mark_a_shared_identifier_benign(server: Server, page: Page) -> None:
 
     cluster_id, identifier = server.benign
     sign_in(page, f"{server.url}/clusters?id={cluster_id}")
+    page.get_by_role("tab", name="Suggestions").click()
+    settle(page)
     page.get_by_text("Mark a shared identifier benign").click()
     page.get_by_label("Label (support line, lawyer's office, ...)").fill("support line")
     page.get_by_label("Reason (required)", exact=True).last.fill("a helpdesk everybody calls")

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
+from workbench.query import Session
 from workbench.query import exchange as seen
 from workbench.security import exchange
 from workbench.ui.session import current_context, current_session
@@ -23,9 +24,21 @@ REQUESTABLE = frozenset(
 )
 
 
-def request_panel(item_id: str) -> None:
+@st.cache_data(ttl=300, show_spinner=False, max_entries=200)
+def withheld(_session: Session, viewer: str, item_id: str, sharing: str) -> dict[str, list[str]]:
+    """What is withheld from the viewer behind an item, cached per viewer, item and state of
+    the releases (a release or lapse changes it; a request does not)."""
+    return seen.withheld_behind(_session, item_id)
+
+
+def request_panel(item_id: str, *, partial: bool | None = None) -> None:
     """The viewer's requests on ``item_id`` with their status, and the form to ask for
-    release of what they see only pseudonymised behind it."""
+    release of what they see only pseudonymised behind it.
+
+    ``partial`` (a cluster's page knows whether the policy showed it only in part):
+    when given, what is withheld is read only once the analyst opens the box, since
+    reading it for a big cluster takes a while; else it is read at once.
+    """
     ctx, session = current_context(), current_session()
     for r in seen.mine(session, ctx.requests, item=item_id):
         released = sum(i.status == "approved" for i in r.items)
@@ -35,23 +48,36 @@ def request_panel(item_id: str) -> None:
                 + (f" ({released} of {len(r.items)} signals released)" if r.decision else "")
             )
         )
-    request_form(item_id, attempt(seen.withheld_behind, session, item_id) or {})
+    if partial is False:
+        return
+    sharing = ctx.releases.version()
+    label = "Withheld from you: ask the owners for release"
+    if partial:
+        box = st.expander(label, key=f"ask-{item_id}", on_change="rerun")
+        if box.open:
+            with box:
+                request_form(
+                    item_id, attempt(withheld, session, ctx.viewer.username, item_id, sharing) or {}
+                )
+        return
+    found = attempt(withheld, session, ctx.viewer.username, item_id, sharing) or {}
+    if found:
+        with st.expander(label):
+            request_form(item_id, found)
 
 
 def request_form(item_id: str, withheld: Mapping[str, Sequence[str]]) -> None:
     """Ask the owners in ``withheld`` (owner -> signal ids) to release them."""
     if not withheld:
+        st.caption("Nothing behind this is withheld from you.")
         return
     ctx = current_context()
     held = ", ".join(f"{len(v)} by {o.upper()}" for o, v in withheld.items())
-    with (
-        st.expander(f"Withheld from you: {held}. Ask for release"),
-        st.form(f"request-{item_id}", clear_on_submit=True),
-    ):
-        st.caption(
-            "The owner's coordinator reads your purpose and decides per signal. "
-            "You see nothing new until they release it."
-        )
+    st.caption(
+        f"Withheld from you: {held}. The owner's coordinator reads your purpose and "
+        "decides per signal; you see nothing new until they release it."
+    )
+    with st.form(f"request-{item_id}", clear_on_submit=True):
         grounds = exchange.grounds(ctx)
         purpose = st.text_area("Purpose (required)", key=f"request-purpose-{item_id}")
         ground = st.selectbox(

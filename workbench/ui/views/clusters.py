@@ -226,8 +226,7 @@ def cluster_page(session: Session, cluster_id: str) -> None:
     wider_network(r)
     verdict_and_ranking(r)
     verdict_form(session, r)
-    request_panel(r.id)
-    benign_form(session, r.id)
+    request_panel(r.id, partial=r.withheld)
     # Lazy tabs: only the open tab's content runs, so opening a cluster is quick.
     chart, members, what_if, signals, score, leads, notes, lineage = st.tabs(
         [
@@ -269,6 +268,7 @@ def cluster_page(session: Session, cluster_id: str) -> None:
     if leads.open:
         with leads:
             suggestion_list(session, r.id)
+            benign_form(session, r.id)  # here, not above the tabs: reading them takes a while
     if notes.open:
         with notes:
             annotations_section(session, r.id, view.annotations)
@@ -305,9 +305,7 @@ def disruption_section(session: Session, r: ClusterRow) -> None:
     )
     cols = st.columns(2)
     k = int(cols[0].number_input("Removals", 1, 20, 3, key=f"disrupt-k-{r.id}"))
-    wider = bool(r.network) and cols[1].checkbox(
-        "Whole wider network", key=f"disrupt-wider-{r.id}"
-    )
+    wider = bool(r.network) and cols[1].checkbox("Whole wider network", key=f"disrupt-wider-{r.id}")
     found = attempt(disruption, session, r.id, k=k, wider=wider)
     if found is None:
         return
