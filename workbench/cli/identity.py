@@ -10,6 +10,7 @@ from rich.table import Table
 from workbench.cli.common import JsonOption, cell, fail, state, store
 from workbench.cli.governance import AsUser, query_session, security_context
 from workbench.cli.output import PARTIAL, USAGE, emit, emit_list, stderr, stdout
+from workbench.deconflict import after_run
 from workbench.store import StoreError
 
 JUDGEMENT_HELP = "same, different or unsure"
@@ -37,9 +38,11 @@ def resolve(
     from workbench.resolve import resolve as run
 
     try:
-        report = run(store(), full=full, retrain=retrain, operator=state.settings.operator)
+        s = store()
+        report = run(s, full=full, retrain=retrain, operator=state.settings.operator)
     except StoreError as exc:
         fail(str(exc), PARTIAL)
+    after_run(s, state.settings.home)
 
     def render(d: dict[str, Any]) -> None:
         stdout.print(
@@ -166,5 +169,6 @@ def decide(
     except ResolveError as exc:
         fail(str(exc), USAGE)
     ctx.record("decision", {"left": left, "right": right, "judgement": judgement, "reason": reason})
+    after_run(ctx.store or store(), state.settings.home)
     stderr.print(f"recorded: {left} {judgement} {right}", markup=False)
     emit(report.to_dict(), as_json=as_json, render=lambda d: None)

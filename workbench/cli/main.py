@@ -18,7 +18,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from loaders.records import Source
-from workbench.cli import detection, dossier, exchange, governance, identity, learning, ui
+from workbench.cli import cases, detection, dossier, exchange, governance, identity, learning, ui
 from workbench.cli.common import JsonOption, cell, fail, state, store
 from workbench.cli.governance import AsUser, query_session
 from workbench.cli.output import OK, PARTIAL, USAGE, emit, stderr, stdout
@@ -240,5 +240,5 @@ def demo(
     status(as_json=False)
 
 
-for _feature in (identity, detection, governance, exchange, dossier, learning, ui):
+for _feature in (identity, detection, governance, exchange, cases, dossier, learning, ui):
     _feature.register(app)

@@ -61,7 +61,7 @@ def ranked_list(session: Session) -> None:
             session.viewer.username,
             latest.run_id,
             limit,
-            current_context().releases.version(),
+            current_context().visibility_version(),
         )
         if latest
         else (None, [])
