@@ -9,6 +9,8 @@ nothing more. IND's coordinator shares its soft signal to a case.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from typing import Any
 
 from tests.security.conftest import Context
@@ -195,3 +197,25 @@ def test_a_run_that_joins_two_cases_persons_raises_a_notice(
     (to_kmar,) = notices(settings, KMAR)
     assert to_coa["item"] == to_kmar["item"] == "Cluster:R2|1"
     assert check(embedded, settings.home) == []  # once
+
+
+def test_dossiers_carry_their_case(settings: Settings, ids: Ids, tmp_path: Path) -> None:
+    case = new_case(settings, KMAR)
+    add(settings, KMAR, case, ids.person)
+    one = data(run(settings, "dossier", ids.cluster, "--case", case, "--format", "json", "-o",
+                   str(tmp_path / "one.json"), "--reason", "for the case", "--as", KMAR,
+                   "--json"))  # fmt: skip
+    assert json.loads((tmp_path / "one.json").read_text())["dossier"]["case"] == case
+    whole = data(run(settings, "dossier", "--case", case, "--format", "json", "-o",
+                     str(tmp_path / "all"), "--reason", "whole case", "--as", KMAR, "--json"))
+    assert [d["cluster"] for d in whole["dossiers"]] == [ids.cluster]
+    exports = AuditLog(settings.home).events(action="export")
+    assert [e.details.get("case") for e in exports] == [case, case]
+    page = data(run(settings, "case", "show", case, "--as", KMAR, "--json"))
+    assert [d["sha256"] for d in page["dossiers"]] == [whole["dossiers"][0]["sha256"],
+                                                      one["sha256"]]  # fmt: skip
+    # a non-member cannot export under the case, nor learn that it exists
+    other = new_case(settings, "coa.coordinator")
+    assert run(settings, "dossier", ids.cluster, "--case", other, "--format", "json", "-o",
+               str(tmp_path / "x.json"), "--reason", "r", "--as", KMAR).exit_code == REFUSED
+    assert not (tmp_path / "x.json").exists()

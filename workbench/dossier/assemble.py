@@ -37,6 +37,7 @@ class Context:
     reason: str
     classification: str
     at: dt.datetime
+    case: str | None = None  # the case it was made for (docs/cases.md)
 
 
 class _Graph:
@@ -520,6 +521,7 @@ def assemble(ev: Evidence, ctx: Context) -> Doc:
                 "role": ctx.viewer.role,
             },
             "reason": ctx.reason,
+            **({"case": ctx.case} if ctx.case else {}),
         },
         "cluster": {
             "id": cluster.id,

@@ -217,6 +217,14 @@ def _timeline(
     return timeline, dossiers
 
 
+def case_clusters(session: Session, book: CaseBook, case_id: str) -> list[str]:
+    """The latest clusters of a case's items that the viewer (a member) may see."""
+    case = member_case(session, book, case_id)
+    with session.store.reader():
+        current = latest_clusters(session.store, list(case.items))
+        return [c for c in current if c in _refs(session, current)]
+
+
 def case_view(session: Session, book: CaseBook, log: AuditLog, case_id: str) -> CaseView:
     """A case's page for a member (:class:`NotFound` for anyone else); audited."""
     case = member_case(session, book, case_id)
