@@ -22,6 +22,7 @@ from workbench.query import (
 )
 from workbench.query.describe import display
 from workbench.query.verdicts import judge
+from workbench.ui.cases import case_panel
 from workbench.ui.exchange import request_panel
 from workbench.ui.graph import network_graph
 from workbench.ui.session import current_context, current_session
@@ -211,6 +212,7 @@ def cluster_page(session: Session, cluster_id: str) -> None:
     verdict_and_ranking(r)
     verdict_form(session, r)
     request_panel(r.id)
+    case_panel(r.id)
     # Lazy tabs: only the open tab's content runs, so opening a cluster is quick.
     members, network, signals, score, leads, notes, lineage = st.tabs(
         [
