@@ -48,4 +48,4 @@ def case_title(ctx: SecurityContext) -> str:
     """The Cases page's sidebar title, counting the open notices to the viewer's cases."""
     mine = [c.id for c in ctx.cases.of_member(ctx.viewer.username, live=True)]
     waiting = sum(n.status == "open" for n in ctx.cases.notices(mine)) if mine else 0
-    return f"Cases ({waiting} notices)" if waiting else "Cases"
+    return f"Cases ({waiting})" if waiting else "Cases"
