@@ -78,6 +78,14 @@ _CASES = (
     "WHERE (:ids IS NULL OR id IN (SELECT value FROM json_each(:ids))) "
     "AND (:status IS NULL OR status = :status) ORDER BY created_at, id"
 )
+_MEMBERS = (
+    "SELECT case_id, username, organisation FROM case_members "
+    "WHERE case_id IN (SELECT value FROM json_each(?)) ORDER BY added_at, username"
+)
+_ITEMS = (
+    "SELECT case_id, item_id FROM case_items "
+    "WHERE case_id IN (SELECT value FROM json_each(?)) ORDER BY added_at, item_id"
+)
 _NOTICES = (
     "SELECT id, case_id, other_case, subject, raised_at, status FROM case_notices "
     "WHERE case_id IN (SELECT value FROM json_each(?)) ORDER BY id DESC"
@@ -152,23 +160,25 @@ def _case(row: Sequence[Any], members: Mapping[str, str], items: Sequence[str]) 
 
 def case_releases(
     releases: Mapping[str, frozenset[str]], cases: Iterable[str], organisation: str
-) -> dict[str, frozenset[str]]:
+) -> Mapping[str, frozenset[str]]:
     """``releases`` as one viewer's policy reads them: a release to a live case the viewer
-    is a member of (``cases``) becomes one to their ``organisation``; other case releases
-    are left out.
+    is a member of (``cases``) is also one to their ``organisation``. Other case audiences
+    stay as they are: sharing reads only organisations and ``*``, so they grant nothing.
 
-    >>> case_releases({"s1": frozenset({"case:C-1", "coa"}), "s2": frozenset({"case:C-2"})},
-    ...               ["C-1"], "kmar")
-    {'s1': frozenset({'coa', 'kmar'})}
+    >>> case_releases({"s1": frozenset({"case:C-1"}), "s2": frozenset({"case:C-2"})},
+    ...               ["C-1"], "kmar")["s1"] == {"case:C-1", "kmar"}
+    True
+    >>> rel = {"s1": frozenset({"coa"})}
+    >>> case_releases(rel, [], "kmar") is rel  # no case: nothing to do (most viewers)
+    True
     """
-    mine = {CASE_PREFIX + c for c in cases}
-    out: dict[str, frozenset[str]] = {}
+    mine = frozenset(CASE_PREFIX + c for c in cases)
+    if not mine:
+        return releases
+    out = dict(releases)
     for signal, audience in releases.items():
-        kept = {a for a in audience if not a.startswith(CASE_PREFIX)}
-        if audience & mine:
-            kept.add(organisation)
-        if kept:
-            out[signal] = frozenset(kept)
+        if not audience.isdisjoint(mine):
+            out[signal] = audience | {organisation}
     return out
 
 
@@ -216,16 +226,12 @@ class CaseBook:
             found = db.execute(
                 _CASES, {"ids": None if ids is None else json.dumps(list(ids)), "status": status}
             ).fetchall()
+            wanted = json.dumps([row[0] for row in found])
             members: dict[str, dict[str, str]] = {}
             items: dict[str, list[str]] = {}
-            for case_id, user, org in db.execute(
-                "SELECT case_id, username, organisation FROM case_members ORDER BY added_at, "
-                "username"
-            ):
+            for case_id, user, org in db.execute(_MEMBERS, (wanted,)):
                 members.setdefault(case_id, {})[user] = org
-            for case_id, item in db.execute(
-                "SELECT case_id, item_id FROM case_items ORDER BY added_at, item_id"
-            ):
+            for case_id, item in db.execute(_ITEMS, (wanted,)):
                 items.setdefault(case_id, []).append(item)
         return [_case(row, members.get(row[0], {}), items.get(row[0], ())) for row in found]
 
