@@ -122,6 +122,8 @@ def test_case_rules(settings: Settings, ids: Ids) -> None:
     case = new_case(settings, COA, "--member", "ind.analyst")
     assert code("case", "add", case, "Signal:ind|NO-SUCH", "--as", COA) == REFUSED
     assert code("case", "add", case, "Annotation:N1", "--as", COA) == USAGE  # not a case item
+    # IND's phone is pseudonymised for COA: its real number must not be confirmed by adding
+    assert code("case", "add", case, ids.ind_phone, "--as", COA) == REFUSED
     assert add(settings, "ind.analyst", case, ids.ind)["added"] == [ids.ind]  # a member adds
     assert code("case", "close", case, "--reason", "r", "--as", "ind.analyst") == REFUSED
     assert code("case", "close", case, "--as", COA) == USAGE  # no reason

@@ -135,7 +135,8 @@ def my_cases(session: Session, book: CaseBook) -> list[Case]:
 
 def addable(session: Session, items: Sequence[str]) -> list[str]:
     """The stored ids of ``items``, each a kind a case holds and visible to the viewer
-    (:class:`NotFound` otherwise: adding must not probe for what is hidden)."""
+    under that id (:class:`NotFound` otherwise, as the item's page would say: adding must
+    not probe for what is hidden, nor confirm the real number behind a pseudonym)."""
     if not items:
         raise InvalidInput("name at least one item (a cluster, person, facilitator, identifier "
                            "or signal id)")  # fmt: skip
@@ -145,7 +146,7 @@ def addable(session: Session, items: Sequence[str]) -> list[str]:
                 f"{item!r} is not a cluster, person, facilitator, identifier or signal id"
             )
     with session.store.reader():
-        seen = visibility.by_stored_id(session, list(items))
+        seen = visibility.nodes(session, list(items))
     missing = [i for i in items if i not in seen]
     if missing:
         raise NotFound(f"nothing with id {missing[0]!r} that you may see; search for it again")
