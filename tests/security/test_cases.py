@@ -15,7 +15,7 @@ from typing import Any
 
 from tests.security.conftest import Context
 from tests.security.scenario import IDS, IND_TEXT, Ids, _mention, _signal
-from tests.security.test_exchange import REFUSED, USAGE, data, in_dossier, ind_text, run
+from tests.security.test_exchange import REFUSED, USAGE, ask, data, in_dossier, ind_text, run
 from workbench.config import Settings
 from workbench.deconflict import after_run, check
 from workbench.query import Session, search
@@ -221,3 +221,19 @@ def test_dossiers_carry_their_case(settings: Settings, ids: Ids, tmp_path: Path)
     assert run(settings, "dossier", ids.cluster, "--case", other, "--format", "json", "-o",
                str(tmp_path / "x.json"), "--reason", "r", "--as", KMAR).exit_code == REFUSED
     assert not (tmp_path / "x.json").exists()
+
+
+def test_a_request_from_a_member_can_be_approved_to_the_case(
+    settings: Settings, ids: Ids, as_user: Context
+) -> None:
+    mine, not_mine = new_case(settings, COA), new_case(settings, KMAR)
+    ask(settings, ids)  # coa.analyst asks IND for the soft signal behind the cluster
+    for case, both in ((not_mine, "--to-all"), (not_mine, None), ("C-00000000", None)):
+        extra = [both] if both else []
+        refused = run(settings, "requests", "approve", "1", "--to-case", case, *extra,
+                      "--reason", "r", "--as", "ind.coordinator")  # fmt: skip
+        assert refused.exit_code == (USAGE if both else REFUSED), refused.output
+    data(run(settings, "requests", "approve", "1", "--to-case", mine, "--reason", "for the case",
+             "--as", "ind.coordinator", "--json"))  # fmt: skip
+    assert ind_text(as_user(COA), ids) == IND_TEXT
+    assert ind_text(as_user("coa.coordinator"), ids) != IND_TEXT  # same organisation, no member
