@@ -38,6 +38,7 @@ class Settings:
     lock_timeout: float = 120.0
     buffer_pool_mb: int = BUFFER_POOL_MB
     operator: str = "local-operator"
+    session_hours: float = 8.0  # how long a UI sign-in survives reloads (the session cookie)
     # Loading limits (docs/security.md); None keeps graph_schema/limits.yaml's value.
     max_file_mb: int | None = None
     max_inflated_mb: int | None = None
@@ -71,12 +72,15 @@ class Settings:
         try:
             lock_timeout = float(env.get("WORKBENCH_LOCK_TIMEOUT", "120"))
             buffer_pool_mb = int(env.get("WORKBENCH_BUFFER_POOL_MB", str(BUFFER_POOL_MB)))
+            session_hours = float(env.get("WORKBENCH_SESSION_HOURS", "8"))
             sizes = {
                 name: _positive(env, f"WORKBENCH_{name.upper()}")
                 for name in ("max_file_mb", "max_inflated_mb", "max_zip_ratio")
             }
         except ValueError as exc:
             raise ConfigError(f"bad numeric setting: {exc}") from exc
+        if not 0 < session_hours <= 24 * 30:
+            raise ConfigError("WORKBENCH_SESSION_HOURS must be more than 0 and at most 720")
         return cls(
             home=Path(home or env.get("WORKBENCH_HOME") or "workbench-data"),
             store="neo4j" if store == "neo4j" else "embedded",
@@ -86,6 +90,7 @@ class Settings:
             neo4j_database=env.get("NEO4J_DATABASE", "neo4j"),
             lock_timeout=lock_timeout,
             buffer_pool_mb=buffer_pool_mb,
+            session_hours=session_hours,
             operator=env.get("WORKBENCH_OPERATOR") or f"local:{env.get('USER', 'operator')}",
             **sizes,
         )

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import igraph as ig  # type: ignore[import-untyped]
+import pytest
 
-from workbench.detect.roles import betweenness, member_roles, pivots_needed
+from workbench.detect.networks import cluster_ties, wider_networks
+from workbench.detect.roles import (
+    betweenness,
+    cluster_brokerage,
+    member_roles,
+    network_reach,
+    pivots_needed,
+)
 
 
 def _named(g: ig.Graph) -> ig.Graph:
@@ -18,7 +26,7 @@ def test_the_centre_of_a_star_organises() -> None:
     bc = betweenness(g)
     roles = member_roles(g, bc)
     assert bc.exact
-    assert [r.role for r in roles] == ["organiser"] + ["member"] * 7
+    assert [r.role for r in roles] == ["organiser"] + ["peripheral"] * 7
 
 
 def test_a_bridge_between_two_groups_is_a_broker() -> None:
@@ -47,3 +55,38 @@ def test_sampled_betweenness_stays_within_its_stated_error() -> None:
     assert not sampled.exact and sampled.pivots == pivots_needed(600, 0.15, 0.1) < 600
     errors = [abs(a - b) for a, b in zip(exact, sampled.values, strict=True)]
     assert max(errors) <= 0.15 and sum(errors) / len(errors) < 0.01
+
+
+def test_a_leader_who_ties_three_clusters_is_their_broker() -> None:
+    """The cut that hides a leader: three cells, and the one who talks to all of them sits in
+    one cell with few links there; from the wider network he is the broker."""
+    g = ig.Graph.Full(5) + ig.Graph.Full(5) + ig.Graph.Full(5)
+    g.add_edges([(0, 5), (0, 10), (0, 6)])
+    g = _named(g)
+    membership = [0] * 5 + [1] * 5 + [2] * 5
+    reach = network_reach(g, membership, betweenness(g))
+    assert (reach[0].clusters, reach[0].rank) == (3, 1)
+    assert reach[0].bridging > 0.5
+    cell = g.induced_subgraph(range(5))
+    roles = member_roles(cell, betweenness(cell), reach=reach[:5])
+    assert roles[0].betweenness == 0.0  # inside his own cell he is just one of five
+    assert roles[0].role == "broker"
+    assert roles[0].reason.startswith("links 3 clusters; ")
+    assert {r.role for r in roles[1:]} == {"member"}
+
+
+def test_a_weak_link_links_no_cluster() -> None:
+    g = _named(ig.Graph(edges=[(0, 1), (1, 2), (2, 3), (3, 4)]))
+    g.es["weight"] = [1.0, 1.0, 0.1, 1.0]  # a route window between the two pairs
+    assert cluster_brokerage(g, [0, 0, 0, 1, 1], 2) == (1, 0.0)
+    assert cluster_brokerage(g, [0, 0, 0, 1, 1], 2, strong=0.1)[0] == 2
+
+
+def test_clusters_tied_by_strong_links_form_one_network() -> None:
+    ties = cluster_ties(
+        [("a1", "b1", 0.6), ("a2", "b2", 0.6), ("b1", "c1", 0.3), ("c1", "x", 5.0)],
+        {"a1": 0, "a2": 0, "b1": 1, "b2": 1, "c1": 2},
+    )
+    assert ties == {(0, 1): pytest.approx(1.2), (1, 2): pytest.approx(0.3)}
+    assert wider_networks(ties, 4) == [[0, 1]]
+    assert wider_networks(ties, 4, tie=0.3) == [[0, 1, 2]]

@@ -30,6 +30,7 @@ from tests.ui.accounts import IND, PASSWORD, REQUESTER, add_accounts
 from tests.ui.corpus import Corpus, build
 from workbench.config import Settings
 from workbench.query import Session, entity, search
+from workbench.query.benign import markable
 from workbench.query.exchange import withheld_behind
 from workbench.security import session_for
 from workbench.store import GraphStore
@@ -103,6 +104,13 @@ def sign_in(page: Page, url: str, username: str = IND) -> None:
     """
     page.goto(url)
     settle(page)
+    if page.get_by_role("button", name="Sign out").count():
+        if page.get_by_text(f"Signed in as {username}").count():
+            return  # the session cookie kept this context signed in
+        page.get_by_role("button", name="Sign out").click()  # someone else: sign them out
+        page.get_by_label("User name").wait_for()
+        page.goto(url)  # signing out left the page: open it again
+        settle(page)
     fill_sign_in(page, username)
     page.get_by_role("button", name="Sign out").wait_for()
     settle(page)
@@ -140,6 +148,16 @@ def withheld_cluster(store: GraphStore, home: Path, corpus: Corpus) -> tuple[str
     return cluster_id, signals
 
 
+def shared_identifier(store: GraphStore, home: Path, corpus: Corpus) -> tuple[str, str]:
+    """A cluster whose members share an identifier the e2e user sees as it is (to mark benign)."""
+    session = Session(store, session_for(Settings(home=home), IND, store=store).policy)
+    for cid in corpus.clusters:
+        shared = markable(session, cid)
+        if shared:
+            return cid, shared[0][0]
+    raise AssertionError(f"no cluster with an identifier {IND} may mark benign")
+
+
 @dataclass
 class Server:
     url: str
@@ -148,6 +166,7 @@ class Server:
     person: tuple[str, str, str]  # id, name, V-number of a person the e2e user may see
     exchange: tuple[str, dict[str, str]]  # a cluster; the IND signals (-> text) COA cannot read
     review_mentions: list[str]  # the mentions of the review queue's pairs
+    benign: tuple[str, str]  # a cluster, and an identifier its members share that IND sees
     timings: dict[str, float | int] = field(default_factory=dict)
 
 
@@ -165,6 +184,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     review = [
         m for n in store.find_nodes("MatchDecision") for m in (n.props["left"], n.props["right"])
     ]
+    benign = shared_identifier(store, home, corpus)
     store.close()
     port = free_port()
     log = (work / "ui.log").open("wb")
@@ -177,7 +197,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_healthy(url, proc)
-        server = Server(url, corpus, home, person, exchange, review)
+        server = Server(url, corpus, home, person, exchange, review, benign)
         yield server
         if server.timings:
             sys.stderr.write(f"\nUI timings (s): {server.timings}\n")

@@ -17,8 +17,10 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import IDLE, SCREENSHOTS, Page, Server, fill_sign_in, settle, sign_in
-from tests.ui.accounts import OWNER
+from tests.ui.accounts import IND, OWNER
 from tests.ui.corpus import HOSTILE_PERSON, HOSTILE_SIGNAL, RUN
+from workbench.watch.book import NewHit, WatchBook
+from workbench.watch.items import parse_item
 
 
 def shot(page: Page, name: str) -> None:
@@ -64,7 +66,7 @@ def test_a_page_opened_without_signing_in_shows_the_form_only(server: Server, pa
 
 def test_search_person_network_click(server: Server, page: Page) -> None:
     pid, name, v_number = server.person
-    sign_in(page, f"{server.url}/?q={v_number}")  # unique even in a 20k corpus
+    sign_in(page, f"{server.url}/search?q={v_number}")  # unique even in a 20k corpus
     shot(page, "search")
     page.locator(f'a[href*="{pid.replace(":", "%3A")}"]').first.click()
     page.get_by_role("heading", name=name).wait_for()
@@ -91,12 +93,22 @@ def test_search_person_network_click(server: Server, page: Page) -> None:
     shot(page, "network-panel")
 
 
+def click_row(page: Page, row: int) -> None:
+    """Click the row marker of ``row`` (0 first) in the page's first table (a canvas)."""
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 12, box["y"] + 35 * (row + 1) + 17)
+
+
 def open_from_list(server: Server, page: Page, cluster_id: str) -> float:
-    """Seconds from clicking the cluster's link in the ranked list to its page, idle."""
+    """Seconds from clicking the cluster's row in the ranked list to its page, idle."""
     sign_in(page, f"{server.url}/clusters")  # a new page load: a new session
-    link = page.locator(f'a[href*="{cluster_id.replace(":", "%3A").replace("|", "%7C")}"]').first
+    number = int(cluster_id.rpartition("|")[2])
+    row = [r["number"] for r in ranked(server)].index(number)
     started = time.perf_counter()
-    link.click()
+    click_row(page, row)
     page.get_by_role("heading", name=re.compile(r"^Cluster \d+$")).wait_for()
     page.wait_for_selector(IDLE, state="attached")
     return time.perf_counter() - started
@@ -112,7 +124,7 @@ def test_open_cluster_of_50_quickly(server: Server, page: Page) -> None:
     settle(page)
     shot(page, "cluster")
     started = time.perf_counter()
-    page.get_by_role("tab", name="Network").click()
+    page.get_by_text("Raw evidence graph").click()  # the chart tab's switch to the raw graph
     graph_frame(page)
     drawn = time.perf_counter() - started
     settle(page)
@@ -142,7 +154,8 @@ def test_annotation_survives_reload(server: Server, page: Page) -> None:
     page.get_by_label("Tags (comma-separated)").fill("follow-up")
     page.get_by_role("button", name="Add annotation").click()
     settle(page)
-    sign_in(page, page.url)  # a reload is a new browser session: sign in again
+    page.reload()  # a new Streamlit session; the session cookie keeps the sign-in
+    settle(page)
     page.get_by_role("tab", name=re.compile("Annotations")).click()
     page.get_by_text(note).wait_for()
     shot(page, "annotations")
@@ -159,6 +172,22 @@ def test_alerts_triage(server: Server, page: Page) -> None:
     expect(seen).to_have_count(before - 1)  # moved from new to seen
     expect(page.get_by_role("button", name="Mark acted on").first).to_be_visible()
     settle(page)
+
+
+def test_mark_a_shared_identifier_benign(server: Server, page: Page) -> None:
+    """From a cluster page, an analyst marks an identifier its members share benign."""
+    from workbench.security import AuditLog
+
+    cluster_id, identifier = server.benign
+    sign_in(page, f"{server.url}/clusters?id={cluster_id}")
+    page.get_by_text("Mark a shared identifier benign").click()
+    page.get_by_label("Label (support line, lawyer's office, ...)").fill("support line")
+    page.get_by_label("Reason (required)", exact=True).last.fill("a helpdesk everybody calls")
+    shot(page, "benign-mark")
+    page.get_by_role("button", name="Mark benign").click()
+    settle(page)
+    events = AuditLog(server.home).events(action="benign")
+    assert [(e.target, e.details["change"]) for e in events] == [(identifier, "add")]
 
 
 def release_review_pairs(server: Server) -> None:
@@ -188,7 +217,7 @@ def test_review_decide(server: Server, page: Page) -> None:
 
 
 PAGES_WITH_HOSTILE_DATA = [
-    "/?q=Karim",
+    "/search?q=Karim",
     f"/entity?id={HOSTILE_PERSON}",
     f"/entity?id={HOSTILE_SIGNAL}",
     f"/network?id={HOSTILE_PERSON}",
@@ -225,3 +254,76 @@ def test_hostile_strings_never_run(server: Server, page: Page, path: str) -> Non
     if path.startswith("/entity?id=Person"):
         assert page.get_by_text("window.__xss=1", exact=False).count() > 0  # shown as text
         shot(page, "hostile")
+
+
+def ranked(server: Server) -> list[dict[str, Any]]:
+    """The cluster list as the e2e user sees it (through the query layer)."""
+    from workbench.config import Settings
+    from workbench.query import Session, list_clusters
+    from workbench.security import session_for
+    from workbench.store import open_store
+
+    settings = Settings(home=server.home)
+    store = open_store(settings)
+    try:
+        ctx = session_for(settings, IND, store=store)
+        _, rows = list_clusters(Session(store, ctx.policy, ctx.record), limit=25)
+    finally:
+        store.close()
+    return [r.to_dict() for r in rows]
+
+
+def test_desk_shows_a_pseudonymised_hit_and_opens_its_signal(server: Server, page: Page) -> None:
+    """Issue 24: the desk shows a new hit on a watched phone; a politie soft signal is a
+    pseudonymised hit for an IND analyst, without its content."""
+    book = WatchBook(server.home)
+    made, _ = book.add(IND, parse_item("06-87654321"))
+    book.record(
+        [NewHit(made.id, HOSTILE_SIGNAL, "mentions", HOSTILE_SIGNAL, "politie", "2026-05-12")],
+        cause="load",
+    )
+    sign_in(page, server.url)
+    page.get_by_role("heading", name="Your desk").wait_for()
+    page.get_by_text("signal of 12 May 2026 mentions this phone (pseudonymised").wait_for()
+    assert "bezoek aan azc" not in page.locator("body").inner_text()
+    settle(page)
+    shot(page, "desk")
+    page.get_by_role("link", name=re.compile("Open the signal")).first.click()
+    page.get_by_role("heading", name=re.compile("PL-HOSTILE-1")).wait_for()
+    settle(page)
+
+
+def test_a_cluster_row_click_opens_the_cluster(server: Server, page: Page) -> None:
+    rows = ranked(server)
+    sign_in(page, f"{server.url}/clusters")
+    click_row(page, 1)
+    page.get_by_role("heading", name=f"Cluster {rows[1]['number']}").wait_for()
+    settle(page)
+    page.go_back()  # the list again, with no row still selected
+    page.get_by_role("heading", name="Clusters").wait_for()
+    settle(page)
+    shot(page, "desk-clusters-row")
+
+
+def test_a_reload_keeps_the_sign_in_until_sign_out(server: Server, page: Page) -> None:
+    sign_in(page, f"{server.url}/alerts")
+    for _ in range(100):  # the component trades its ticket for the cookie
+        cookies = {c["name"]: c for c in page.context.cookies()}
+        if "workbench_session" in cookies:
+            break
+        page.wait_for_timeout(100)
+    cookie = cookies["workbench_session"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["secure"]
+    assert page.evaluate("() => document.cookie").find("workbench_session") == -1
+    page.reload()
+    settle(page)
+    assert page.get_by_role("button", name="Sign out").count() == 1
+    assert page.get_by_role("heading", name="Alerts").count() == 1
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("heading", name="Sign in").wait_for()
+    settle(page)
+    page.reload()
+    settle(page)
+    assert [h.inner_text() for h in page.get_by_role("heading").all()] == ["Sign in"]
+    # the page icons came from this machine (a font server would have failed the fixture)
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0

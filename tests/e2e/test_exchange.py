@@ -48,7 +48,7 @@ def test_request_decide_read(server: Server, page: Page) -> None:
     shot(page, "exchange-request")
     page.get_by_role("button", name="Send request").click()
     settle(page)
-    page.get_by_text("to IND: open").first.wait_for()
+    page.get_by_text("to IND: open").first.wait_for(timeout=90_000)  # a rerun, slow under load
     for signal in denied[:1]:  # nothing new is readable before the owner decides
         assert ind[signal] not in signal_page(page, server, signal)
 

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from tests.ui.accounts import ANALYST, PASSWORD
 
 APP = Path(__file__).resolve().parents[2] / "workbench" / "ui" / "app.py"
+SEARCH = "views/search.py"
 
 
 def fresh(home: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:

@@ -93,6 +93,33 @@ def resolve_from_truth(store: CypherStore, truth: dict[str, Any]) -> list[str]:
     return owners
 
 
+def resolve_facilitators_from_truth(store: CypherStore, truth: dict[str, Any]) -> list[str]:
+    """FacilitatorEntity nodes for the truth's facilitators, RESOLVED_TO from the mentions
+    whose record belongs to their network and whose alias is one of theirs."""
+    facilitators = truth.get("facilitators", {})
+    by_alias: dict[tuple[str, str], str] = {}
+    for fid, f in facilitators.items():
+        for alias in f.get("aliases") or ():
+            by_alias[(str(f.get("network")), alias.casefold())] = fid
+    links = []
+    for m in store.find_nodes("FacilitatorMention"):
+        rec = truth["records"].get(f"{m.props['source']}:{m.props['record_id']}") or {}
+        fid = by_alias.get((str(rec.get("network")), str(m.props.get("alias") or "").casefold()))
+        if fid is not None:
+            links.append({"src": m.id, "dst": f"FacilitatorEntity:{fid}", "score": 1.0,
+                          "method": "truth"})  # fmt: skip
+    owners = sorted({link["dst"] for link in links})
+    rows = []
+    for entity_id in owners:
+        f = facilitators[entity_id.partition(":")[2]]
+        rows.append({"facilitator_id": entity_id.partition(":")[2], "alias": f["aliases"][0],
+                     "aliases": list(f["aliases"]), "roles": [f["role"]]})  # fmt: skip
+    with store.writer() as w:
+        w.upsert_nodes("FacilitatorEntity", rows)
+        w.upsert_edges("RESOLVED_TO", links)
+    return owners
+
+
 def add_hostile(store: CypherStore) -> None:
     """A record, person, note and mention whose strings try to run script."""
     raw = {"achternaam": XSS_NAME, "omschrijving": XSS_TEXT}
@@ -198,6 +225,8 @@ def detect_from_truth(
     networks = [*truth["networks"], {"type": "smuggling", "members": [], "big": True}]
     for number, net in enumerate(networks, start=1):
         ids = [f"Person:{p}" for p in net["members"] if f"Person:{p}" in known]
+        ids += [f"FacilitatorEntity:{f}" for f in net.get("facilitators", [])
+                if f"FacilitatorEntity:{f}" in known]  # fmt: skip
         if net.get("big"):  # the acceptance case: a cluster of (up to) 50 members
             ids = persons[:BIG]
         if hostile and number == 1:
@@ -235,6 +264,10 @@ def detect_from_truth(
                 "run": RUN,
                 "role": "broker" if i == 0 else "member",
                 "centrality": round(1.0 / (i + 1), 3),
+                "role_reason": "links 2 clusters; 40% of the shortest paths between them run "
+                "through this member"
+                if i == 0
+                else None,
             }
             for i, p in enumerate(ids)
         ]
@@ -316,5 +349,8 @@ def build(store: CypherStore, work: Path, *, persons: int = 120, seed: int = 5) 
     truth = load(store, work, persons=persons, seed=seed)
     add_hostile(store)
     owners = resolve_from_truth(store, truth)
+    facilitators = resolve_facilitators_from_truth(store, truth)
     add_review_pairs(store)
-    return detect_from_truth(store, truth, [*owners, HOSTILE_PERSON])
+    corpus = detect_from_truth(store, truth, [*owners, *facilitators, HOSTILE_PERSON])
+    corpus.persons = [p for p in corpus.persons if p.startswith("Person:")]
+    return corpus

@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.ui.accounts import ANALYST, OWNER, PASSWORD
-from tests.ui.apptest import app, fresh, links, sign_in, texts
+from tests.ui.apptest import SEARCH, app, fresh, links, sign_in, texts
 from tests.ui.corpus import HOSTILE_PERSON, XSS_NAME
 from workbench.security import AuditLog
 from workbench.security.users import UserStore
@@ -87,8 +87,8 @@ def test_pages_read_through_the_users_need_to_know(
     home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The hostile record is politie's soft signal: a joint-team analyst cannot find it."""
-    assert "Nothing matches" in texts(app(home, monkeypatch, user=ANALYST, q="Karim"))
-    assert "Karim" in " ".join(links(app(home, monkeypatch, user=OWNER, q="Karim")))
+    assert "Nothing matches" in texts(app(home, monkeypatch, SEARCH, user=ANALYST, q="Karim"))
+    assert "Karim" in " ".join(links(app(home, monkeypatch, SEARCH, user=OWNER, q="Karim")))
 
 
 def test_a_disabled_account_is_signed_out_at_the_next_click(
@@ -97,7 +97,7 @@ def test_a_disabled_account_is_signed_out_at_the_next_click(
     users = UserStore(tmp_path)
     users.add("coa.analyst", organisation="coa", role="analyst", password=PASSWORD, by="test")
     at = app(tmp_path, monkeypatch, user="coa.analyst")
-    assert at.title[0].value == "Search"
+    assert at.title[0].value == "Your desk"
     users.set_disabled("coa.analyst", True)
     at.run()
     only_the_form(at)
@@ -119,7 +119,7 @@ def test_identity_provider_sign_in(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         "workbench_organisation": "coa",
     }
     at.run()
-    assert not at.exception and at.title[0].value == "Search"
+    assert not at.exception and at.title[0].value == "Your desk"
     assert "Signed in as coa.oidc\ncoa · investigator" in [t.value for t in at.sidebar.text]
     at.run()  # a later click: the same user, not a second login
     assert [e["method"] for e in login_events(tmp_path, "coa.oidc")] == ["oidc"]

@@ -7,14 +7,16 @@ from pathlib import Path
 import pytest
 
 from tests.ui.accounts import OWNER, add_accounts
-from tests.ui.apptest import app, links, texts
-from tests.ui.corpus import HOSTILE_PERSON, XSS_NAME, Corpus
+from tests.ui.apptest import SEARCH, app, links, texts
+from tests.ui.corpus import HOSTILE_PERSON, HOSTILE_SIGNAL, XSS_NAME, Corpus
 from workbench.store.base import CypherStore
 from workbench.ui.views.review import side_by_side
+from workbench.watch.book import NewHit, WatchBook
+from workbench.watch.items import parse_item
 
 
 def test_search_lists_hits_with_links(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = app(home, monkeypatch, user=OWNER, q="Karim")  # politie's own (soft) record
+    at = app(home, monkeypatch, SEARCH, user=OWNER, q="Karim")  # politie's own (soft) record
     assert at.title[0].value == "Search"
     assert any(label.startswith("Person") for label in links(at))
     at.text_input[0].input("zzzz-nothing")
@@ -59,7 +61,8 @@ def test_network_page_shows_the_panel(
 
 def test_cluster_list_and_view(home: Path, monkeypatch: pytest.MonkeyPatch, corpus: Corpus) -> None:
     at = app(home, monkeypatch, "views/clusters.py")
-    assert any(label.startswith("\\#1 Cluster 1") for label in links(at))
+    assert at.dataframe[0].value["cluster"].tolist()[0] == 1
+    assert "Click a row to open its cluster." in texts(at)
     at = app(home, monkeypatch, "views/clusters.py", id=corpus.clusters[0])
     assert at.title[0].value == "Cluster 1"
     assert [m.value for m in at.metric][:2] == ["9.0", str(len(corpus.members[corpus.clusters[0]]))]
@@ -67,6 +70,14 @@ def test_cluster_list_and_view(home: Path, monkeypatch: pytest.MonkeyPatch, corp
     at.session_state[f"tabs-{corpus.clusters[0]}"] = "Suggestions"
     at.run()
     assert at.warning and "Suggestions, not findings" in at.warning[0].value
+    at.session_state[f"tabs-{corpus.clusters[0]}"] = "What if"
+    at.run()  # the key players and removal by betweenness, each with its effect per step
+    assert not at.exception and len(at.dataframe) == 2
+    assert list(at.dataframe[0].value.columns)[:2] == ["remove", "role"]
+    first = corpus.clusters[0]
+    at.session_state[f"tabs-{first}"] = f"Members ({len(corpus.members[first])})"
+    at.run()
+    assert any(c.value.startswith("why broker\\: links 2 clusters") for c in at.caption)
     at.session_state[f"tabs-{corpus.clusters[0]}"] = "Lineage and export"
     at.run()  # a joint-team analyst: the lineage's Jaccard is withheld (pseudonymised inputs)
     assert not at.exception and any("previous" in label for label in links(at)), links(at)
@@ -145,3 +156,22 @@ def test_a_verdict_recorded_on_the_cluster_page_shows_at_its_head(
     assert not at.exception and not at.error, [e.value for e in at.error]
     [shown] = [i.value for i in at.info if "Verdict\\: benign by joint\\.analyst" in i.value]
     assert "\\<b\\>all called the helpdesk\\</b\\>" in shown  # stored verbatim, shown as text
+
+
+def test_desk_shows_a_watch_hit_and_opens_it(
+    home: Path, monkeypatch: pytest.MonkeyPatch, corpus: Corpus
+) -> None:
+    """The start page: a new hit on a saved search, the review queue, the latest run."""
+    at = app(home, monkeypatch, user=OWNER)
+    assert at.title[0].value == "Your desk"
+    assert "You watch nothing yet." in texts(at)
+    book = WatchBook(home)
+    made, _ = book.add(OWNER, parse_item("bezoek aan azc", "search"))
+    book.record([NewHit(made.id, HOSTILE_SIGNAL, "matches", HOSTILE_SIGNAL, "politie",
+                        "2026-05-12")], cause="load")  # fmt: skip
+    at.run()
+    assert "a new Politie (AVIM) signal of 12 May 2026 matches your search" in texts(at)
+    assert "Open the signal" in " ".join(links(at))
+    assert any("Review queue" in label for label in links(at))
+    at.button(key=f"dismiss-{book.hits(OWNER)[0].id}").click().run()
+    assert not at.exception and "Nothing new on what you watch." in texts(at)

@@ -6,16 +6,18 @@ with a ``register(app)`` function; ``main.py`` wires them into one app.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.text import Text
 
-from workbench.cli.output import PARTIAL, stderr
+from workbench.cli.output import PARTIAL, USAGE, stderr
 from workbench.config import Settings
 from workbench.security import display_text
 from workbench.store import GraphStore, StoreError, open_store
 
+T = TypeVar("T")
 JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
 
 
@@ -50,3 +52,17 @@ def cell(value: Any, limit: int = 80) -> Text:
     would render a plain string cell as markup.
     """
     return Text(display_text(value, limit=limit, oneline=True)) if value is not None else Text("")
+
+
+def query_action(action: Callable[[], T]) -> T:
+    """Run a query-layer call; its refusal (usage) or a store failure becomes a clean exit."""
+    from workbench.query.errors import QueryError
+
+    try:
+        return action()
+    except QueryError as exc:
+        fail(str(exc), USAGE)
+        raise
+    except StoreError as exc:
+        fail(str(exc), PARTIAL)
+        raise

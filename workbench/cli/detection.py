@@ -1,4 +1,4 @@
-"""Detection runs: ``detect``, ``clusters``, ``alerts``, ``schedule``."""
+"""Detection runs: ``detect``, ``clusters``, ``disrupt``, ``alerts``, ``schedule``."""
 
 from __future__ import annotations
 
@@ -51,6 +51,7 @@ def _params(algorithm: str, seed: int, resolution: float | None) -> Any:
 
 def _run(s: GraphStore, algorithm: str, seed: int, resolution: float | None) -> dict[str, Any]:
     """One locked detection run; its report as a dict."""
+    from workbench.cli.watch import raise_after
     from workbench.detect import DetectionError, detect
     from workbench.detect.schedule import detection_lock
 
@@ -60,6 +61,7 @@ def _run(s: GraphStore, algorithm: str, seed: int, resolution: float | None) -> 
             report = detect(s, params)
         except DetectionError as exc:
             fail(str(exc), USAGE)
+        raise_after(s, "detect")
         after_run(s, state.settings.home)
     return report.to_dict()
 
@@ -152,6 +154,52 @@ def register(app: typer.Typer) -> None:
         emit(data, as_json=as_json, render=render)
 
     @app.command()
+    def disrupt(
+        cluster_id: Annotated[
+            str, typer.Argument(help="Cluster id, e.g. 'Cluster:R-...|3' or 'R-...|3'.")
+        ],
+        k: Annotated[int, typer.Option("--k", min=1, max=20, help="How many removals.")] = 3,
+        network: Annotated[
+            bool, typer.Option("--network", help="The cluster's wider network, not only it.")
+        ] = False,
+        as_user: AsUser = None,
+        as_json: JsonOption = False,
+    ) -> None:
+        """What if k members were removed: the key-player set and its effect step by step.
+
+        Targets are the members whose removal fragments the cluster most
+        (Borgatti's key players); each step gives the largest remaining piece,
+        the number of pieces and the members cut off from every organiser.
+        Removal by betweenness (Cavallaro et al.) is listed for comparison.
+        """
+        from workbench.query.disrupt import disruption
+        from workbench.query.errors import QueryError
+
+        session = query_session(as_user)
+        try:
+            wanted = cluster_id if cluster_id.startswith("Cluster:") else f"Cluster:{cluster_id}"
+            data = disruption(session, wanted, k=k, wider=network).to_dict()
+        except QueryError as exc:
+            fail(str(exc), USAGE)
+        except StoreError as exc:
+            fail(str(exc), PARTIAL)
+
+        def render(d: dict[str, Any]) -> None:
+            stdout.print(
+                f"{d['cluster']} ({d['scope']}, {d['members']} members, {d['components']} "
+                "piece(s)): remove",
+                markup=False,
+            )
+            table = Table("removed", "role", "largest piece", "pieces", "cut off from organisers")
+            for t, step in zip(d["targets"], d["steps"], strict=True):
+                effect = (step["largest_component"], step["components"],
+                          step["cut_off_from_organisers"])  # fmt: skip
+                table.add_row(cell(t["label"]), t["role"] or "-", *map(str, effect))
+            stdout.print(table)
+
+        emit(data, as_json=as_json, render=render)
+
+    @app.command()
     def alerts(
         run: Annotated[
             str | None, typer.Option("--run", help="Only this run's (a run id or latest).")
@@ -209,12 +257,14 @@ def register(app: typer.Typer) -> None:
 
         def job() -> str:
             """One scheduled run; any failure propagates to the scheduler, which logs it."""
+            from workbench.cli.watch import raise_after
             from workbench.detect import detect
             from workbench.store import open_store
 
             s = open_store(state.settings)
             try:
                 report = detect(s, params)
+                raise_after(s, "schedule")
                 after_run(s, state.settings.home)
             finally:
                 s.close()

@@ -35,13 +35,15 @@ def resolve(
     as_json: JsonOption = False,
 ) -> None:
     """Group person mentions into persons and facilitator mentions into facilitators."""
+    from workbench.cli.watch import raise_after
     from workbench.resolve import resolve as run
 
+    s = store()
     try:
-        s = store()
         report = run(s, full=full, retrain=retrain, operator=state.settings.operator)
     except StoreError as exc:
         fail(str(exc), PARTIAL)
+    raise_after(s, "resolve")
     after_run(s, state.settings.home)
 
     def render(d: dict[str, Any]) -> None:
@@ -129,15 +131,23 @@ def review(
     as_json: JsonOption = False,
 ) -> None:
     """Near-threshold pairs for an analyst, biggest effect of a decision first."""
-    from workbench.query import review_queue
+    from workbench.query import review
 
-    data = [p.to_dict() for p in review_queue(query_session(as_user), limit=limit)]
+    found = review(query_session(as_user), limit=limit)
+    data = [p.to_dict() for p in found.pairs]
 
     def render(d: list[dict[str, Any]]) -> None:
         if not d:
             stdout.print("nothing to review", markup=False)
         for item in d:
             _render_pair(item, item["impact"])
+        floor = "" if found.complete else "at least "
+        for owner, n in found.withheld.items():
+            stdout.print(
+                f"{floor}{n} more pair(s) wait for {owner.upper()} to release a record you "
+                "read pseudonymised (ask with `workbench request` on the person)",
+                markup=False,
+            )
 
     emit(data, as_json=as_json, render=render)
 

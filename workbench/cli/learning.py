@@ -11,16 +11,14 @@ What a user may see and change is decided in the query layer
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from workbench.cli.common import JsonOption, cell, fail
+from workbench.cli.common import JsonOption, cell, query_action
 from workbench.cli.governance import AsUser, query_session
-from workbench.cli.output import PARTIAL, USAGE, emit, stdout
-from workbench.store import StoreError
+from workbench.cli.output import emit, stdout
 
 VERDICTS = "confirmed, partly, benign or unclear (revoke withdraws the live verdict)"
 Reason = Annotated[str, typer.Option("--reason", help="Why: what you checked (audited).")]
@@ -31,7 +29,6 @@ Kind = Annotated[
     ),
 ]
 
-T = TypeVar("T")
 
 benign_app = typer.Typer(
     help="Identifiers that tie people together innocently: add, list, remove.",
@@ -39,18 +36,7 @@ benign_app = typer.Typer(
 )
 
 
-def _write(action: Callable[[], T]) -> T:
-    """Run a query-layer write; its refusal or a store failure becomes a clean exit."""
-    from workbench.query.errors import QueryError
-
-    try:
-        return action()
-    except QueryError as exc:
-        fail(str(exc), USAGE)
-        raise
-    except StoreError as exc:
-        fail(str(exc), PARTIAL)
-        raise
+_write = query_action  # a query-layer write: refusal and store failure exit cleanly
 
 
 def verdict(

@@ -18,7 +18,17 @@ from rich.progress import Progress
 from rich.table import Table
 
 from loaders.records import Source
-from workbench.cli import cases, detection, dossier, exchange, governance, identity, learning, ui
+from workbench.cli import (
+    cases,
+    detection,
+    dossier,
+    exchange,
+    governance,
+    identity,
+    learning,
+    ui,
+    watch,
+)
 from workbench.cli.common import JsonOption, cell, fail, state, store
 from workbench.cli.governance import AsUser, query_session
 from workbench.cli.output import OK, PARTIAL, USAGE, emit, stderr, stdout
@@ -149,6 +159,7 @@ def load(
             )
         except StoreError as exc:
             fail(str(exc), PARTIAL)
+    watch.raise_after(s, "load")
 
     def render(d: dict[str, Any]) -> None:
         table = Table("file", "source", "rows", "loaded", "duplicates", "conflicts", "rejected")
@@ -223,7 +234,9 @@ def demo(
             f"{f.conflicts} conflicts, {f.rejected} rejected",
             markup=False,
         )
+    watch.raise_after(s, "load")
     resolved = resolve_persons(s, operator=state.settings.operator)
+    watch.raise_after(s, "resolve")
     stderr.print(
         f"resolved {resolved.mentions:,} mentions into {resolved.persons:,} persons and "
         f"{resolved.facilitators:,} facilitators ({resolved.review_queue:,} pairs to review)",
@@ -232,6 +245,7 @@ def demo(
     from workbench.detect import detect as detect_clusters
 
     run = detect_clusters(s).to_dict()
+    watch.raise_after(s, "detect")
     stderr.print(
         f"detection run {run['run_id']}: {run['clusters']} clusters in {run['seconds']} s",
         markup=False,
@@ -240,5 +254,5 @@ def demo(
     status(as_json=False)
 
 
-for _feature in (identity, detection, governance, exchange, cases, dossier, learning, ui):
+for _feature in (identity, detection, governance, exchange, cases, dossier, learning, ui, watch):
     _feature.register(app)

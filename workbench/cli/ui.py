@@ -20,7 +20,7 @@ from workbench.security.manage import add_user
 from workbench.security.users import User
 
 log = logging.getLogger(__name__)
-APP = Path(__file__).resolve().parents[1] / "ui" / "app.py"
+APP = Path(__file__).resolve().parents[1] / "ui" / "serve.py"  # app.py + the cookie route
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 DEMO_USER, DEMO_ORGANISATION, DEMO_ROLE = "demo", "joint", "analyst"
 DEMO_PASSWORD_ENV = "WORKBENCH_DEMO_PASSWORD"  # noqa: S105 - a variable name, not a password

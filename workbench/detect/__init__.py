@@ -5,7 +5,8 @@ The parts, in the order data flows through them:
 - :mod:`~workbench.detect.extract`: the store's evidence as incidences (who touches what);
 - :mod:`~workbench.detect.projection`: weighted member-member links with their evidence, hubs;
 - :mod:`~workbench.detect.communities`: Leiden (default), Infomap, GDS Leiden;
-- :mod:`~workbench.detect.roles`: organisers and brokers within a cluster;
+- :mod:`~workbench.detect.roles`: organisers, brokers and peripheral members, from the cluster
+  and its wider network (:mod:`~workbench.detect.networks`);
 - :mod:`~workbench.detect.scoring`: the explainable score and the type label;
 - :mod:`~workbench.detect.lineage`: matching to the previous run, alerts;
 - :mod:`~workbench.detect.suggest`: likely missing links, as suggestions;

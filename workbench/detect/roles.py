@@ -1,21 +1,39 @@
-"""Roles within a cluster: who organises, who bridges, who is one of many.
+"""Roles of cluster members: who organises, who brokers, who is one of many, who is on the edge.
 
-Computed on the cluster's own subgraph of the projection. Betweenness uses
-distances ``1 / weight`` (a strong link is a short one); it is exact up to
-``exact_limit`` vertices and estimated from sampled source vertices above
-that, with the number of samples chosen for a stated accuracy.
+Community detection cuts a network into clusters, and a leader who ties
+several of them together is a minor member of each. So a role is read from
+two places: the cluster's own subgraph (betweenness inside it: who holds it
+together) and the *wider network* the cluster belongs to - the clusters tied
+to it by strong links (``workbench.detect.networks``) - where betweenness
+over the whole of it and brokerage between its clusters show who ties them.
+Betweenness uses distances ``1 / weight`` (a strong link is a short one); it
+is exact up to ``exact_limit`` vertices and estimated from sampled source
+vertices above that, with the number of samples chosen for a stated accuracy.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
-import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import igraph as ig  # type: ignore[import-untyped]
 
-__all__ = ["Betweenness", "MemberRole", "betweenness", "member_roles", "pivots_needed"]
+__all__ = [
+    "ROLES",
+    "Betweenness",
+    "MemberRole",
+    "Reach",
+    "betweenness",
+    "cluster_brokerage",
+    "member_roles",
+    "network_reach",
+    "pivots_needed",
+]
+
+ROLES = ("organiser", "broker", "member", "peripheral")
 
 
 @dataclass(frozen=True)
@@ -30,15 +48,35 @@ class Betweenness:
 
 
 @dataclass(frozen=True)
+class Reach:
+    """A member's place in its wider network (the clusters tied to its own).
+
+    ``clusters``: clusters it links by strong links, its own included;
+    ``bridging``: its share of the shortest paths between those clusters;
+    ``betweenness``: normalised betweenness over the whole wider network;
+    ``rank``: 1 for the most central member of it; ``size``: its members;
+    ``degree``: links within it.
+    """
+
+    clusters: int = 1
+    bridging: float = 0.0
+    betweenness: float = 0.0
+    rank: int = 0
+    size: int = 0
+    degree: int = 0
+
+
+@dataclass(frozen=True)
 class MemberRole:
-    """One member's place in its cluster."""
+    """One member's role, the measures behind it, and the reason in words."""
 
     member: str
-    role: str  # organiser, broker or member
+    role: str  # one of ROLES
     degree: int
     strength: float
-    betweenness: float
+    betweenness: float  # inside its own cluster
     reason: str
+    reach: Reach = Reach()
 
 
 def pivots_needed(n: int, epsilon: float, delta: float) -> int:
@@ -107,44 +145,218 @@ def betweenness(
     return Betweenness(values, exact=False, pivots=k, epsilon=epsilon, delta=delta)
 
 
+def cluster_brokerage(
+    graph: ig.Graph, membership: Sequence[int], vertex: int, *, strong: float = 0.5
+) -> tuple[int, float]:
+    """How many clusters ``vertex`` ties together, and its share of the shortest paths
+    between them.
+
+    A vertex *links* a cluster when its links into that cluster weigh at least
+    ``strong`` in total (one specific shared thing; a weak route window does
+    not count). Its own cluster counts. The share is the fraction of shortest
+    paths between members of *different* linked clusters that pass through
+    ``vertex`` - betweenness restricted to those source-target pairs
+    (distances ``1 / weight``). With fewer than two linked clusters it is 0.
+
+    Parameters
+    ----------
+    graph : igraph.Graph
+        The wider network around the vertex (weighted, undirected).
+    membership : sequence of int
+        Each vertex's cluster; -1 for a vertex in no cluster.
+    vertex : int
+    strong : float
+
+    Examples
+    --------
+    Two triangles whose only tie is a member of the first: every path between
+    them runs through him.
+
+    >>> g = ig.Graph(edges=[(0, 1), (1, 2), (0, 2), (2, 3), (3, 4), (4, 5), (3, 5)])
+    >>> g.es["weight"] = 1.0
+    >>> cluster_brokerage(g, [0, 0, 0, 1, 1, 1], 2)
+    (2, 1.0)
+    >>> cluster_brokerage(g, [0, 0, 0, 1, 1, 1], 0)
+    (1, 0.0)
+
+    References
+    ----------
+    R. V. Gould, R. M. Fernandez, "Structures of mediation: a formal approach to
+    brokerage in transaction networks", Sociological Methodology 19, 89 (1989),
+    https://doi.org/10.2307/270949 (brokerage between groups); U. Brandes, "On
+    variants of shortest-path betweenness centrality and their generic
+    computation", Social Networks 30, 136 (2008),
+    https://doi.org/10.1016/j.socnet.2007.11.001 (betweenness between vertex subsets).
+    """
+    into: dict[int, float] = {}
+    for e in graph.incident(vertex):
+        edge = graph.es[e]
+        other = edge.target if edge.source == vertex else edge.source
+        if membership[other] >= 0:
+            into[membership[other]] = into.get(membership[other], 0.0) + edge["weight"]
+    linked = {c for c, w in into.items() if w >= strong}
+    if membership[vertex] >= 0:
+        linked.add(membership[vertex])
+    if len(linked) < 2:
+        return len(linked), 0.0
+    groups = {
+        c: [u for u, m in enumerate(membership) if m == c and u != vertex] for c in sorted(linked)
+    }
+    distances = [1.0 / w for w in graph.es["weight"]]
+    through = pairs = 0.0
+    for a, b in itertools.combinations(sorted(groups), 2):
+        pairs += len(groups[a]) * len(groups[b])
+        # undirected: igraph counts each (source, target) pair half, once from each end
+        through += (
+            2
+            * graph.betweenness(
+                vertices=[vertex],
+                directed=False,
+                weights=distances,
+                sources=groups[a],
+                targets=groups[b],
+            )[0]
+        )
+    return len(linked), (through / pairs if pairs else 0.0)
+
+
+def network_reach(
+    graph: ig.Graph,
+    membership: Sequence[int],
+    bc: Betweenness,
+    *,
+    strong: float = 0.5,
+) -> list[Reach]:
+    """Every vertex's :class:`Reach` in a wider network ``graph``.
+
+    ``membership`` gives each vertex's cluster (-1 for none) and ``bc`` the
+    graph's :func:`betweenness`. Brokerage is computed only for vertices
+    with a link into another cluster (the others link one cluster).
+
+    >>> g = ig.Graph(edges=[(0, 1), (1, 2), (0, 2), (2, 3), (3, 4), (4, 5), (3, 5)])
+    >>> g.es["weight"] = 1.0
+    >>> r = network_reach(g, [0, 0, 0, 1, 1, 1], betweenness(g))
+    >>> (r[2].clusters, r[2].bridging, r[2].rank, r[0].clusters, r[0].degree)
+    (2, 1.0, 1, 1, 2)
+    """
+    n = graph.vcount()
+    order = sorted(range(n), key=lambda v: -bc.values[v])
+    rank = {v: i + 1 for i, v in enumerate(order)}
+    degrees = graph.degree()
+    out = []
+    for v in range(n):
+        mixed = any(membership[u] != membership[v] for u in graph.neighbors(v))
+        clusters, share = cluster_brokerage(graph, membership, v, strong=strong) if mixed else (
+            1, 0.0)  # fmt: skip
+        out.append(Reach(clusters, share, bc.values[v], rank[v], n, degrees[v]))
+    return out
+
+
 def member_roles(
-    graph: ig.Graph, bc: Betweenness, *, central: float = 0.5, bridging: float = 0.25
+    graph: ig.Graph,
+    bc: Betweenness,
+    *,
+    reach: Sequence[Reach] | None = None,
+    central: float = 0.5,
+    bridging: float = 0.25,
+    brokerage: float = 0.25,
+    top_share: float = 0.1,
+    floor: float = 0.05,
 ) -> list[MemberRole]:
     """The role of every vertex of a cluster's subgraph (vertex ``name`` = member id).
 
-    ``bc`` is the subgraph's :func:`betweenness`.
+    ``bc`` is the subgraph's :func:`betweenness`; ``reach`` each vertex's
+    place in its wider network (without it, the cluster is its own network).
+    In this order:
 
     - *organiser*: linked to more than ``central`` of the other members and on
       at least ``bridging`` of the shortest paths between them (the centre of
-      a facilitator's star);
-    - *broker*: on at least ``bridging`` of the shortest paths without being
-      linked to most members (a bridge between otherwise separate groups);
+      a facilitator's star); or, in a wider network of several clusters,
+      among its most central ``top_share`` (betweenness at least ``floor``)
+      while linking no other cluster;
+    - *broker*: among those most central while linking two or more clusters;
+      or linking them and carrying at least ``brokerage`` of the shortest
+      paths between them; or on at least ``bridging`` of the shortest paths
+      inside its cluster (a bridge between its parts);
+    - *peripheral*: a single link into its wider network, on no path;
     - *member*: everyone else.
 
     >>> g = ig.Graph.Star(5); g.vs["name"] = list("fabcd"); g.es["weight"] = 1.0
-    >>> [(r.member, r.role) for r in member_roles(g, betweenness(g))]
-    [('f', 'organiser'), ('a', 'member'), ('b', 'member'), ('c', 'member'), ('d', 'member')]
+    >>> [r.role for r in member_roles(g, betweenness(g))]
+    ['organiser', 'peripheral', 'peripheral', 'peripheral', 'peripheral']
     """
     n = graph.vcount()
     degrees = graph.degree()
     strengths = graph.strength(weights="weight") if graph.ecount() else [0.0] * n
-    typical = statistics.median(strengths) if strengths else 0.0
+    if reach is None:
+        membership = [0] * n
+        reach = network_reach(graph, membership, bc) if n else []
     out = []
     for v in range(n):
-        share = degrees[v] / (n - 1) if n > 1 else 0.0
-        b = bc.values[v]
-        if b >= bridging and share > central:
-            role = "organiser"
-            reason = (
-                f"linked to {degrees[v]} of the {n - 1} other members and on {b:.0%} of the "
-                "shortest paths between them"
-            )
-        elif b >= bridging:
-            role = "broker"
-            reason = f"bridges otherwise separate parts: on {b:.0%} of the shortest paths"
-        else:
-            role = "member"
-            reason = f"linked to {degrees[v]} members (link strength {strengths[v]:.2f}"
-            reason += f", median {typical:.2f})"
-        out.append(MemberRole(graph.vs[v]["name"], role, degrees[v], strengths[v], b, reason))
+        role, reason = _role(v, n, degrees[v], bc.values[v], reach[v],
+                             central, bridging, brokerage, top_share, floor)  # fmt: skip
+        name = graph.vs[v]["name"]
+        out.append(MemberRole(name, role, degrees[v], strengths[v], bc.values[v], reason, reach[v]))
     return out
+
+
+def _role(
+    v: int,
+    n: int,
+    degree: int,
+    b: float,
+    r: Reach,
+    central: float,
+    bridging: float,
+    brokerage: float,
+    top_share: float,
+    floor: float,
+) -> tuple[str, str]:
+    """One vertex's role and its reason in words (no names: the reason is structure only)."""
+    share = degree / (n - 1) if n > 1 else 0.0
+    alone = r.size <= n  # the cluster is its own wider network
+    top = not alone and r.rank <= max(1, math.ceil(top_share * r.size)) and r.betweenness >= floor
+    wider = "its cluster" if alone else f"its wider network of {r.size} members"
+    place = "" if r.rank == 1 else _ordinal(r.rank) + " "
+    ranked = f"the {place}most central of {wider}: on {r.betweenness:.0%} of its shortest paths"
+    links = f"links {r.clusters} clusters; {r.bridging:.0%} of the shortest paths between them "\
+        "run through this member"  # fmt: skip
+    if b >= bridging and share > central:
+        return "organiser", (
+            f"linked to {degree} of the {n - 1} other members and on {b:.0%} of the "
+            "shortest paths between them" + ("" if alone else f"; {ranked}")
+        )
+    if top and r.clusters >= 2:
+        return "broker", f"{links}; {ranked}"
+    if r.clusters >= 2 and r.bridging >= brokerage:
+        return "broker", links
+    if b >= bridging:
+        return "broker", (
+            f"bridges otherwise separate parts of its cluster: on {b:.0%} of the shortest "
+            "paths between its members"
+        )
+    if top:
+        return "organiser", ranked
+    if r.degree <= 1 and r.betweenness == 0.0:
+        return "peripheral", f"a single link into {wider}, on no path between others"
+    if alone:
+        return "member", (
+            f"linked to {degree} of the {n - 1} other members, on {b:.0%} of the shortest "
+            "paths between them"
+        )
+    return "member", (
+        f"linked to {degree} of the {n - 1} other members, on {b:.0%} of the shortest paths "
+        f"between them; {_ordinal(r.rank) or '1st'} of {r.size} in its wider network"
+    )
+
+
+def _ordinal(k: int) -> str:
+    """The rank in words ("2nd", "3rd"), empty for the first ("the most central").
+
+    >>> [_ordinal(k) for k in (1, 2, 3, 4, 11, 22)]
+    ['', '2nd', '3rd', '4th', '11th', '22nd']
+    """
+    if k == 1:
+        return ""
+    suffix = "th" if 10 <= k % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(k % 10, "th")
+    return f"{k}{suffix}"

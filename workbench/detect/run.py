@@ -28,7 +28,7 @@ from typing import Any
 import igraph as ig  # type: ignore[import-untyped]
 
 from graph_schema.model import model
-from workbench.detect import benign, extract, learning, lineage, results, verdicts
+from workbench.detect import benign, extract, learning, lineage, networks, results, verdicts
 from workbench.detect.communities import (
     ALGORITHMS,
     DetectionError,
@@ -37,7 +37,7 @@ from workbench.detect.communities import (
     to_igraph,
 )
 from workbench.detect.projection import KINDS, Projection, Thing, project
-from workbench.detect.roles import MemberRole, betweenness, member_roles
+from workbench.detect.roles import MemberRole, Reach, betweenness, member_roles, network_reach
 from workbench.detect.scoring import ClusterFacts, Score, SignalFacts, score_cluster
 from workbench.detect.suggest import adamic_adar
 from workbench.store import GraphStore, Node
@@ -77,6 +77,7 @@ class DetectionParams:
     exact_betweenness: int = 2000
     betweenness_epsilon: float = 0.05
     betweenness_delta: float = 0.1
+    tie: float = 0.5  # marker link weight that ties two clusters into one wider network
 
     def __post_init__(self) -> None:
         if self.algorithm not in (*ALGORITHMS, GDS):
@@ -151,6 +152,8 @@ class _Cluster:
     id: str = ""
     probability: float | None = None
     learned_terms: list[dict[str, Any]] | None = None
+    network: int | None = None  # index of its wider network, if tied to other clusters
+    cross: list[dict[str, Any]] = field(default_factory=list)  # its links into that network
 
 
 def _cluster_things(projection: Projection, clusters: Sequence[_Cluster]) -> None:
@@ -289,12 +292,14 @@ def detect(
     )
     records = facts.records()
     _score(clusters, graph, facts, records, matched, before, params)
-    log.info("scored clusters (%.1f s)", time.perf_counter() - clock)
+    wider = _roles(clusters, graph, projection, params)
+    log.info("scored clusters, %d wider networks (%.1f s)", len(wider),
+             time.perf_counter() - clock)  # fmt: skip
     ranker = _rank(store, clusters, matched, records)
     order = sorted(range(len(clusters)), key=lambda i: _order(clusters[i], ranker))
     for number, i in enumerate(order, start=1):
         clusters[i].id = model().node_id("Cluster", {"run_id": run_id, "number": number})
-    rows = _rows(run_id, clusters, order, graph, params, records, ranker)
+    rows = _rows(run_id, clusters, order, graph, params, records, ranker, wider)
     renamed = matched.renamed({str(i): c.id for i, c in enumerate(clusters)})
     raised = (
         lineage.alerts(
@@ -318,6 +323,7 @@ def detect(
         "benign_left_out": _benign_report(projection, marks),
         "previous_run": previous.props["run_id"] if previous else None,
         "lineage": lineage.summary(renamed),
+        "wider_networks": len(wider),
     }
     finished = dt.datetime.now(dt.UTC)
     log.info("writing the run (%.1f s)", time.perf_counter() - clock)
@@ -435,7 +441,7 @@ def _score(
     before: Mapping[str, lineage.Snapshot],
     params: DetectionParams,
 ) -> None:
-    """Score each cluster (growth against its predecessors) and give its members roles."""
+    """Score each cluster (growth against its predecessors)."""
     context = _Context(facts.facilitator_roles(), facts.payments(), facts.forged_documents())
     signals = _signal_facts(facts.signals)
     for i, c in enumerate(clusters):
@@ -447,14 +453,52 @@ def _score(
         c.score = score_cluster(
             _facts(c, records, signals, strength, context, gained if preds else None)
         )
-        bc = betweenness(
-            sub,
-            exact_limit=params.exact_betweenness,
-            epsilon=params.betweenness_epsilon,
-            delta=params.betweenness_delta,
-            seed=params.seed,
-        )
-        c.roles = member_roles(sub, bc)
+
+
+def _betweenness(graph: ig.Graph, params: DetectionParams) -> Any:
+    return betweenness(
+        graph,
+        exact_limit=params.exact_betweenness,
+        epsilon=params.betweenness_epsilon,
+        delta=params.betweenness_delta,
+        seed=params.seed,
+    )
+
+
+def _roles(
+    clusters: Sequence[_Cluster], graph: ig.Graph, projection: Projection, params: DetectionParams
+) -> list[list[int]]:
+    """Group tied clusters into wider networks and give every member its role from both
+    its cluster and its wider network; returns the networks (lists of cluster indices)."""
+    where = {m: i for i, c in enumerate(clusters) for m in c.members}
+    cross = []
+    for link in projection.links.values():
+        i, j = where.get(link.a), where.get(link.b)
+        if i is not None and j is not None and i != j:
+            weight = sum(e.weight for e in link.evidence if KINDS[e.kind].marker)
+            if weight > 0:
+                cross.append((link.a, link.b, weight))
+    groups = networks.wider_networks(
+        networks.cluster_ties(cross, where), len(clusters), tie=params.tie
+    )
+    reach: dict[str, Reach] = {}
+    for k, group in enumerate(groups):
+        sub = graph.induced_subgraph([v for i in group for v in clusters[i].vertices])
+        names = sub.vs["name"]
+        found = network_reach(sub, [where[m] for m in names], _betweenness(sub, params))
+        reach.update(zip(names, found, strict=True))
+        for i in group:
+            clusters[i].network = k
+    for a, b, w in cross:
+        i, j = where[a], where[b]
+        if clusters[i].network is not None and clusters[i].network == clusters[j].network:
+            for c in (clusters[i], clusters[j]):
+                c.cross.append({"a": a, "b": b, "weight": round(w, 6)})
+    for c in clusters:
+        sub = graph.induced_subgraph(c.vertices)
+        mine = [reach[m] for m in sub.vs["name"]] if c.network is not None else None
+        c.roles = member_roles(sub, _betweenness(sub, params), reach=mine)
+    return groups
 
 
 def _snapshot(c: _Cluster) -> lineage.Snapshot:
@@ -522,8 +566,12 @@ def _rows(
     params: DetectionParams,
     records: Mapping[str, set[str]],
     ranker: learning.Ranker,
+    wider: Sequence[Sequence[int]] = (),
 ) -> dict[str, list[dict[str, Any]]]:
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    rank = {i: number for number, i in enumerate(order, start=1)}
+    numbered = sorted(range(len(wider)), key=lambda k: min(rank[i] for i in wider[k]))
+    network_number = {k: n for n, k in enumerate(numbered, start=1)}
     suggestions = adamic_adar(graph, [c.vertices for c in clusters], limit=params.suggestions)
     for number, i in enumerate(order, start=1):
         c = clusters[i]
@@ -541,6 +589,7 @@ def _rows(
                 "ranking": ranker.method,
                 "probability": c.probability,
                 "learned_terms": c.learned_terms,
+                "network": _network(c, clusters, wider, network_number, rank),
             }
         )
         rows["IN_RUN"].append({"src": c.id, "dst": f"DetectionRun:{run_id}"})
@@ -551,10 +600,32 @@ def _rows(
                 "run": run_id,
                 "role": r.role,
                 "centrality": round(r.betweenness, 6),
+                "role_reason": r.reason,
             }
             for r in c.roles
         ]
     return rows
+
+
+def _network(
+    c: _Cluster,
+    clusters: Sequence[_Cluster],
+    wider: Sequence[Sequence[int]],
+    number: Mapping[int, int],
+    rank: Mapping[int, int],
+) -> dict[str, Any] | None:
+    """What a cluster stores of its wider network: its number, its clusters (ids, best
+    first), its members, and this cluster's links into the others (member ids, weight)."""
+    if c.network is None:
+        return None
+    group = sorted(wider[c.network], key=lambda i: rank[i])
+    return {
+        "number": number[c.network],
+        "clusters": [clusters[i].id for i in group],
+        "members": sum(len(clusters[i].members) for i in group),
+        "sizes": [len(clusters[i].members) for i in group],
+        "links": c.cross,
+    }
 
 
 def _write(

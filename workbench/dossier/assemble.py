@@ -20,6 +20,7 @@ from typing import Any
 from workbench.dossier.labels import enum_label, organisation
 from workbench.dossier.links import member_links, ref_order
 from workbench.dossier.summary import summarise
+from workbench.query.chart import chart_of
 from workbench.query.dossier import EDGE_ROLE, VEHICLE_EDGES, Evidence
 from workbench.security.policy import Viewer
 from workbench.store.base import Edge, Node
@@ -143,6 +144,7 @@ def _member(g: _Graph, edge: Edge, node: Node, signals: Mapping[str, Node]) -> D
         or next((n for n in written if n), None)
         or f"unnamed {'facilitator' if facilitator else 'person'} {node.id.partition(':')[2]}",
         "role": edge.props.get("role"),
+        "role_reason": edge.props.get("role_reason"),
         "centrality": _float(edge.props.get("centrality")),
         "names": _unique(written),
         "v_numbers": _unique(
@@ -538,6 +540,7 @@ def assemble(ev: Evidence, ctx: Context) -> Doc:
         "members": members,
         "signals": signals,
         "network": member_links(members, signals),
+        "chart": _chart(ev, members),
         "timeline": _timeline(signals),
         "score": _score(cluster),
         "resolution": _resolution(ev, g, members, by_id),
@@ -547,6 +550,44 @@ def assemble(ev: Evidence, ctx: Context) -> Doc:
     }
     doc["summary"] = summarise(doc)
     return doc
+
+
+CHART_METHOD = (
+    "The analyst's link chart, folded from this dossier's evidence by the same function as "
+    "the workbench's chart tab: members tied by what they share (smuggler, phone, document "
+    "batch, vehicle, travelled together, visited, reception centre), identifiers tying two or "
+    "more members as nodes I1, I2, ...; a link's width is its number of signals, its colour "
+    "the strongest evidence behind it (red: a hard signal; amber: soft signals only)."
+)
+
+
+def _chart(ev: Evidence, members: Sequence[Doc]) -> Doc:
+    """The chart section: what the screen's chart tab draws, with members as M refs."""
+    chart = chart_of(ev)
+    ref = {m["id"]: m["ref"] for m in members}
+    others = [n for n in chart.nodes if n.id not in ref]
+    ref.update({n.id: f"I{i}" for i, n in enumerate(others, start=1)})
+    return {
+        "method": CHART_METHOD,
+        "identifiers": [{"ref": ref[n.id], "kind": n.kind, "value": n.label} for n in others],
+        "links": [
+            {
+                "a": ref[x.a],
+                "b": ref[x.b],
+                "kind": x.kind,
+                "strength": x.strength,
+                "first": x.first or None,
+                "last": x.last or None,
+                "pseudonymised": x.pseudonymised,
+                "records": [
+                    {"source": chart.signals[s].source, "record_id": chart.signals[s].record_id}
+                    for s in x.signals
+                ],
+            }
+            for x in chart.links
+            if x.a in ref and x.b in ref
+        ],
+    }
 
 
 def _run(run: Node | None) -> Doc | None:

@@ -21,6 +21,7 @@ import numpy as np
 from graph_schema.model import model
 from workbench.dossier.links import ref_order
 from workbench.dossier.svg import clip, document, esc, num, text
+from workbench.query.chart import COLOURS, LINK_KINDS
 
 SEED = 7
 WIDTH, HEIGHT, MARGIN = 800.0, 540.0, 40.0
@@ -29,6 +30,7 @@ KAMADA_KAWAI_UP_TO = 80  # its cost grows with the square of the members
 MAX_LINKS = 1500
 ISOLATE_ROW = 44.0
 Point = tuple[float, float]
+HARD, SOFT = COLOURS["hard"], COLOURS["soft"]
 
 
 def radius(n: int) -> float:
@@ -170,8 +172,14 @@ def layout(
 
 def _node(member: Mapping[str, Any], x: float, y: float, r: float, central: bool) -> str:
     kind = "FacilitatorEntity" if member["kind"] == "facilitator" else "Person"
-    colour = model().node(kind).color
+    colour = member.get("color") or model().node(kind).color
     ring = 'stroke="#212121" stroke-width="2.5"' if central else 'stroke="#ffffff" stroke-width="1"'
+    if member["kind"] not in ("person", "facilitator"):  # an identifier of the chart
+        k = r * 0.7
+        corners = ((x - k, y - k), (x + k, y - k), (x + k, y + k), (x - k, y + k))
+        pts = " ".join(f"{num(a)},{num(b)}" for a, b in corners)
+        title = f"<title>{esc(member['ref'])} {esc(member['kind'])} {esc(member['name'])}</title>"
+        return f'<g>{title}<polygon points="{pts}" fill="{esc(colour)}" {ring}/></g>'
     if member["kind"] == "facilitator":
         k = r * 1.25
         corners = ((x, y - k), (x + k, y), (x, y + k), (x - k, y))
@@ -199,9 +207,12 @@ def _legend(y: float) -> str:
         'stroke="#212121" stroke-width="2.5"/>'
         + text(MARGIN + 180, y + 4, "most central", size=10)
         + f'<line x1="{num(MARGIN + 270)}" y1="{num(y)}" x2="{num(MARGIN + 300)}" y2="{num(y)}" '
-        'stroke="#607d8b" stroke-width="3"/>'
-        + text(MARGIN + 306, y + 4, "shared evidence (thicker: stronger)", size=10)
-        + text(MARGIN + 520, y + 4, "numbers: members M1, M2, ...", size=10)
+        f'stroke="{HARD}" stroke-width="3"/>'
+        + text(MARGIN + 306, y + 4, "hard", size=10)
+        + f'<line x1="{num(MARGIN + 336)}" y1="{num(y)}" x2="{num(MARGIN + 366)}" y2="{num(y)}" '
+        f'stroke="{SOFT}" stroke-width="3"/>'
+        + text(MARGIN + 372, y + 4, "soft only (thicker: more signals)", size=10)
+        + text(MARGIN + 560, y + 4, "numbers: members M1, M2, ...", size=10)
     )
 
 
@@ -220,8 +231,10 @@ def draw_network(
     for x in reversed(links):  # strongest drawn last, on top
         share = float(x["weight"]) / strongest
         (ax, ay), (bx, by) = pos[x["a"]], pos[x["b"]]
+        dash = ' stroke-dasharray="5 3"' if x.get("dashed") else ""
         parts.append(
-            f'<line x1="{num(ax)}" y1="{num(ay)}" x2="{num(bx)}" y2="{num(by)}" stroke="#607d8b" '
+            f'<line x1="{num(ax)}" y1="{num(ay)}" x2="{num(bx)}" y2="{num(by)}" '
+            f'stroke="{esc(x.get("color", "#607d8b"))}"{dash} '
             f'stroke-width="{0.6 + 2.4 * share:.2f}" stroke-opacity="{0.3 + 0.55 * share:.2f}"/>'
         )
     ranked = [m["ref"] for m in members if m.get("centrality") is not None][:3]
@@ -235,3 +248,38 @@ def draw_network(
     parts.append(_legend(height + 14))
     label = f"Network of {len(members)} members and {len(links)} links"
     return document(WIDTH, height + 28, label, parts)
+
+
+def chart_picture(
+    members: Sequence[Mapping[str, Any]], chart: Mapping[str, Any]
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """What :func:`draw_network` needs to draw the dossier's ``chart`` section.
+
+    Members and the chart's identifiers are the nodes; each link is as wide as
+    its signals are many and coloured by the strongest evidence behind it.
+
+    >>> nodes, net = chart_picture(
+    ...     [{"ref": "M1", "kind": "person", "name": "A"}],
+    ...     {"identifiers": [{"ref": "I1", "kind": "phone", "value": "+316"}],
+    ...      "links": [{"a": "M1", "b": "I1", "kind": "phone", "strength": "hard",
+    ...                 "pseudonymised": False, "records": [{}, {}]}]})
+    >>> [n["ref"] for n in nodes], net["links"][0]["weight"], net["links"][0]["color"] == HARD
+    (['M1', 'I1'], 2.0, True)
+    """
+    labels = {k.name: k.label for k in LINK_KINDS.values() if k.label}
+    nodes = [dict(m) for m in members]
+    for i in chart["identifiers"]:
+        colour = model().node(labels.get(i["kind"], "Phone")).color
+        nodes.append({"ref": i["ref"], "kind": i["kind"], "name": i["value"], "color": colour})
+    links = [
+        {
+            "a": x["a"],
+            "b": x["b"],
+            "weight": float(len(x["records"])),
+            "color": COLOURS[x["strength"]],
+            "dashed": x["pseudonymised"],
+        }
+        for x in chart["links"]
+    ]
+    links.sort(key=lambda x: -x["weight"])
+    return nodes, {"links": links}

@@ -29,7 +29,7 @@ from markupsafe import Markup
 from workbench.dossier.csv_safe import write_csv
 from workbench.dossier.errors import RenderError, UnknownFormat
 from workbench.dossier.labels import enum_label
-from workbench.dossier.network_svg import draw_network
+from workbench.dossier.network_svg import chart_picture, draw_network
 from workbench.dossier.timeline_svg import draw_timeline
 
 Doc = dict[str, Any]
@@ -129,7 +129,7 @@ def render_html(doc: Doc) -> str:
     return template.render(
         d=shown,
         members={m["ref"]: m for m in shown["members"]},
-        network_svg=Markup(draw_network(shown["members"], shown["network"])),  # noqa: S704
+        network_svg=Markup(draw_network(*chart_picture(shown["members"], shown["chart"]))),  # noqa: S704
         timeline_svg=Markup(draw_timeline(shown["signals"])),  # noqa: S704
     )
 

@@ -18,6 +18,7 @@ from workbench.query.clusters import (
     suggestions,
 )
 from workbench.query.describe import Ref
+from workbench.query.disrupt import Disruption, disruption
 from workbench.query.entity import EntityView, entity
 from workbench.query.errors import FeatureUnavailable, InvalidInput, NotFound, QueryError
 from workbench.query.network import NetworkView, ego
@@ -38,6 +39,7 @@ __all__ = [
     "AuditFn",
     "ClusterRow",
     "ClusterView",
+    "Disruption",
     "EntityView",
     "FeatureUnavailable",
     "InvalidInput",
@@ -59,6 +61,7 @@ __all__ = [
     "annotations_for",
     "cluster",
     "decide",
+    "disruption",
     "ego",
     "entity",
     "latest_run",

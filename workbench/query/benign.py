@@ -9,6 +9,7 @@ sees a partner's mark as far as the policy shows the identifier.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from workbench.query import visibility
@@ -18,6 +19,8 @@ from workbench.query.session import Session
 if TYPE_CHECKING:
     from workbench.detect.benign import Mark
 
+IDENTIFIER_LINKS = ("HAS_PHONE", "HAS_DOCUMENT", "HAS_DEVICE")  # mention -> identifier
+NAMED_IN_TEXT = ("MENTIONS_PHONE", "MENTIONS_VEHICLE", "SEEN_WITH_VEHICLE")  # signal -> identifier
 MARK_FIELDS = ("identifier", "kind", "value", "label", "reason", "author", "organisation",
                "created_at")  # fmt: skip
 
@@ -26,6 +29,36 @@ def visible_as_is(session: Session, node_id: str) -> bool:
     """Whether the viewer sees the node under its own id (not hidden, not pseudonymised);
     an alias is no node and is its author's to mark."""
     return node_id.startswith("alias:") or node_id in visibility.nodes(session, [node_id])
+
+
+def _signal_of(mention_id: str) -> str:
+    """``PersonMention:kmar|KM-1|subject|0`` -> ``Signal:kmar|KM-1``."""
+    source, record = mention_id.partition(":")[2].split("|")[:2]
+    return f"Signal:{source}|{record}"
+
+
+def markable(session: Session, cluster_id: str) -> list[tuple[str, int]]:
+    """The identifiers of a cluster's members that the viewer sees as they are, with how
+    many members each ties, most shared first: what the cluster page offers to mark benign
+    (a support line, a lawyer's office number). Phones, documents and devices a member's
+    record gives, and phones and plates named in the text of a member's records."""
+    visibility.node(session, cluster_id)  # NotFound when hidden
+    store = session.store
+    members = [e.src for e in store.find_edges("MEMBER_OF", dst=[cluster_id])]
+    owner = {e.src: e.dst for e in store.find_edges("RESOLVED_TO", dst=members)} if members else {}
+    by_signal: dict[str, set[str]] = defaultdict(set)
+    for mention, member in owner.items():
+        by_signal[_signal_of(mention)].add(member)
+    shared: dict[str, set[str]] = defaultdict(set)
+    for link in IDENTIFIER_LINKS if owner else ():
+        for e in store.find_edges(link, src=list(owner)):
+            shared[e.dst].add(owner[e.src])
+    for link in NAMED_IN_TEXT if by_signal else ():
+        for e in store.find_edges(link, src=list(by_signal)):
+            shared[e.dst].update(by_signal[e.src])
+    seen = visibility.nodes(session, list(shared))  # keyed as seen: pseudonymised ones differ
+    return sorted(((i, len(who)) for i, who in shared.items() if i in seen),
+                  key=lambda x: (-x[1], x[0]))  # fmt: skip
 
 
 def marks(session: Session, *, suggest: bool = False) -> dict[str, Any]:

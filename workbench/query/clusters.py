@@ -41,7 +41,8 @@ class Member:
     """A member of a cluster with its role and centrality in this run.
 
     ``records`` are the source records behind the member that the viewer may
-    see (``source``, ``record_id``); ``organisations`` their owners' names.
+    see (``source``, ``record_id``); ``organisations`` their owners' names;
+    ``role_reason`` the measures behind the role in words (structure only).
     """
 
     ref: Ref
@@ -49,6 +50,7 @@ class Member:
     centrality: float | None
     organisations: tuple[str, ...]
     records: tuple[tuple[str, str], ...] = ()
+    role_reason: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -56,6 +58,7 @@ class Member:
             "kind": KIND.get(self.ref.label, self.ref.label),
             "label": self.ref.caption,
             "role": self.role,
+            "role_reason": self.role_reason,
             "centrality": self.centrality,
             "records": [{"source": s, "record_id": r} for s, r in self.records],
         }
@@ -103,6 +106,7 @@ class ClusterRow:
     verdict: dict[str, Any] | None = None  # own, inherited, or ancestors' to confirm
     ranking: str = "score"  # how the run ranked it: the hand-set score or a learned model
     probability: float | None = None  # learned: that an analyst confirms it
+    network: WiderNetwork | None = None  # the tied clusters it is part of, as far as visible
 
     def to_dict(self) -> dict[str, Any]:
         """The shape of one cluster in ``workbench clusters --json``."""
@@ -123,8 +127,32 @@ class ClusterRow:
             "withheld": self.withheld,
             "verdict": self.verdict,
             "ranking": {"method": self.ranking, "probability": self.probability},
+            "network": self.network.to_dict() if self.network else None,
             "members": [m.to_dict() for m in self.members],
         }
+
+
+@dataclass(frozen=True)
+class WiderNetwork:
+    """The clusters tied to this one by strong links, read as one network (those visible).
+
+    ``links`` are this cluster's stored links into the others, between
+    members the viewer may see (member ids, weight).
+    """
+
+    number: int
+    clusters: tuple[str, ...]
+    members: int
+    links: tuple[tuple[str, str, float], ...] = ()
+
+    @property
+    def sentence(self) -> str:
+        return f"part of wider network {self.number}: {len(self.clusters)} clusters, " \
+            f"{self.members} members"  # fmt: skip
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"number": self.number, "clusters": list(self.clusters), "members": self.members,
+                "summary": self.sentence}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -212,6 +240,7 @@ def _rows(session: Session, read: Sequence[tuple[Node, Node]]) -> list[ClusterRo
         edges_of[e.dst].append(e)
     all_members = Counter(e.dst for e in stored_edges)
     verdicts = _verdicts(session, ids)
+    networks = _networks(session, clusters, set(members))
     out = []
     for c in clusters:
         shown = []
@@ -226,6 +255,7 @@ def _rows(session: Session, read: Sequence[tuple[Node, Node]]) -> list[ClusterRo
                     centrality=e.props.get("centrality"),
                     organisations=tuple(sorted({display("source", s) for s, _ in mine})),
                     records=mine,
+                    role_reason=e.props.get("role_reason"),
                 )
             )
         shown.sort(key=lambda m: (-(m.centrality or 0.0), m.ref.caption, m.ref.id))
@@ -262,7 +292,38 @@ def _rows(session: Session, read: Sequence[tuple[Node, Node]]) -> list[ClusterRo
                 verdict=verdicts.get(c.id),
                 ranking=str(p.get("ranking") or "score"),
                 probability=p.get("probability"),
+                network=networks.get(c.id),
             )
+        )
+    return out
+
+
+def _networks(
+    session: Session, clusters: Sequence[Node], members: set[str]
+) -> dict[str, WiderNetwork]:
+    """Each cluster's wider network as the viewer may see it: only the clusters of it the
+    viewer may see count (with their stored sizes), and only links between visible members."""
+    stored = {c.id: c.props.get("network") for c in clusters}
+    wanted = sorted({o for n in stored.values() if isinstance(n, dict) for o in n["clusters"]})
+    seen = visibility.by_stored_id(session, wanted) if wanted else {}
+    ends = sorted({m for n in stored.values() if isinstance(n, dict)
+                   for lk in n.get("links", []) for m in (lk["a"], lk["b"])} - members)  # fmt: skip
+    visible = members | set(visibility.by_stored_id(session, ends)) if ends else members
+    out = {}
+    for cluster_id, n in stored.items():
+        if not isinstance(n, dict):
+            continue
+        sizes = dict(zip(n["clusters"], n.get("sizes") or [0] * len(n["clusters"]), strict=True))
+        shown = tuple(o for o in n["clusters"] if o in seen)
+        out[cluster_id] = WiderNetwork(
+            number=int(n["number"]),
+            clusters=shown,
+            members=sum(sizes[o] for o in shown),
+            links=tuple(
+                (lk["a"], lk["b"], float(lk["weight"]))
+                for lk in n.get("links", [])
+                if lk["a"] in visible and lk["b"] in visible
+            ),
         )
     return out
 
@@ -421,18 +482,24 @@ def suggestions(session: Session, cluster_id: str) -> list[Suggestion]:
         return _suggestions(session, members, {e.src: e.dst for e in links})
 
 
+def cluster_row(session: Session, cluster_id: str) -> ClusterRow:
+    """One cluster's row as the viewer may see it (inside the caller's reader), or NotFound."""
+    stored = session.store.get_nodes([cluster_id]) if cluster_id.startswith("Cluster:") else {}
+    node = visibility.shown_by_stored_id(session, stored.values()).get(cluster_id)
+    if node is None:
+        raise NotFound(f"no cluster {cluster_id!r} that you may see; search for it again")
+    [row] = _rows(session, [(stored[cluster_id], node)])
+    return row
+
+
 def cluster(session: Session, cluster_id: str) -> ClusterView:
     """The cluster view: members with roles, signals, explanation, lineage, annotations."""
     with session.store.reader():
-        stored = session.store.get_nodes([cluster_id]) if cluster_id.startswith("Cluster:") else {}
-        node = visibility.shown_by_stored_id(session, stored.values()).get(cluster_id)
-        if node is None:
-            raise NotFound(f"no cluster {cluster_id!r} that you may see; search for it again")
+        row = cluster_row(session, cluster_id)
         session.record("view_cluster", target=cluster_id)
-        [row] = _rows(session, [(stored[cluster_id], node)])
         _, mentions = _mentions(session, [m.ref.id for m in row.members])
         rows = signal_rows(session, provenance(mentions.values()))
-        runs = visibility.find(session, "DetectionRun", {"run_id": node.props.get("run_id")})
+        runs = visibility.find(session, "DetectionRun", {"run_id": row.run_id})
         lineage = _lineage(session, cluster_id)
         notes = annotations_for(session, cluster_id)
     return ClusterView(
@@ -516,9 +583,7 @@ def cluster_links(session: Session, cluster_id: str) -> list[dict[str, Any]]:
                     "label": label,
                     "shared_by": thing.size,
                     "weight": round(w, 6),
-                    "records": [
-                        {"source": s, "record_id": r} for s, r in map(_record, said)
-                    ],
+                    "records": [{"source": s, "record_id": r} for s, r in map(_record, said)],
                 }
             )
     return [links[k] for k in sorted(links)]

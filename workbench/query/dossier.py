@@ -131,6 +131,16 @@ def _ids(edges: Sequence[Edge], end: str, label: str | None = None) -> list[str]
     return list(dict.fromkeys(i for i in ids if label is None or i.startswith(label + ":")))
 
 
+def records_of(v: _Visible, entities: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The visible mentions of resolved ``entities`` and the signals that make them."""
+    mentions = _ids(v.read_edges(["RESOLVED_TO"], dst=entities), "src")
+    persons = [m for m in mentions if m.startswith("PersonMention:")]
+    facilitators = [m for m in mentions if m.startswith("FacilitatorMention:")]
+    said = v.read_edges(list(EDGE_ROLE), dst=persons)
+    said += v.read_edges(["NAMES_FACILITATOR"], dst=facilitators)
+    return mentions, _ids(said, "src")
+
+
 def collect(session: Session, cluster_id: str) -> Evidence:
     """Read everything the dossier of ``cluster_id`` shows, as the viewer may see it.
 
@@ -148,14 +158,9 @@ def collect(session: Session, cluster_id: str) -> Evidence:
         cluster = found[0]
         v.read_nodes([f"DetectionRun:{cluster.props.get('run_id')}"])
         members = _ids(v.read_edges(["MEMBER_OF"], dst=[cluster_id]), "src")
-        mentions = _ids(v.read_edges(["RESOLVED_TO"], dst=members), "src")
+        mentions, signals = records_of(v, members)
         person_mentions = [m for m in mentions if m.startswith("PersonMention:")]
         fac_mentions = [m for m in mentions if m.startswith("FacilitatorMention:")]
-        signals = _ids(
-            v.read_edges(list(EDGE_ROLE), dst=person_mentions)
-            + v.read_edges(["NAMES_FACILITATOR"], dst=fac_mentions),
-            "src",
-        )
         context = v.read_edges(SIGNAL_CONTEXT, src=signals)
         in_signals = _ids(context, "dst", "PersonMention")
         v.read_edges(["PAID"], src=in_signals)

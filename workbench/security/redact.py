@@ -72,8 +72,9 @@ KEEP_EDGE: dict[str, frozenset[str]] = {
     "MENTIONS_VEHICLE": frozenset({"confidence"}),
     "TRAVELLED": frozenset({"arrival_date"}),
     "PAID": frozenset({"amount_eur", "method"}),
-    # structure, not content: computed from links the viewer can already see
-    "MEMBER_OF": frozenset({"run", "role", "centrality"}),
+    # structure, not content: computed from links the viewer can already see (a role's
+    # reason is numbers and words about paths, never a name)
+    "MEMBER_OF": frozenset({"run", "role", "centrality", "role_reason"}),
 }
 
 

@@ -14,21 +14,26 @@ import streamlit as st
 from workbench.config import Settings
 from workbench.security import SecurityContext
 from workbench.ui.cases import case_title
+from workbench.ui.cookie import set_cookie
 from workbench.ui.login import account_box, login_page
-from workbench.ui.session import SessionEnded, begin_run, signed_in
+from workbench.ui.session import TICKET_KEY, SessionEnded, begin_run, signed_in
 
-# No icons: Streamlit fetches Material icons from a font CDN, and the UI must
-# work without internet (the browser tests fail on any external request).
+# Material icons come with Streamlit 1.67 (its bundled MaterialSymbols font, served from
+# /static). Only the tab's favicon would be fetched from a font server (the current
+# page's icon as an SVG from fonts.gstatic.com), so the app sets its own: an emoji,
+# drawn by the browser as a data: URL. The browser tests fail on any external request.
+FAVICON = "🗂️"
 PAGES = [
-    ("views/search.py", "Search", "search"),
-    ("views/entity.py", "Entity", "entity"),
-    ("views/network.py", "Network", "network"),
-    ("views/clusters.py", "Clusters", "clusters"),
-    ("views/review.py", "Review", "review"),
-    ("views/alerts.py", "Alerts", "alerts"),
-    ("views/requests.py", "Requests", "requests"),
-    ("views/my_requests.py", "My requests", "my-requests"),
-    ("views/cases.py", "Cases", "cases"),
+    ("views/desk.py", "Desk", "desk", ":material/today:"),
+    ("views/search.py", "Search", "search", ":material/search:"),
+    ("views/entity.py", "Entity", "entity", ":material/person:"),
+    ("views/network.py", "Network", "network", ":material/hub:"),
+    ("views/clusters.py", "Clusters", "clusters", ":material/group_work:"),
+    ("views/review.py", "Review", "review", ":material/rule:"),
+    ("views/alerts.py", "Alerts", "alerts", ":material/notifications:"),
+    ("views/requests.py", "Requests", "requests", ":material/inbox:"),
+    ("views/my_requests.py", "My requests", "my-requests", ":material/outbox:"),
+    ("views/cases.py", "Cases", "cases", ":material/folder_shared:"),
 ]
 
 
@@ -43,7 +48,7 @@ def _title(title: str, ctx: SecurityContext | None) -> str:
 
 
 def main() -> None:
-    st.set_page_config(page_title="Signal workbench", layout="wide")
+    st.set_page_config(page_title="Signal workbench", page_icon=FAVICON, layout="wide")
     settings = Settings.from_env()
     notice = None
     try:
@@ -51,14 +56,17 @@ def main() -> None:
     except SessionEnded as exc:
         ctx, notice = None, str(exc)
     pages = [
-        st.Page(path, title=_title(title, ctx), url_path=url, default=i == 0)
-        for i, (path, title, url) in enumerate(PAGES)
+        st.Page(path, title=_title(title, ctx), url_path=url, icon=icon, default=i == 0)
+        for i, (path, title, url, icon) in enumerate(PAGES)
     ]
     if ctx is None:
         st.navigation(pages, position="hidden")  # registered, not run: the address stays
         login_page(settings, notice)
         return
     begin_run(ctx)
+    ticket = st.session_state.pop(TICKET_KEY, None)
+    if isinstance(ticket, str):
+        set_cookie(ticket)  # drawn on this run only; the browser trades it at once
     page = st.navigation(pages)
     account_box(ctx)
     page.run()

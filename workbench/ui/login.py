@@ -15,7 +15,16 @@ import streamlit as st
 
 from workbench.config import Settings
 from workbench.security import AuthenticationFailed, SecurityContext, login
-from workbench.ui.session import USER_KEY, forget, oidc_claims, oidc_configured
+from workbench.ui.cookie import clear_cookie
+from workbench.ui.session import (
+    CLEAR_KEY,
+    USER_KEY,
+    end_web_session,
+    forget,
+    oidc_claims,
+    oidc_configured,
+    start_web_session,
+)
 
 FAILED = (
     "Sign-in failed. Check your user name and password; after five failures in a row "
@@ -49,6 +58,8 @@ def login_page(settings: Settings, notice: str | None = None) -> None:
     """The only thing shown until someone signs in."""
     st.title("Sign in")
     st.caption(CAPTION)
+    if st.session_state.pop(CLEAR_KEY, None):
+        clear_cookie()  # the session ended on the server; the browser drops its cookie
     if notice:
         st.warning(notice)
     if oidc_configured():
@@ -74,6 +85,7 @@ def login_page(settings: Settings, notice: str | None = None) -> None:
         return
     forget()
     st.session_state[USER_KEY] = ctx.viewer.username
+    start_web_session(settings, ctx.viewer.username)
     st.rerun()
 
 
@@ -85,8 +97,10 @@ def account_box(ctx: SecurityContext) -> None:
         st.text(f"Signed in as {viewer.username}\n{viewer.organisation} · {viewer.role}")
         if st.button("Sign out", key="sign-out"):
             oidc = oidc_claims() is not None
-            ctx.event("logout", method="oidc" if oidc else "local")
+            ended = end_web_session(ctx.settings)
+            ctx.event("logout", method="oidc" if oidc else "local", web_session=ended)
             forget()
+            st.session_state[CLEAR_KEY] = True
             if oidc:
                 st.logout()  # also ends this browser session
                 st.stop()

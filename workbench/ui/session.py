@@ -19,8 +19,10 @@ open unit of work, so it must not be shared between Streamlit's threads.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, cast
 
 import streamlit as st
@@ -38,6 +40,7 @@ from workbench.security import (
 )
 from workbench.security.session import OIDC_ORGANISATION_CLAIM, OIDC_ROLE_CLAIM
 from workbench.security.users import UserStore
+from workbench.security.websessions import COOKIE, WebSessionBook
 from workbench.store import GraphStore, open_store
 
 log = logging.getLogger(__name__)
@@ -45,6 +48,10 @@ USER_KEY = "workbench_user"  # the signed-in user's name: all the sign-in state 
 STORE_KEY = "workbench_store"  # this browser session's store handle
 RUN_KEY = "workbench_run_session"  # this run's query session, replaced on every run
 CTX_KEY = "workbench_run_context"  # this run's security context (for governed actions)
+WEB_KEY = "workbench_web_session"  # the id of this sign-in's web session (the cookie's row)
+TICKET_KEY = "workbench_cookie_ticket"  # the one-time ticket until the browser traded it
+CLEAR_KEY = "workbench_cookie_clear"  # after a sign-out: have the browser drop the cookie
+HOME_KEY = "workbench_home"  # the data directory of this run's settings (governance files)
 
 
 class SessionEnded(Exception):
@@ -98,6 +105,45 @@ def _oidc_context(
     return SecurityContext(Viewer(username, org, role), settings, store)
 
 
+def start_web_session(settings: Settings, username: str) -> None:
+    """After a sign-in: a web session, and its ticket for the browser to trade for the
+    cookie (``workbench.ui.cookie``), so that a reload keeps the user signed in."""
+    lifetime = dt.timedelta(hours=settings.session_hours)
+    started, ticket = WebSessionBook(settings.home).start(username, lifetime=lifetime)
+    st.session_state[WEB_KEY] = started.id
+    st.session_state[TICKET_KEY] = ticket
+
+
+def end_web_session(settings: Settings) -> int | None:
+    """At sign-out: end this sign-in's web session; its id (for the audit), if any."""
+    session_id = st.session_state.get(WEB_KEY)
+    if isinstance(session_id, int) and WebSessionBook(settings.home).end(session_id):
+        return session_id
+    return None
+
+
+def _from_cookie(settings: Settings) -> SecurityContext | None:
+    """The user a reload brings back by the session cookie, or None; an expired session is
+    ended and audited."""
+    token = st.context.cookies.get(COOKIE)
+    if not isinstance(token, str) or not token:
+        return None
+    found = WebSessionBook(settings.home).resume(token)
+    if found is None:
+        return None
+    try:
+        ctx = session_for(settings, found.username, store=browser_store(settings))
+    except (AuthenticationFailed, UnknownUser):
+        return None  # disabled or gone: the sign-in form, as for anyone else
+    if found.end_reason == "expired":
+        ctx.event("session_expired", web_session=found.id, expired_at=found.expires_at)
+        return None
+    st.session_state[USER_KEY] = found.username
+    st.session_state[WEB_KEY] = found.id
+    ctx.event("session_resumed", web_session=found.id)
+    return ctx
+
+
 def signed_in(settings: Settings) -> SecurityContext | None:
     """This run's context of the signed-in user, or None when nobody is signed in.
 
@@ -107,7 +153,7 @@ def signed_in(settings: Settings) -> SecurityContext | None:
     claims = oidc_claims()
     username = st.session_state.get(USER_KEY)
     if claims is None and not username:
-        return None
+        return _from_cookie(settings)
     store = browser_store(settings)
     try:
         if claims is not None:
@@ -128,6 +174,7 @@ def begin_run(ctx: SecurityContext) -> Session:
     session = Session(store=store, policy=ctx.policy, audit=ctx.record)
     st.session_state[RUN_KEY] = session
     st.session_state[CTX_KEY] = ctx
+    st.session_state[HOME_KEY] = ctx.settings.home
     return session
 
 
@@ -137,6 +184,14 @@ def current_context() -> SecurityContext:
     if not isinstance(ctx, SecurityContext):
         st.stop()
     return ctx
+
+
+def home() -> Path:
+    """The data directory of this run (watches and other governance files live there)."""
+    found = st.session_state.get(HOME_KEY)
+    if not isinstance(found, Path):
+        st.stop()  # nobody signed in: the router shows the sign-in form instead
+    return found
 
 
 def current_session() -> Session:

@@ -66,6 +66,26 @@ def entity_link(ref: Ref, *, prefix: str = "") -> None:
     st.page_link(page, label=label, query_params={"id": ref.id})
 
 
+def row_table(rows: Sequence[dict[str, Any]], ids: Sequence[str], *, key: str, page: str) -> None:
+    """A table whose row opens ``page`` on the row's id when clicked (selected).
+
+    The table's key changes after each click, so coming back to the list does
+    not find the old selection and open the same row again.
+    """
+    turn = int(st.session_state.get(f"{key}-turn", 0))
+    event = st.dataframe(
+        rows,
+        hide_index=True,
+        key=f"{key}-{turn}",
+        on_select="rerun",
+        selection_mode="single-row",
+    )
+    picked = list(event.selection.rows) if event is not None else []
+    if picked and picked[0] < len(ids):
+        st.session_state[f"{key}-turn"] = turn + 1
+        st.switch_page(page, query_params={"id": ids[picked[0]]})
+
+
 def contributions_table(contributions: Sequence[Any], *, key: str) -> None:
     """Entity resolution's per-feature explanation of a pair (log2 weights)."""
     st.dataframe(

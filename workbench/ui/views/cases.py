@@ -51,8 +51,8 @@ def _new_case_form() -> None:
         name = st.text_input("Name (required)")
         regime = st.selectbox("Legal regime", list(REGIMES), format_func=REGIMES.__getitem__)
         purpose = st.text_area("Purpose (required)")
-        members = st.text_input("Members (user names, comma-separated)")
-        contact = st.text_input("How other teams reach you (default: your user name)")
+        members = st.text_input("Members (their accounts, comma-separated)")
+        contact = st.text_input("How other teams reach you (default: your account)")
         sensitive = st.checkbox("Sensitive: other teams are told only that a coordinator "
                                 "of your organisation will contact them")  # fmt: skip
         if st.form_submit_button("Open case") and act(

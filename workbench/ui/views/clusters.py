@@ -15,16 +15,17 @@ from workbench.query import (
     RunInfo,
     Session,
     cluster,
-    ego,
+    disruption,
     latest_run,
     list_clusters,
     suggestions,
 )
+from workbench.query.benign import mark, markable
 from workbench.query.describe import display
 from workbench.query.verdicts import judge
 from workbench.ui.cases import case_panel
+from workbench.ui.chart import chart_section
 from workbench.ui.exchange import request_panel
-from workbench.ui.graph import network_graph
 from workbench.ui.session import current_context, current_session
 from workbench.ui.text import md
 from workbench.ui.widgets import (
@@ -34,10 +35,10 @@ from workbench.ui.widgets import (
     attempt,
     current_id,
     entity_link,
+    row_table,
     signals_section,
 )
 
-CLUSTER_NETWORK = 250  # node cap of the cluster's network picture
 LIST_PAGE = 25  # clusters the list shows at first (a screenful), and adds per "Show more"
 LIMIT_KEY = "cluster-list-limit"
 
@@ -80,7 +81,8 @@ def ranked_list(session: Session) -> None:
     if not rows:
         st.info("This run found no clusters you may see.")
         return
-    st.dataframe(
+    st.caption("Click a row to open its cluster.")
+    row_table(
         [
             {
                 "rank": i + 1,
@@ -94,24 +96,13 @@ def ranked_list(session: Session) -> None:
             }
             for i, r in enumerate(rows)
         ],
-        hide_index=True,
+        [r.id for r in rows],
         key="cluster-table",
+        page=CLUSTERS_PAGE,
     )
     if len(rows) >= limit and st.button(f"Show {LIST_PAGE} more", key="cluster-list-more"):
         st.session_state[LIMIT_KEY] = limit + LIST_PAGE
         st.rerun()
-    shown = len(rows)
-    if shown > 30:
-        shown = int(st.number_input("Links to show", 10, shown, 30, 10))
-    for i, r in enumerate(rows[:shown]):
-        badge = f" · {r.lineage}" if r.lineage else ""
-        st.page_link(
-            CLUSTERS_PAGE,
-            label=md(
-                f"#{i + 1} Cluster {r.number} · score {r.score:.1f} · {r.size} members{badge}"
-            ),
-            query_params={"id": r.id},
-        )
 
 
 def explanation(view: ClusterView) -> None:
@@ -195,6 +186,30 @@ def verdict_form(session: Session, r: ClusterRow) -> None:
             st.rerun()  # the head of the page shows the verdict recorded
 
 
+def benign_form(session: Session, cluster_id: str) -> None:
+    """Mark an identifier the members share benign (a support line, a lawyer's office):
+    later runs leave it out. Offered for identifiers the viewer sees as they are."""
+    shared = attempt(markable, session, cluster_id) or []
+    if not shared:
+        return
+    with st.expander("Mark a shared identifier benign"), st.form(f"benign-{cluster_id}"):
+        counts = dict(shared)
+        chosen = st.selectbox(
+            "Identifier",
+            list(counts),
+            format_func=lambda i: f"{i} (shared by {counts[i]})",
+            key=f"benign-id-{cluster_id}",
+        )
+        label = st.text_input(
+            "Label (support line, lawyer's office, ...)", key=f"benign-label-{cluster_id}"
+        )
+        reason = st.text_input("Reason (required)", key=f"benign-reason-{cluster_id}")
+        if st.form_submit_button("Mark benign") and act(
+            mark, session, str(chosen), label=label, reason=reason
+        ):
+            st.toast(md(f"Marked benign: {chosen}. The next detection run leaves it out."))
+
+
 def cluster_page(session: Session, cluster_id: str) -> None:
     view = attempt(cluster, session, cluster_id)
     if view is None:
@@ -209,15 +224,18 @@ def cluster_page(session: Session, cluster_id: str) -> None:
     cols[2].metric("Organisations", len(r.organisations))
     cols[3].metric("Lineage", r.lineage or "-")
     st.text("Organisations: " + (", ".join(r.organisations) or "-"))
+    wider_network(r)
     verdict_and_ranking(r)
     verdict_form(session, r)
     request_panel(r.id)
+    benign_form(session, r.id)
     case_panel(r.id)
     # Lazy tabs: only the open tab's content runs, so opening a cluster is quick.
-    members, network, signals, score, leads, notes, lineage = st.tabs(
+    chart, members, what_if, signals, score, leads, notes, lineage = st.tabs(
         [
+            "Chart",
             f"Members ({len(view.members)})",
-            "Network",
+            "What if",
             f"Signals ({len(view.signals)})",
             "Score explanation",
             "Suggestions",
@@ -235,12 +253,15 @@ def cluster_page(session: Session, cluster_id: str) -> None:
                     f"role {m.role or '-'} · centrality {m.centrality or 0:.2f} · "
                     + (", ".join(m.organisations) or "no visible records")
                 )
-    if network.open:
-        with network:
-            seeds = [m.ref.id for m in view.members]
-            net = attempt(ego, session, seeds, depth=2, limit=CLUSTER_NETWORK) if seeds else None
-            if net is not None:
-                network_graph(net, key=f"cluster-net-{r.id}", height=520)
+                if m.role_reason:
+                    st.caption(md(f"why {m.role}: {m.role_reason}"))
+    if chart.open:
+        with chart:
+            roles = {m.ref.id: m.role or "" for m in view.members}
+            chart_section(session, r.id, seeds=list(roles), roles=roles, key=f"chart-{r.id}")
+    if what_if.open:
+        with what_if:
+            disruption_section(session, r)
     if signals.open:
         with signals:
             signals_section(view.signals, key="cluster-signals")
@@ -264,6 +285,54 @@ def cluster_page(session: Session, cluster_id: str) -> None:
             if not view.lineage:
                 st.caption("No lineage: new in this run, or the first run.")
             dossier_button(session, view)
+
+
+def wider_network(r: ClusterRow) -> None:
+    """The tied clusters this one is part of, so a ring cut into pieces is read whole."""
+    if r.network is None or len(r.network.clusters) < 2:
+        return
+    others = [c for c in r.network.clusters if c != r.id]
+    st.markdown("**" + md(r.network.sentence[0].upper() + r.network.sentence[1:]) + "**")
+    for other in others:
+        number = other.rpartition("|")[2]
+        st.page_link(CLUSTERS_PAGE, label=f"Cluster {number}", query_params={"id": other})
+
+
+def disruption_section(session: Session, r: ClusterRow) -> None:
+    """What-if: the members whose removal fragments the cluster (or its network) most."""
+    st.caption(
+        "Which removals (an arrest, a phone cut off) would break this cluster apart most: "
+        "Borgatti's key players, and for comparison removal by betweenness. A lead for "
+        "planning, not a prediction: covert networks rewire."
+    )
+    cols = st.columns(2)
+    k = int(cols[0].number_input("Removals", 1, 20, 3, key=f"disrupt-k-{r.id}"))
+    wider = bool(r.network) and cols[1].checkbox(
+        "Whole wider network", key=f"disrupt-wider-{r.id}"
+    )
+    found = attempt(disruption, session, r.id, k=k, wider=wider)
+    if found is None:
+        return
+    st.text(f"{found.members} members in {found.components} piece(s) before any removal")
+    for title, targets, steps in (
+        ("Key players", found.targets, found.steps),
+        ("Removal by betweenness", found.sequential, found.sequential_steps),
+    ):
+        st.subheader(title)
+        st.dataframe(
+            [
+                {
+                    "remove": t.label,
+                    "role": t.role or "-",
+                    "largest piece left": s.largest_component,
+                    "pieces": s.components,
+                    "cut off from organisers": s.cut_off,
+                }
+                for t, s in zip(targets, steps, strict=True)
+            ],
+            hide_index=True,
+            key=f"disrupt-{title}-{r.id}",
+        )
 
 
 def suggestion_list(session: Session, cluster_id: str) -> None:

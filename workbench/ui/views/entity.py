@@ -10,6 +10,7 @@ from workbench.query import EntityView, entity
 from workbench.query.entity import Linked
 from workbench.query.persons import Resolution
 from workbench.ui.cases import case_panel
+from workbench.ui.chart import chart_section
 from workbench.ui.exchange import REQUESTABLE, request_panel
 from workbench.ui.session import current_session
 from workbench.ui.text import md
@@ -22,6 +23,8 @@ from workbench.ui.widgets import (
     entity_link,
     signals_section,
 )
+
+CHARTED = ("Person", "FacilitatorEntity")  # pages that open on the entity chart
 
 
 def linked_list(items: Sequence[Linked], empty: str) -> None:
@@ -87,8 +90,10 @@ def render() -> None:
     case_panel(node_id)
     if view.more:
         st.warning(f"{view.more} more linked items are not listed (capped).")
+    charted = view.ref.label in CHARTED
     tabs = st.tabs(
         [
+            *(["Chart"] if charted else []),
             f"Signals ({len(view.signals)})",
             f"Identifiers ({len(view.identifiers)})",
             f"Mentions ({len(view.mentions)})",
@@ -98,6 +103,10 @@ def render() -> None:
             "Details",
         ]
     )
+    if charted:
+        with tabs[0]:
+            chart_section(session, node_id, seeds=[node_id], key=f"chart-{node_id}")
+        tabs = tabs[1:]
     with tabs[0]:
         signals_section(view.signals, key="entity-signals")
     with tabs[1]:

@@ -119,6 +119,7 @@
     if (event.source !== window.parent || !event.data) { return; }
     if (event.data.type !== "streamlit:render") { return; }
     var args = event.data.args || {};
+    if (args.chart) { return; } // the entity chart: chart.js draws it
     var payload = args.payload || { nodes: [], edges: [], key: "" };
     var height = args.height || 560;
     if (payload.key !== drawnKey) {

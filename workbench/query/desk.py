@@ -1,0 +1,73 @@
+"""The desk: the start page of one user's day, read in one call.
+
+New watch hits, new alerts on the clusters the user follows, the size of
+their review queue, open requests to or from them (the exchange's, wired
+through :func:`desk_requests`) and the latest detection run. Each part is
+read through the same query functions as its own page, so the desk never
+shows more than the pages would.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workbench.query.alerts import AlertRow, alerts
+from workbench.query.errors import FeatureUnavailable
+from workbench.query.exchange import mine as exchange_mine
+from workbench.query.exchange import queue
+from workbench.query.review import review_queue
+from workbench.query.runs import RunInfo, latest_run
+from workbench.query.session import Session
+from workbench.query.watch import WatchHit, WatchRow, followed_clusters, hits, watches
+from workbench.security.requests import Request, RequestBook
+
+__all__ = ["REVIEW_CAP", "Desk", "desk", "desk_requests"]
+
+REVIEW_CAP = 20  # the desk counts review pairs up to this many ("20 or more")
+
+
+@dataclass(frozen=True)
+class Desk:
+    """What the desk shows: each part opens the page of what it is about."""
+
+    hits: list[WatchHit]
+    alerts: list[AlertRow]
+    review: int | None  # None: entity resolution is not available
+    requests: list[Request]
+    run: RunInfo | None
+    run_alerts: int
+    watches: list[WatchRow] = field(default_factory=list)
+
+    @property
+    def review_more(self) -> bool:
+        return self.review is not None and self.review >= REVIEW_CAP
+
+
+def desk_requests(session: Session, home: Path) -> list[Request]:
+    """Open requests to or from the viewer (the soft-signal exchange): those waiting for
+    their decision (a coordinator of the owning organisation) first, then their own."""
+    book = RequestBook(home)
+    waiting = [i.request for i in queue(session, book)]
+    mine = [r for r in exchange_mine(session, book) if r.status == "open"]
+    return waiting + [r for r in mine if r not in waiting]
+
+
+def desk(session: Session, home: Path, *, limit: int = 20) -> Desk:
+    """The viewer's desk: at most ``limit`` new hits and alerts on followed clusters."""
+    followed = followed_clusters(session, home)
+    run = latest_run(session)
+    new_alerts = alerts(session, statuses=["new"], limit=None) if run else []
+    try:
+        review: int | None = len(review_queue(session, limit=REVIEW_CAP))
+    except FeatureUnavailable:
+        review = None
+    return Desk(
+        hits=hits(session, home, limit=limit),
+        alerts=[a for a in new_alerts if a.about is not None and a.about.id in followed][:limit],
+        review=review,
+        requests=desk_requests(session, home),
+        run=run,
+        run_alerts=sum(1 for a in new_alerts if run is not None and a.run_id == run.run_id),
+        watches=watches(session, home),
+    )
