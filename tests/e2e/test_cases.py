@@ -27,6 +27,7 @@ def open_case(page: Page, server: Server, user: str, name: str, purpose: str) ->
     page.get_by_label("Purpose (required)").fill(purpose)
     page.get_by_role("button", name="Open case").click()
     settle(page)
+    page.get_by_text(f"{name} · ").first.wait_for()  # listed under "Your cases"
     return next(c.id for c in CaseBook(server.home).of_member(user) if c.name == name)
 
 
