@@ -71,8 +71,8 @@ def test_request_decide_read(server: Server, page: Page) -> None:
     shot(page, "exchange-my-requests")
     for signal in released:
         assert ind[signal] in signal_page(page, server, signal), signal
-    sign_in(page, f"{server.url}/?q={words(ind[released[0]])}", REQUESTER)
-    assert released[0].partition("|")[2] in all_text(page)
+    sign_in(page, f"{server.url}/search?q={words(ind[released[0]])}", REQUESTER)
+    page.get_by_text(released[0].partition("|")[2]).first.wait_for(state="attached")
     for signal in denied:
         assert ind[signal] not in signal_page(page, server, signal), signal
 

@@ -66,7 +66,10 @@ def main() -> None:
     begin_run(ctx)
     ticket = st.session_state.pop(TICKET_KEY, None)
     if isinstance(ticket, str):
-        set_cookie(ticket)  # drawn on this run only; the browser trades it at once
+        # drawn on this run only, in the sidebar: in the page it would shift the page's
+        # elements on the next run, and Streamlit would mount the page's components anew
+        with st.sidebar:
+            set_cookie(ticket)  # the browser trades it at once
     page = st.navigation(pages)
     account_box(ctx)
     page.run()
