@@ -14,12 +14,14 @@ OWNER = "politie.analyst"  # owns the hostile (soft) politie record, so sees it 
 IND = "ind.analyst"  # sees IND's records, which hold the V-numbers, in full
 REQUESTER = "coa.analyst"  # asks IND to release what it sees pseudonymised
 DECIDER = "ind.coordinator"  # decides IND's incoming requests
+KMAR_LEAD = "kmar.investigator"  # leads a KMar case that meets a Politie case
 ACCOUNTS = {
     ANALYST: ("joint", "analyst"),
     OWNER: ("politie", "analyst"),
     IND: ("ind", "analyst"),
     REQUESTER: ("coa", "analyst"),
     DECIDER: ("ind", "coordinator"),
+    KMAR_LEAD: ("kmar", "investigator"),
 }
 
 

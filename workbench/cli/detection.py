@@ -11,6 +11,7 @@ from rich.table import Table
 from workbench.cli.common import JsonOption, cell, fail, state, store
 from workbench.cli.governance import AsUser, query_session
 from workbench.cli.output import PARTIAL, USAGE, emit, stdout
+from workbench.deconflict import after_run
 from workbench.query import RunInfo, Session
 from workbench.store import GraphStore, StoreError
 
@@ -61,6 +62,7 @@ def _run(s: GraphStore, algorithm: str, seed: int, resolution: float | None) -> 
         except DetectionError as exc:
             fail(str(exc), USAGE)
         raise_after(s, "detect")
+        after_run(s, state.settings.home)
     return report.to_dict()
 
 
@@ -263,6 +265,7 @@ def register(app: typer.Typer) -> None:
             try:
                 report = detect(s, params)
                 raise_after(s, "schedule")
+                after_run(s, state.settings.home)
             finally:
                 s.close()
             return (f"run {report.run_id}: {report.clusters} clusters, {report.alerts} alerts "

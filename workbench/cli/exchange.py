@@ -46,8 +46,9 @@ exchange_app = typer.Typer(help="The exchange: legal grounds and follow-up figur
                            no_args_is_help=True)  # fmt: skip
 
 
-def _run(action: Callable[[], T]) -> T:
-    """Run an exchange action; a refusal exits 1, a wrong request 2, with the reason."""
+def governed(action: Callable[[], T]) -> T:
+    """Run a governed action (exchange, cases); a refusal exits 1, a wrong request 2, with
+    the reason."""
     try:
         return action()
     except (PermissionDenied, NotFound, Unseen) as exc:
@@ -91,8 +92,8 @@ def request(
     """Ask the owners of what is withheld from you behind an item to release it."""
     ctx = _context(as_user)
     session = session_of(ctx)
-    withheld = _run(lambda: seen.withheld_behind(session, item_id))
-    made = _run(lambda: exchange.ask(ctx, item_id, withheld, purpose=purpose, ground=ground))
+    withheld = governed(lambda: seen.withheld_behind(session, item_id))
+    made = governed(lambda: exchange.ask(ctx, item_id, withheld, purpose=purpose, ground=ground))
     data = {
         "request_ids": [r.id for r in made],
         "signals": sum(len(r.items) for r in made),
@@ -119,7 +120,7 @@ def requests_list(
     if ctx.invoked_subcommand is not None:
         return
     sec = _context(as_user)
-    rows = _run(lambda: seen.requests_for(session_of(sec), sec.requests, status=status))
+    rows = governed(lambda: seen.requests_for(session_of(sec), sec.requests, status=status))
     _emit_requests(rows, as_json)
 
 
@@ -134,14 +135,19 @@ def requests_approve(
     to_all: Annotated[
         bool, typer.Option("--to-all", help="Release to every partner, not only the requester.")
     ] = False,
+    to_case: Annotated[
+        str | None,
+        typer.Option("--to-case", help="Release to the members of this case of the requester."),
+    ] = None,
     days: Days = None,
     as_user: AsUser = None,
     as_json: JsonOption = False,
 ) -> None:
     """Approve a request to your organisation (a coordinator; not your own request)."""
     sec = _context(as_user)
-    done = _run(lambda: exchange.approve(sec, request_id, reason=reason, only=only,
-                                         to_all=to_all, days=days))  # fmt: skip
+    done = governed(lambda: exchange.approve(
+        sec, request_id, reason=reason, only=only, to_all=to_all, to_case=to_case, days=days
+    ))  # fmt: skip
     _emit_requests([done], as_json)
 
 
@@ -154,7 +160,7 @@ def requests_deny(
 ) -> None:
     """Deny a request to your organisation, with a reason the requester reads."""
     sec = _context(as_user)
-    _emit_requests([_run(lambda: exchange.deny(sec, request_id, reason=reason))], as_json)
+    _emit_requests([governed(lambda: exchange.deny(sec, request_id, reason=reason))], as_json)
 
 
 @requests_app.command("revoke")
@@ -166,7 +172,7 @@ def requests_revoke(
 ) -> None:
     """Withdraw what an approved request released, before its term ends."""
     sec = _context(as_user)
-    _emit_requests([_run(lambda: exchange.revoke(sec, request_id, reason=reason))], as_json)
+    _emit_requests([governed(lambda: exchange.revoke(sec, request_id, reason=reason))], as_json)
 
 
 def _since(value: str | None) -> dt.date:
@@ -185,7 +191,9 @@ def share(
         str | None, typer.Option("--theme", help="Every soft signal of this theme ...")
     ] = None,
     since: Annotated[str | None, typer.Option("--since", help="... dated from this day.")] = None,
-    to: Annotated[str, typer.Option("--to", help="A partner organisation, or all.")] = "",
+    to: Annotated[
+        str, typer.Option("--to", help="A partner organisation, all, or case:CASE_ID.")
+    ] = "",
     days: Annotated[int, typer.Option("--days", min=1, help="Term of the release.")] = 90,
     reason: Reason = "",
     as_user: AsUser = None,
@@ -199,11 +207,13 @@ def share(
     if theme is not None:
         what = f"theme:{theme}"
         day = _since(since)
-        signals = _run(lambda: seen.theme_signals(session, theme, day))
+        signals = governed(lambda: seen.theme_signals(session, theme, day))
     else:
         what = str(item_id)
-        signals = _run(lambda: seen.own_behind(session, what))
-    made = _run(lambda: exchange.share(sec, signals, what=what, to=to, days=days, reason=reason))
+        signals = governed(lambda: seen.own_behind(session, what))
+    made = governed(
+        lambda: exchange.share(sec, signals, what=what, to=to, days=days, reason=reason)
+    )
     data = {
         "shared": [r.signal_id for r in made],
         "to": made[0].to if made else to,
@@ -218,7 +228,7 @@ def share(
 def grounds(as_user: AsUser = None, as_json: JsonOption = False) -> None:
     """The legal grounds a request may cite, and each one's default term in days."""
     sec = security_context(as_user)
-    found = _run(lambda: exchange.grounds(sec))
+    found = governed(lambda: exchange.grounds(sec))
     data = {"grounds": [g.to_dict() for g in found.values()]}
 
     def render(d: dict[str, Any]) -> None:
@@ -234,7 +244,7 @@ def grounds(as_user: AsUser = None, as_json: JsonOption = False) -> None:
 def stats(as_user: AsUser = None, as_json: JsonOption = False) -> None:
     """Requests made, approved, partly approved, denied, lapsed per pair of organisations."""
     sec = _context(as_user)
-    pairs = _run(lambda: seen.follow_up(session_of(sec), sec.requests))
+    pairs = governed(lambda: seen.follow_up(session_of(sec), sec.requests))
     data = {"pairs": [p.to_dict() for p in pairs]}
     keys = ("requested", "open", "approved", "partial", "denied", "lapsed", "revoked")
 

@@ -10,6 +10,7 @@ from rich.table import Table
 from workbench.cli.common import JsonOption, cell, fail, state, store
 from workbench.cli.governance import AsUser, query_session, security_context
 from workbench.cli.output import PARTIAL, USAGE, emit, emit_list, stderr, stdout
+from workbench.deconflict import after_run
 from workbench.store import StoreError
 
 JUDGEMENT_HELP = "same, different or unsure"
@@ -43,6 +44,7 @@ def resolve(
     except StoreError as exc:
         fail(str(exc), PARTIAL)
     raise_after(s, "resolve")
+    after_run(s, state.settings.home)
 
     def render(d: dict[str, Any]) -> None:
         stdout.print(
@@ -177,5 +179,6 @@ def decide(
     except ResolveError as exc:
         fail(str(exc), USAGE)
     ctx.record("decision", {"left": left, "right": right, "judgement": judgement, "reason": reason})
+    after_run(ctx.store or store(), state.settings.home)
     stderr.print(f"recorded: {left} {judgement} {right}", markup=False)
     emit(report.to_dict(), as_json=as_json, render=lambda d: None)

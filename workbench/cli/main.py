@@ -18,7 +18,17 @@ from rich.progress import Progress
 from rich.table import Table
 
 from loaders.records import Source
-from workbench.cli import detection, dossier, exchange, governance, identity, learning, ui, watch
+from workbench.cli import (
+    cases,
+    detection,
+    dossier,
+    exchange,
+    governance,
+    identity,
+    learning,
+    ui,
+    watch,
+)
 from workbench.cli.common import JsonOption, cell, fail, state, store
 from workbench.cli.governance import AsUser, query_session
 from workbench.cli.output import OK, PARTIAL, USAGE, emit, stderr, stdout
@@ -244,5 +254,5 @@ def demo(
     status(as_json=False)
 
 
-for _feature in (identity, detection, governance, exchange, dossier, learning, ui, watch):
+for _feature in (identity, detection, governance, exchange, cases, dossier, learning, ui, watch):
     _feature.register(app)

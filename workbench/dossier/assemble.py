@@ -38,6 +38,7 @@ class Context:
     reason: str
     classification: str
     at: dt.datetime
+    case: str | None = None  # the case it was made for (docs/cases.md)
 
 
 class _Graph:
@@ -522,6 +523,7 @@ def assemble(ev: Evidence, ctx: Context) -> Doc:
                 "role": ctx.viewer.role,
             },
             "reason": ctx.reason,
+            **({"case": ctx.case} if ctx.case else {}),
         },
         "cluster": {
             "id": cluster.id,

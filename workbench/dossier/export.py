@@ -81,8 +81,10 @@ def export_dossier(
     classification: str = DEFAULT_CLASSIFICATION,
     now: dt.datetime | None = None,
     explainer: Explain | None = None,
+    case: str | None = None,
 ) -> Export:
-    """The dossier of ``cluster_id`` as ``fmt`` (pdf, html, json or csv) for ``policy.viewer``.
+    """The dossier of ``cluster_id`` as ``fmt`` (pdf, html, json or csv) for ``policy.viewer``,
+    made for ``case`` when one is named (the caller checked the viewer is a member).
 
     Raises :class:`~workbench.dossier.errors.ExportNotAllowed` or
     :class:`~workbench.dossier.errors.ReasonRequired` (both after auditing the
@@ -91,7 +93,8 @@ def export_dossier(
     :class:`~workbench.dossier.errors.RenderError`.
     """
     viewer = policy.viewer
-    asked = {"user": viewer.username, "what": "dossier", "cluster": cluster_id, "format": fmt}
+    asked = {"user": viewer.username, "what": "dossier", "cluster": cluster_id, "format": fmt,
+             **({"case": case} if case else {})}  # fmt: skip
     if not may(viewer, "export"):
         audit(ACTION, {**asked, "reason": reason or "", "outcome": "refused", "why": "role"})
         roles = " or ".join(r for r in ROLES if r in PERMISSIONS["export"])
@@ -114,6 +117,7 @@ def export_dossier(
         now=now,
         explainer=explainer,
         audit=audit,
+        case=case,
     )
     content = form.render(doc)
     digest = hashlib.sha256(content).hexdigest()

@@ -30,6 +30,7 @@ def gather(
     now: dt.datetime | None = None,
     explainer: Explain | None = None,
     audit: AuditFn = log_audit,
+    case: str | None = None,
 ) -> dict[str, Any]:
     """The dossier of ``cluster_id`` as ``policy.viewer`` may see it, as a JSON-able dict.
 
@@ -46,5 +47,6 @@ def gather(
         reason=reason,
         classification=classification,
         at=now or dt.datetime.now(dt.UTC),
+        case=case,
     )
     return assemble(evidence, ctx)

@@ -17,7 +17,8 @@ whole. See docs/decisions/0004-security.md.
 Actions (``ACTIONS`` documents them; any lower-case name is accepted so new
 features can audit before this list learns about them): ``login``,
 ``search``, ``view``, ``export``, ``decision``, ``annotation``, ``user``,
-``release``, ``exchange``, ``retention``, ``purge``, ``triage``.
+``release``, ``exchange``, ``retention``, ``purge``, ``triage``, ``case``,
+``deconfliction``.
 """
 
 from __future__ import annotations
@@ -51,6 +52,9 @@ ACTIONS = {
     "exchange": "a request for release, its approval, denial or revocation, a lapse, a share",
     "retention": "a signal's retention extended: until and reason",
     "purge": "a retention purge: the expired signals and what went with them",
+    "case": "a case opened, items added to it, or closed: change, items, reason",
+    "deconfliction": "a deconfliction notice raised to a case: the other case's organisation, "
+    "lead (unless sensitive) and the overlapping item",
 }
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS events(

@@ -26,6 +26,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from workbench.security.cases import CASE_PREFIX
+from workbench.security.casework import requester_case, sharable_case
 from workbench.security.config import load_yaml
 from workbench.security.errors import (
     ConfigError,
@@ -168,12 +170,17 @@ def approve(
     reason: str,
     only: Iterable[str] | None = None,
     to_all: bool = False,
+    to_case: str | None = None,
     days: int | None = None,
 ) -> Request:
     """Release the request's signals (``only`` these; the others are denied) to the
-    requesting organisation, or to every partner with ``to_all``, for ``days`` (default:
-    the ground's term)."""
+    requesting organisation, to every partner with ``to_all``, or to the members of a case
+    of the requester with ``to_case``, for ``days`` (default: the ground's term)."""
     request = _decidable(ctx, request_id, "open")
+    if to_case is not None and to_all:
+        raise InvalidRequest("release to every partner or to a case, not both")
+    if to_case is not None:
+        requester_case(ctx, to_case, request.requester)
     why = _text(reason, "a reason")
     asked = [i.signal_id for i in request.items]
     chosen = list(dict.fromkeys(only)) if only is not None else asked
@@ -181,7 +188,7 @@ def approve(
     if stray:
         raise InvalidRequest(f"request {request_id} does not ask for {', '.join(stray)}")
     until = _term(ctx, grounds(ctx).get(request.ground), days)
-    to = ALL_PARTNERS if to_all else request.requester_org
+    to = CASE_PREFIX + to_case if to_case else ALL_PARTNERS if to_all else request.requester_org
     for signal in chosen:
         ctx.releases.add(
             signal, owner=request.owner_org, to=to, by=ctx.viewer.username,
@@ -235,17 +242,20 @@ def share(
 ) -> list[Release]:
     """Release the viewer's own organisation's ``signals`` without being asked (``what``
     names the item or theme they were chosen by, for the audit), to ``to`` (an
-    organisation or ``all``) for ``days``."""
+    organisation, ``all``, or ``case:ID`` of a live case the coordinator is a member of:
+    read by its members only, while it lasts) for ``days``."""
     require(ctx.viewer, "release")
     why = _text(reason, "a reason")
     org = ctx.viewer.organisation
-    if to != "all" and (to not in ORGANISATIONS or to == org):
+    if to.startswith(CASE_PREFIX):
+        sharable_case(ctx, to.removeprefix(CASE_PREFIX))
+    elif to != "all" and (to not in ORGANISATIONS or to == org):
         partners = ", ".join(o for o in ORGANISATIONS if o != org)
-        raise InvalidRequest(f"--to must be one of {partners} or all")
+        raise InvalidRequest(f"--to must be one of {partners}, all or case:CASE_ID")
     if not signals:
         raise InvalidRequest(f"{what} has no {org.upper()} signal to share")
     until = _term(ctx, None, days)
-    target = ALL_PARTNERS if to == "all" else to
+    target = ALL_PARTNERS if to == "all" else to  # an organisation or case:ID
     made = [
         ctx.releases.add(s, owner=org, to=target, by=ctx.viewer.username, expires_at=until,
                          reason=why)

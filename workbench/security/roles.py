@@ -24,6 +24,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "export": frozenset({"investigator", "coordinator"}),  # dossiers, with a reason
     "release": frozenset({"coordinator"}),  # own organisation's signals; decides requests
     "request": frozenset({"analyst", "investigator", "coordinator"}),  # ask a partner
+    "case": frozenset({"analyst", "investigator", "coordinator"}),  # open and work cases
     "retention": frozenset({"coordinator", "admin"}),  # extend a signal's retention
     "audit": frozenset({"coordinator", "admin"}),  # own organisation's events
     "manage_users": frozenset({"admin"}),

@@ -31,6 +31,7 @@ from typing import Any
 
 from workbench.config import Settings
 from workbench.security.audit import AuditEvent, AuditLog
+from workbench.security.cases import CaseBook, case_releases
 from workbench.security.config import pseudonym_secret
 from workbench.security.errors import (
     AccountLocked,
@@ -67,17 +68,21 @@ class SecurityContext:
     users: UserStore = field(init=False)
     releases: ReleaseBook = field(init=False)
     requests: RequestBook = field(init=False)
+    cases: CaseBook = field(init=False)
 
     def __post_init__(self) -> None:
         self.audit = AuditLog(self.settings.home)
         self.users = UserStore(self.settings.home)
         self.releases = ReleaseBook(self.settings.home, clock=self.clock)
         self.requests = RequestBook(self.settings.home, clock=self.clock)
+        self.cases = CaseBook(self.settings.home, clock=self.clock)
 
     @cached_property
     def policy(self) -> NeedToKnow:
         """The viewer's need-to-know policy (needs ``store``); releases past their term
-        lapse first, so a term ends at the next read without anyone running a command."""
+        lapse first, so a term ends at the next read without anyone running a command.
+        A release to a case reaches this viewer only while they are a member of it and
+        it is not closed."""
         from workbench.security.exchange import apply_lapses
 
         if self.store is None:
@@ -89,11 +94,20 @@ class SecurityContext:
             self.viewer,
             self.store,
             rules=SharingRules.load(self.settings.home),
-            releases=self.releases.active(),
+            releases=case_releases(
+                self.releases.active(),
+                [c.id for c in self.cases.of_member(self.viewer.username, live=True)],
+                org,
+            ),
             pseudonym=Pseudonymiser(pseudonym_secret(self.settings.home), org),
             colleagues=colleagues,
             custodian=self.custodian,
         )
+
+    def visibility_version(self) -> str:
+        """Changes whenever a release, a case's membership or its status changes: the cache
+        key of pages derived from what the viewer may see."""
+        return f"{self.releases.version()}/{self.cases.version()}"
 
     def event(self, action: str, *, target: str | None = None, **details: Any) -> AuditEvent:
         """Append an audit event by this viewer (with how they came: UI or CLI, operator)."""

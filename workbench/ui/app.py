@@ -13,6 +13,7 @@ import streamlit as st
 
 from workbench.config import Settings
 from workbench.security import SecurityContext
+from workbench.ui.cases import case_title
 from workbench.ui.cookie import set_cookie
 from workbench.ui.login import account_box, login_page
 from workbench.ui.session import TICKET_KEY, SessionEnded, begin_run, signed_in
@@ -32,11 +33,14 @@ PAGES = [
     ("views/alerts.py", "Alerts", "alerts", ":material/notifications:"),
     ("views/requests.py", "Requests", "requests", ":material/inbox:"),
     ("views/my_requests.py", "My requests", "my-requests", ":material/outbox:"),
+    ("views/cases.py", "Cases", "cases", ":material/folder_shared:"),
 ]
 
 
 def _title(title: str, ctx: SecurityContext | None) -> str:
     """A page's title in the sidebar; Requests counts what waits for the viewer's decision."""
+    if title == "Cases" and ctx is not None:
+        return case_title(ctx)
     if title != "Requests" or ctx is None or ctx.viewer.role != "coordinator":
         return title
     waiting = ctx.requests.count_open(ctx.viewer.organisation)

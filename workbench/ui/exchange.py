@@ -50,7 +50,7 @@ def request_panel(item_id: str, *, partial: bool | None = None) -> None:
         )
     if partial is False:
         return
-    sharing = ctx.releases.version()
+    sharing = ctx.visibility_version()  # releases, and the viewer's cases' releases
     label = "Withheld from you: ask the owners for release"
     if partial:
         box = st.expander(label, key=f"ask-{item_id}", on_change="rerun")

@@ -23,6 +23,7 @@ from workbench.query import (
 from workbench.query.benign import mark, markable
 from workbench.query.describe import display
 from workbench.query.verdicts import judge
+from workbench.ui.cases import case_panel
 from workbench.ui.chart import chart_section
 from workbench.ui.exchange import request_panel
 from workbench.ui.session import current_context, current_session
@@ -62,7 +63,7 @@ def ranked_list(session: Session) -> None:
             session.viewer.username,
             latest.run_id,
             limit,
-            current_context().releases.version(),
+            current_context().visibility_version(),
         )
         if latest
         else (None, [])
@@ -227,6 +228,7 @@ def cluster_page(session: Session, cluster_id: str) -> None:
     verdict_and_ranking(r)
     verdict_form(session, r)
     request_panel(r.id, partial=r.withheld)
+    case_panel(r.id)
     # Lazy tabs: only the open tab's content runs, so opening a cluster is quick.
     chart, members, what_if, signals, score, leads, notes, lineage = st.tabs(
         [

@@ -9,6 +9,7 @@ import streamlit as st
 from workbench.query import EntityView, entity
 from workbench.query.entity import Linked
 from workbench.query.persons import Resolution
+from workbench.ui.cases import case_panel
 from workbench.ui.chart import chart_section
 from workbench.ui.exchange import REQUESTABLE, request_panel
 from workbench.ui.session import current_session
@@ -86,6 +87,7 @@ def render() -> None:
     st.page_link(NETWORK_PAGE, label="Open in network", query_params={"id": node_id})
     if view.ref.label in REQUESTABLE:
         request_panel(node_id)
+    case_panel(node_id)
     if view.more:
         st.warning(f"{view.more} more linked items are not listed (capped).")
     charted = view.ref.label in CHARTED

@@ -6,9 +6,10 @@ from typing import Any
 
 import streamlit as st
 
+from workbench.deconflict import after_run
 from workbench.query import FeatureUnavailable, ReviewPair, ReviewQueue, decide, review
 from workbench.ui.exchange import request_form
-from workbench.ui.session import current_session
+from workbench.ui.session import current_context, current_session
 from workbench.ui.text import md
 from workbench.ui.widgets import act, contributions_table, entity_link, signals_section
 
@@ -92,6 +93,7 @@ def render() -> None:
     for col, (judgement, label) in zip(cols, BUTTONS, strict=False):
         clicked = col.button(label, disabled=not reason.strip(), key=f"decide-{judgement}")
         if clicked and act(decide, session, pair.left.id, pair.right.id, judgement, reason=reason):
+            after_run(session.store, current_context().settings.home)
             st.toast(md(f"Recorded: {label.lower()}"))
             st.rerun()
     if cols[-1].button("Skip", key="review-skip"):
