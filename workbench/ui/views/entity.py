@@ -24,6 +24,7 @@ from workbench.ui.widgets import (
     signals_section,
 )
 
+SEARCH_PAGE = "views/search.py"
 CHARTED = ("Person", "FacilitatorEntity")  # pages that open on the entity chart
 
 
@@ -82,6 +83,7 @@ def render() -> None:
     view = attempt(entity, session, node_id)
     if view is None:
         return
+    st.page_link(SEARCH_PAGE, label="Search")  # the way back: detail pages open from lists
     st.title(md(view.ref.caption) or md(view.ref.id))
     st.caption(md(f"{view.ref.type} · {view.ref.id}"))
     st.page_link(NETWORK_PAGE, label="Open in network", query_params={"id": node_id})
