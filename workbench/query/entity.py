@@ -133,7 +133,8 @@ def entity(session: Session, node_id: str) -> EntityView:
     with session.store.reader():
         node = visibility.node(session, node_id)
         session.record("view", target=node_id, label=node.label)
-        near = visibility.around(session, [node_id], limit=NEIGHBOURS)
+        near = visibility.around(session, [visibility.stored_id(session, node_id)],
+                                 limit=NEIGHBOURS)  # fmt: skip
         focus = {node_id}
         linked = _linked(focus, near)
         edges = list(near.edges)

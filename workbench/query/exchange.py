@@ -56,20 +56,21 @@ def signals_behind(session: Session, item_id: str) -> list[str]:
     what it is about.
     """
     visibility.node(session, item_id)  # NotFound when hidden: asking must not probe
-    label = item_id.partition(":")[0]
+    item = visibility.stored_id(session, item_id)  # a pseudonymised phone: its stored id
+    label = item.partition(":")[0]
     if label == "Signal":
-        return [item_id]
+        return [item]
     if label in ENTITIES:
-        return _mentions_signals(session, [item_id])
+        return _mentions_signals(session, [item])
     if label == "Cluster":
-        members = [e.src for e in session.store.find_edges("MEMBER_OF", dst=[item_id])]
+        members = [e.src for e in session.store.find_edges("MEMBER_OF", dst=[item])]
         return _mentions_signals(session, members)
     if label == "Alert":
-        about = [e.dst for e in session.store.find_edges("ABOUT", src=[item_id])]
+        about = [e.dst for e in session.store.find_edges("ABOUT", src=[item])]
         return [s for a in about for s in signals_behind(session, a)]
     spec = model().nodes.get(label)
     if spec is not None and "signals" in spec.properties:
-        stored = session.store.get_nodes([item_id], fields=["signals"]).get(item_id)
+        stored = session.store.get_nodes([item], fields=["signals"]).get(item)
         return list(stored.props.get("signals") or ()) if stored else []
     raise InvalidInput(f"a {label} has no signals of its own to ask for")
 

@@ -90,9 +90,20 @@ def next_page(session: Session) -> None:
     need_to_know.forget_nodes(session.policy)
 
 
+def stored_id(session: Session, node_id: str) -> str:
+    """The id the store knows a node by, for an id the viewer was shown (a pseudonymised
+    phone, document, device or plate was shown under another id)."""
+    return need_to_know.stored_id(session.policy, node_id)
+
+
 def node(session: Session, node_id: str) -> Node:
-    """One visible node, or :class:`NotFound` (also when the policy hides it)."""
-    found = nodes(session, [node_id])
+    """One visible node, or :class:`NotFound` (also when the policy hides it).
+
+    ``node_id`` is the id the viewer was shown: a pseudonymised identifier is found
+    by its pseudonym, and never by its real value (shaped, that node would come back
+    under the pseudonym, not under the id asked for).
+    """
+    found = nodes(session, [stored_id(session, node_id)])
     if node_id not in found:
         raise NotFound(f"nothing with id {node_id!r} that you may see; search for it again")
     return found[node_id]

@@ -38,7 +38,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
@@ -145,6 +145,22 @@ def forget_signals(store: GraphStore, ids: Iterable[str]) -> None:
     cache = _catalogs[(store.kind, store.location)]
     for i in ids:
         cache.pop(i, None)
+
+
+# Pseudonymised ids handed out, per viewing organisation: (organisation, shown id) ->
+# stored id, so a pseudonymised identifier a viewer was shown can open its page. Bounded;
+# an id that fell out is simply not found again until a page shows it anew.
+_SEEN_MAX = 200_000
+_seen_as: OrderedDict[tuple[str, str], str] = OrderedDict()
+
+
+def _seen(organisation: str, shown: str, stored: str) -> str:
+    if shown != stored:
+        _seen_as[(organisation, shown)] = stored
+        _seen_as.move_to_end((organisation, shown))
+        while len(_seen_as) > _SEEN_MAX:
+            _seen_as.popitem(last=False)
+    return shown
 
 
 # -- the policy ----------------------------------------------------------------------
@@ -388,8 +404,15 @@ class NeedToKnow:
     def node_ref(self, node_id: str) -> str:
         """The id under which the viewer sees a node (value-keyed ids may be pseudonymised)."""
         if self.access(node_id) == Access.PSEUDONYMISED and _provenance(node_id.partition(":")[0]):
-            return pseudonymous_id(node_id, self.pseudonym)
+            shown = pseudonymous_id(node_id, self.pseudonym)
+            return _seen(self.viewer.organisation, shown, node_id)
         return node_id
+
+    def stored_id(self, seen_id: str) -> str:
+        """The stored id behind an id this viewer's organisation was shown (itself if none):
+        so a pseudonymised phone or plate opens its page. Only ids handed out to the same
+        organisation by this process are known; any other id is returned as it is."""
+        return _seen_as.get((self.viewer.organisation, seen_id), seen_id)
 
     # the Policy protocol ------------------------------------------------------------------
 
@@ -434,7 +457,9 @@ class NeedToKnow:
         label = node.label
         if _provenance(label):
             if access == Access.PSEUDONYMISED:
+                stored = node.id
                 node = pseudonymise_node(node, self.pseudonym, self._owner(node))
+                _seen(self.viewer.organisation, node.id, stored)
             return self._visible_signals(node) if label not in METADATA else node
         if label == "User":
             return redact_text_fields(node, {"password_hash": None})
@@ -538,6 +563,12 @@ def forget_nodes(policy: Policy) -> None:
     drop = getattr(policy, "forget_nodes", None)
     if drop is not None:
         drop()
+
+
+def stored_id(policy: Policy, seen_id: str) -> str:
+    """The stored id behind an id the viewer was shown (itself for simple policies)."""
+    lookup = getattr(policy, "stored_id", None)
+    return str(lookup(seen_id)) if lookup is not None else seen_id
 
 
 def signal_levels(policy: Policy, ids: Iterable[str]) -> dict[str, Access]:
