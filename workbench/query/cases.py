@@ -158,6 +158,12 @@ def _refs(session: Session, ids: Sequence[str]) -> dict[str, Ref]:
     return {i: ref(n) for i, n in visibility.by_stored_id(session, list(ids)).items()}
 
 
+def open_notices(session: Session, book: CaseBook) -> int:
+    """How many notices to the viewer's live cases are open (the Cases page's sidebar count)."""
+    mine = [c.id for c in book.of_member(session.viewer.username, live=True)]
+    return sum(n.status == "open" for n in book.notices(mine)) if mine else 0
+
+
 def notices(
     session: Session, book: CaseBook, case_ids: Sequence[str] | None = None
 ) -> list[NoticeRow]:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.config import Settings
+from workbench.query import Session
+from workbench.query.exchange import waiting as requests_waiting
 from workbench.security import SecurityContext
 from workbench.ui.cases import case_title
 from workbench.ui.cookie import set_cookie
@@ -37,14 +39,17 @@ PAGES = [
 ]
 
 
-def _title(title: str, ctx: SecurityContext | None) -> str:
-    """A page's title in the sidebar; Requests counts what waits for the viewer's decision."""
-    if title == "Cases" and ctx is not None:
-        return case_title(ctx)
-    if title != "Requests" or ctx is None or ctx.viewer.role != "coordinator":
+def _title(title: str, ctx: SecurityContext | None, session: Session | None) -> str:
+    """A page's title in the sidebar: Requests counts what waits for the viewer's decision,
+    Cases the open deconfliction notices (both read through the query layer)."""
+    if ctx is None or session is None:
         return title
-    waiting = ctx.requests.count_open(ctx.viewer.organisation)
-    return f"Requests ({waiting})" if waiting else title
+    if title == "Cases":
+        return case_title(ctx, session)
+    if title == "Requests":
+        waiting = requests_waiting(session, ctx.requests)
+        return f"Requests ({waiting})" if waiting else title
+    return title
 
 
 def main() -> None:
@@ -55,15 +60,15 @@ def main() -> None:
         ctx = signed_in(settings)
     except SessionEnded as exc:
         ctx, notice = None, str(exc)
+    session = begin_run(ctx) if ctx is not None else None
     pages = [
-        st.Page(path, title=_title(title, ctx), url_path=url, icon=icon, default=i == 0)
+        st.Page(path, title=_title(title, ctx, session), url_path=url, icon=icon, default=i == 0)
         for i, (path, title, url, icon) in enumerate(PAGES)
     ]
     if ctx is None:
         st.navigation(pages, position="hidden")  # registered, not run: the address stays
         login_page(settings, notice)
         return
-    begin_run(ctx)
     ticket = st.session_state.pop(TICKET_KEY, None)
     if isinstance(ticket, str):
         # drawn on this run only, in the sidebar: in the page it would shift the page's

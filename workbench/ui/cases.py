@@ -1,4 +1,4 @@
-""""Add to case" on an item's page (cluster, person, facilitator, identifier, signal).
+""" "Add to case" on an item's page (cluster, person, facilitator, identifier, signal).
 
 The viewer's open cases come from ``workbench.query.cases``; adding is the one
 way the CLI adds too (``workbench.deconflict.add_to_case``: visible items
@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.deconflict import CASE_ITEM_LABELS, add_to_case
+from workbench.query import Session
 from workbench.query import cases as seen
 from workbench.security import SecurityContext
 from workbench.ui.session import current_context, current_session
@@ -44,8 +45,7 @@ def case_panel(item_id: str) -> None:
                 st.rerun()
 
 
-def case_title(ctx: SecurityContext) -> str:
+def case_title(ctx: SecurityContext, session: Session) -> str:
     """The Cases page's sidebar title, counting the open notices to the viewer's cases."""
-    mine = [c.id for c in ctx.cases.of_member(ctx.viewer.username, live=True)]
-    waiting = sum(n.status == "open" for n in ctx.cases.notices(mine)) if mine else 0
+    waiting = seen.open_notices(session, ctx.cases)
     return f"Cases ({waiting})" if waiting else "Cases"
