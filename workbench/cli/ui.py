@@ -30,8 +30,10 @@ DEMO_TEAM = (
     ("politie.analyst", "politie", "analyst"),
     ("politie.coordinator", "politie", "coordinator"),
     ("kmar.investigator", "kmar", "investigator"),
+    ("kmar.coordinator", "kmar", "coordinator"),
     ("ind.coordinator", "ind", "coordinator"),
     ("coa.analyst", "coa", "analyst"),
+    ("coa.coordinator", "coa", "coordinator"),
     ("joint.investigator", "joint", "investigator"),
 )
 
