@@ -17,7 +17,6 @@ requester sees nothing new until a release.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,7 +27,7 @@ from workbench.query.errors import InvalidInput, NotFound
 from workbench.query.session import Session
 from workbench.query.signals import SignalRow, in_time_order, signal_row
 from workbench.security.requests import STATUSES, Flow, Request, RequestBook, by_owner, flows
-from workbench.security.sharing import Access
+from workbench.security.sharing import Access, signal_owner
 
 ENTITIES = ("Person", "FacilitatorEntity")
 OVERSEERS = ("coordinator", "admin")  # see every request to or from their organisation
@@ -75,10 +74,6 @@ def signals_behind(session: Session, item_id: str) -> list[str]:
     raise InvalidInput(f"a {label} has no signals of its own to ask for")
 
 
-def _owner(signal_id: str) -> str:
-    return signal_id.partition(":")[2].partition("|")[0]
-
-
 def withheld_behind(session: Session, item_id: str) -> dict[str, list[str]]:
     """Owner -> the signals behind ``item_id`` the viewer sees only pseudonymised.
 
@@ -86,13 +81,13 @@ def withheld_behind(session: Session, item_id: str) -> dict[str, list[str]]:
     """
     behind = list(dict.fromkeys(signals_behind(session, item_id)))
     levels = visibility.signal_levels(session, behind)
-    return by_owner({s: _owner(s) for s in behind if levels.get(s) == Access.PSEUDONYMISED})
+    return by_owner({s: signal_owner(s) for s in behind if levels.get(s) == Access.PSEUDONYMISED})
 
 
 def own_behind(session: Session, item_id: str) -> list[str]:
     """The viewer's own organisation's signals behind ``item_id`` (what an owner may share)."""
     org = session.viewer.organisation
-    return sorted({s for s in signals_behind(session, item_id) if _owner(s) == org})
+    return sorted({s for s in signals_behind(session, item_id) if signal_owner(s) == org})
 
 
 def theme_signals(session: Session, theme: str, since: dt.date) -> list[str]:
@@ -160,20 +155,3 @@ def follow_up(session: Session, book: RequestBook) -> list[Flow]:
     if me.role not in OVERSEERS:
         raise NotFound("the exchange figures are for coordinators and administrators")
     return flows(book.rows(organisation=me.organisation))
-
-
-def status_by_signal(requests: Sequence[Request]) -> dict[str, str]:
-    """The latest status of each signal in ``requests`` (newest request first)."""
-    out: dict[str, str] = {}
-    for r in requests:
-        for i in r.items:
-            out.setdefault(i.signal_id, i.status)
-    return out
-
-
-def pending_by_owner(requests: Sequence[Request]) -> dict[str, int]:
-    """Owner -> how many of the viewer's signals still wait for a decision."""
-    out: dict[str, int] = defaultdict(int)
-    for r in requests:
-        out[r.owner_org] += sum(i.status == "open" for i in r.items)
-    return {k: v for k, v in sorted(out.items()) if v}

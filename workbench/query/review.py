@@ -23,7 +23,7 @@ from workbench.query.describe import Ref, ref
 from workbench.query.errors import FeatureUnavailable, InvalidInput
 from workbench.query.session import Session
 from workbench.query.signals import SignalRow, signal_rows
-from workbench.security.sharing import Access
+from workbench.security.sharing import Access, signal_owner
 from workbench.store import Node
 
 # The values of ``workbench.resolve.api.Judgement`` (a test keeps them equal);
@@ -94,7 +94,7 @@ def _unreadable(session: Session, sides: Iterable[Node]) -> dict[str, list[str]]
             continue
         for s in mine:
             if levels.get(s) == Access.PSEUDONYMISED:
-                out[s.partition(":")[2].partition("|")[0]].append(s)
+                out[signal_owner(s)].append(s)
     return out
 
 

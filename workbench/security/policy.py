@@ -54,7 +54,7 @@ from workbench.security.redact import (
     redact_text_fields,
 )
 from workbench.security.roles import ORGANISATIONS, ROLES
-from workbench.security.sharing import Access, SharingRules, SignalFacts
+from workbench.security.sharing import Access, SharingRules, SignalFacts, signal_owner
 from workbench.store.base import Edge, GraphStore, Node, SearchHit, Subgraph
 
 __all__ = [
@@ -451,7 +451,7 @@ class NeedToKnow:
         if source:
             return str(source)
         signals = node.props.get("signals") or []
-        return signals[0].partition(":")[2].partition("|")[0] if signals else None
+        return signal_owner(signals[0]) if signals else None
 
     def _shape(self, node: Node, access: Access) -> Node:
         label = node.label

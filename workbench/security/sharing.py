@@ -41,6 +41,15 @@ class SignalFacts:
     regime: str | None
 
 
+def signal_owner(signal_id: str) -> str:
+    """The organisation a signal belongs to, read from its id (``Signal:SOURCE|RECORD``).
+
+    >>> signal_owner("Signal:ind|IND-2019-0042")
+    'ind'
+    """
+    return signal_id.partition(":")[2].partition("|")[0]
+
+
 def _level(value: Any, where: str) -> Access:
     level = str(value or "").strip().upper()
     if level not in Access.__members__:
