@@ -45,7 +45,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parents[1]))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from detect_bench import HELPDESK_PHONE, _copy, _identities, _loaded
+from detect_bench import _copy, _identities, _loaded, decoy_phones
 
 from workbench.detect import DetectionParams, detect
 from workbench.detect.benign import add_mark, remove_mark
@@ -83,6 +83,7 @@ class Oracle:
 
     def __init__(self, store: CypherStore, truth: dict[str, Any]) -> None:
         self.entity, self.decoys = _identities(store, truth)
+        self.phones = decoy_phones(truth)
         self.planted = {
             n["id"]: set(n["members"]) | set(n["facilitators"]) for n in truth["networks"]
         }
@@ -110,7 +111,7 @@ class Oracle:
         for raw in term(explanation, "specific_links").get("evidence", []):
             thing = Thing.from_dict(raw)
             centre = thing.centre or ""
-            if len(thing.members) >= 3 and (thing.key == HELPDESK_PHONE or centre in self.decoys):
+            if len(thing.members) >= 3 and (thing.key in self.phones or centre in self.decoys):
                 return True
         return False
 

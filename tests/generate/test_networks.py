@@ -133,6 +133,31 @@ def test_helpdesk_decoy_reaches_the_recorded_number_of_persons(corpus: Corpus) -
     assert len(subjects) == helpdesk["persons"] >= 20
 
 
+@pytest.mark.parametrize("kind", ["lawyer_office", "taxi"])
+def test_benign_decoys_are_below_the_hub_cap_and_outside_networks(
+    corpus: Corpus, kind: str
+) -> None:
+    """A lawyer's office or a taxi is shared by as many people as a network has,
+    fewer than detection's hub cap (50), so only a benign mark leaves it out."""
+    people = corpus.truth["population"]
+    decoys = [d for d in corpus.truth["decoys"] if d["kind"] == kind]
+    assert decoys, f"no {kind} planted"
+    for decoy in decoys:
+        subjects = {
+            corpus.truth["records"][r.key]["subject"]
+            for r in corpus.rows
+            if _has_phone(_flat(r.data), decoy["value"])
+        }
+        # the mess may put a hostile note where a ride or representative was written
+        assert decoy["persons"] - 2 <= len(subjects) <= decoy["persons"], decoy
+        assert 3 <= decoy["persons"] <= 50
+        assert not any(people[s]["network"] for s in subjects)
+        assert decoy["name"].endswith("(fictief)")
+        if kind == "taxi":
+            assert all(decoy["plate"] in _flat(r.data) for r in corpus.rows
+                       if _has_phone(_flat(r.data), decoy["value"]))  # fmt: skip
+
+
 def test_common_name_decoy_is_many_different_persons(corpus: Corpus) -> None:
     people = corpus.truth["population"].values()
     alis = [p for p in people if p["name"] == "Mohammed Ali"]

@@ -40,7 +40,8 @@ truth.json schema (used by entity-resolution and detection benchmarks)::
                       "azcs": [...]},
           "records": ["source:record_id", ...]}],
       "decoys": [{"kind": "helpdesk_phone"|"common_name"|"families_travelling_together"|
-                  "hub_location"|"common_alias", "value": ..., "persons": int}],
+                  "lawyer_office"|"taxi"|"hub_location"|"common_alias", "value": ...,
+                  "persons": int}],   # lawyer_office and taxi also have "name", taxi "plate"
       "duplicates": [{"record": key, "copies": [{"file", "row"}, ...]}],   # identical content
       "conflicts": [{"record": key, "field": path, "copies": [{"file", "row"}, ...]}],
       "hostile": [{"record": key, "field": path, "value": str}],
@@ -121,8 +122,15 @@ def _stream(seed: int, stage: str) -> random.Random:
 def _generate(out_dir: Path, *, persons: int, seed: int, bad_rows: bool) -> GenerateSummary:
     people = build_population(persons, _stream(seed, "population"))
     networks, facilitators = plant_networks(people, _stream(seed, "networks"))
-    decoys = plant_decoys(people, _stream(seed, "decoys"))
-    rows = build_records(people, networks, facilitators, decoys, _stream(seed, "records"))
+    decoys = plant_decoys(people, _stream(seed, "decoys"), networks)
+    rows = build_records(
+        people,
+        networks,
+        facilitators,
+        decoys,
+        _stream(seed, "records"),
+        _stream(seed, "benign decoys"),
+    )
     files, mess_log = make_mess(rows, _stream(seed, "mess"), bad_rows=bad_rows)
 
     names = {

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -31,6 +32,8 @@ __all__ = [
     "Decoys",
     "Facilitator",
     "Network",
+    "Office",
+    "Taxi",
     "azc_for",
     "plant_decoys",
     "plant_networks",
@@ -50,6 +53,18 @@ _AZC = Weighted(zip(AZCS, (30, 14, *([4] * (len(AZCS) - 2))), strict=True))
 # the area code), valid under libphonenumber so that it becomes a hub node.
 HELPDESK_PHONE = PhoneNumber("31", "200000000")
 HELPDESK_NAME = "Juridische helpdesk (fictief)"
+
+# Lawyers' offices: one per OFFICE_EVERY persons, each with a number that
+# OFFICE_CLIENTS unrelated clients give as their representative's.
+OFFICE_EVERY = 500
+OFFICE_CLIENTS = (15, 45)
+OFFICE_AREAS = ("20", "10", "70", "30", "40", "50")
+OFFICE_NAMES = ("Van Dijk", "De Vries & Bakker", "Jansen", "Visser Meijer", "Smit", "Mulder")
+
+# Taxi companies: one per TAXI_EVERY persons, TAXI_PASSENGERS travellers each.
+TAXI_EVERY = 1000
+TAXI_PASSENGERS = (12, 35)
+TAXI_NAMES = ("Taxi Noord", "Grenstaxi", "Taxicentrale Oost", "Snel Vervoer", "Taxi Ter Apel")
 
 # Kunyas that many unrelated smugglers go by: an alias alone is weak evidence.
 NOISE_ALIASES: tuple[str, ...] = (
@@ -109,11 +124,33 @@ class Network:
 
 
 @dataclass(slots=True)
+class Office:
+    """A lawyer's office (a *gemachtigde*): one phone number, many unrelated clients."""
+
+    name: str
+    phone: PhoneNumber
+    clients: list[str]
+
+
+@dataclass(slots=True)
+class Taxi:
+    """A taxi company that drives new arrivals from the border to the reception
+    centre: one plate and one number in many unrelated travellers' KMar records."""
+
+    name: str
+    plate: str
+    phone: PhoneNumber
+    passengers: list[str]
+
+
+@dataclass(slots=True)
 class Decoys:
     """Who gets which decoy value (persons by id, in population order)."""
 
     helpdesk: list[str]
     common_name: list[str]
+    offices: list[Office] = field(default_factory=list)
+    taxis: list[Taxi] = field(default_factory=list)
 
 
 def _facilitator(
@@ -222,13 +259,43 @@ def plant_networks(
     return networks, [f for n in networks for f in n.facilitators]
 
 
-def plant_decoys(people: list[Person], rng: random.Random) -> Decoys:
-    """Choose the ~5% who call the helpdesk; list the ``Mohammed Ali``s."""
+def plant_decoys(
+    people: list[Person], rng: random.Random, networks: Sequence[Network] = ()
+) -> Decoys:
+    """Choose the ~5% who call the helpdesk; list the ``Mohammed Ali``s; give
+    lawyers' offices their clients and taxi companies their passengers.
+
+    An office's number, or a taxi's plate and phone, is shared by as many
+    people as a network has but fewer than the detection's hub cap (50), so
+    a naive detector builds a cluster around it: what an analyst dismisses at
+    a glance, and judges ``benign`` (issue 18). A cautious KMar officer notes
+    some taxi rides under the smuggling theme, so their clusters score like
+    small networks. Clients and passengers are drawn from outside the planted
+    networks, so a decoy's effect on finding them is measured on its own.
+    """
     helpdesk = [
         p.pid for p in people if not (p.minor and p.dob.year > 2005) and rng.random() < 0.05
     ]
     common = [p.pid for p in people if p.given == ("Mohammed",) and p.family == "Ali"]
-    return Decoys(helpdesk=helpdesk, common_name=common)
+    planted = {m for net in networks for m in net.members}
+    adults = [p.pid for p in people if not p.minor and p.pid not in planted]
+    offices = []
+    for k in range(max(1, len(people) // OFFICE_EVERY)):
+        area = rng.choice(OFFICE_AREAS)
+        phone = PhoneNumber("31", f"{area}{rng.randrange(2_000_000, 10_000_000)}")
+        size = min(rng.randint(*OFFICE_CLIENTS), len(adults))
+        offices.append(Office(f"{rng.choice(OFFICE_NAMES)} advocaten {k + 1} (fictief)", phone,
+                              rng.sample(adults, size)))  # fmt: skip
+    taxis = [
+        Taxi(
+            f"{rng.choice(TAXI_NAMES)} {k + 1} (fictief)",
+            new_plate(rng),
+            new_phone("NLD", rng),
+            rng.sample(adults, min(rng.randint(*TAXI_PASSENGERS), len(adults))),
+        )
+        for k in range(max(1, len(people) // TAXI_EVERY))
+    ]
+    return Decoys(helpdesk=helpdesk, common_name=common, offices=offices, taxis=taxis)
 
 
 def azc_for(rng: random.Random) -> str:

@@ -39,6 +39,8 @@ from workbench.generate.networks import (
     Decoys,
     Facilitator,
     Network,
+    Office,
+    Taxi,
     azc_for,
 )
 from workbench.generate.population import Person
@@ -788,6 +790,32 @@ class _Builder:
         row.data["bezoeker_naam"] = HELPDESK_NAME
         row.data["bezoeker_telefoon"] = written
 
+    def office(self, person: Person, office: Office, rng: random.Random) -> bool:
+        """The office's number in the person's last IND record, as the
+        representative's; False when the person never applied (no IND record)."""
+        ind = [r for r in self.by_person.get(person.pid, []) if r.source == "ind"]
+        if not ind:
+            return False
+        written = phone_form(office.phone, rng)
+        ind[-1].data["toelichting"] += f" Gemachtigde: {office.name}, tel. {written}."
+        return True
+
+    def taxi(self, person: Person, taxi: Taxi, rng: random.Random) -> bool:
+        """The ride in the passenger's first KMar record (made if there is none
+        for a traveller who came by land); a third noted as possible smuggling."""
+        kmar = next((r for r in self.by_person.get(person.pid, []) if r.source == "kmar"), None)
+        if kmar is None or kmar.network is not None:
+            return False
+        signal = kmar.data["signaal"]
+        ride = (
+            f"Per taxi naar het aanmeldcentrum gebracht door {taxi.name}, kenteken {taxi.plate}, "
+            f"chauffeur tel. {phone_form(taxi.phone, rng)}."
+        )
+        signal["toelichting"] = f"{signal['toelichting']} {ride}" if signal["toelichting"] else ride
+        if rng.random() < 0.35:
+            signal["thema"] = "mensensmokkel"
+        return True
+
 
 def _phone(fac: Facilitator) -> PhoneNumber:
     assert fac.phone is not None
@@ -859,8 +887,13 @@ def build_records(
     facilitators: list[Facilitator],
     decoys: Decoys,
     rng: random.Random,
+    decoys_rng: random.Random | None = None,
 ) -> list[Row]:
-    """All rows of all four organisations, ids assigned, in date order per source."""
+    """All rows of all four organisations, ids assigned, in date order per source.
+
+    Lawyers' offices and taxis draw from ``decoys_rng``, so that adding them
+    left every other record as it was.
+    """
     valid_v = {p.v_number for p in people if p.v_number}
     builder = _Builder(people, facilitators, rng, valid_v)
     for person in people:
@@ -872,6 +905,13 @@ def build_records(
             builder.trafficking(net)
     for pid in decoys.helpdesk:
         builder.helpdesk(builder.by_id[pid])
+    draw = decoys_rng or rng
+    for office in decoys.offices:
+        office.clients = [
+            p for p in office.clients if builder.office(builder.by_id[p], office, draw)
+        ]
+    for taxi in decoys.taxis:
+        taxi.passengers = [p for p in taxi.passengers if builder.taxi(builder.by_id[p], taxi, draw)]
     return assign_ids(builder.rows, rng)
 
 

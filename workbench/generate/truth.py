@@ -205,6 +205,10 @@ def _decoys(
         {"kind": "common_name", "value": "Mohammed Ali", "persons": len(decoys.common_name)},
         {"kind": "families_travelling_together", "value": len(travelled),
          "persons": len(members)},
+        *({"kind": "lawyer_office", "value": o.phone.e164, "name": o.name,
+           "persons": len(o.clients)} for o in decoys.offices),
+        *({"kind": "taxi", "value": t.phone.e164, "name": t.name, "plate": t.plate,
+           "persons": len(t.passengers)} for t in decoys.taxis),
     ]  # fmt: skip
 
 
