@@ -15,7 +15,6 @@ from workbench.detect.learning import (
     FEATURES,
     MIN_CONFIRMED,
     MIN_OTHER,
-    TERMS,
     Example,
     train,
 )
@@ -33,7 +32,7 @@ def _examples(confirmed: int, other: int, *, seed: int = 1) -> list[Example]:
     for i in range(confirmed + other):
         y = 1 if i < confirmed else 0
         x = [rng.uniform(0, 3) for _ in FEATURES]
-        x[TERMS.index("hard_signals")] = 6.0 + rng.random() if y else rng.random()
+        x[FEATURES.index("hard_signals")] = 6.0 + rng.random() if y else rng.random()
         out.append(Example(f"Cluster:R1|{i}", x, y, score=rng.uniform(20, 40)))
     return out
 
@@ -55,7 +54,7 @@ def test_a_model_that_ranks_better_than_the_score_is_used_and_explains_itself() 
     x = _examples(1, 0, seed=7)[0].x
     explained = ranker.explain(x)
     assert [e["term"] for e in explained] == list(FEATURES)
-    hard = explained[TERMS.index("hard_signals")]
+    hard = explained[FEATURES.index("hard_signals")]
     assert hard["weight"] > 0
     assert hard["log_odds"] == pytest.approx(hard["weight"] * hard["value"], abs=1e-3)
     assert ranker.probability(x) > 0.5

@@ -1,11 +1,12 @@
 """A ranking learned from analysts' verdicts: explainable, calibrated, used only when earned.
 
-Each run trains a logistic regression (scikit-learn) on the clusters of
+Each run trains a logistic regression (fitted with SciPy, cross-validated
+with scikit-learn) on the clusters of
 earlier runs that analysts judged: ``confirmed`` is a positive, ``benign``
 and ``partly`` are negatives (the probability is that an analyst confirms the
 cluster as a network; a cluster that is only part of one is not that), and
-``unclear`` teaches nothing. The features are the hand-set score's terms
-(each term's points) and two facts about what analysts already decided:
+``unclear`` teaches nothing. The features are the hand-set score itself, its
+terms (each term's points) and two facts about what analysts already decided:
 how many of the cluster's markers (facilitator, phone, vehicle, document,
 visitor) they saw in clusters they confirmed, and in clusters they judged
 benign or partly. Only these numbers leave a verdict, never its content, so
@@ -18,11 +19,22 @@ The model is used only when it has earned it:
 - its cross-validated ranking of the judged clusters (ROC AUC, stratified
   folds) is at least as good as the hand-set score's on the same clusters.
 
-Otherwise the run ranks by the hand-set score, and says why. Logistic
-regression fits log loss, so its probabilities are calibrated on the data it
-saw; the run stores the cross-validated Brier score to show how well they hold
-on clusters it did not see. Each term's learned weight is per point of the
-term, beside its hand-set contribution (always 1 per point).
+Otherwise the run ranks by the hand-set score, and says why.
+
+Judged clusters come from the top of the ranking, so the model must not
+extrapolate wildly to the clusters below them. Two guards: it is monotone
+(it may weigh each piece of evidence more or less than the hand-set score
+does, never count it against a network: :func:`_fit`), and it starts from
+the hand-set score, departing from it only as far as the verdicts justify:
+the score is a feature whose weight is penalised far less than the terms'
+own (:data:`ANCHOR`; a ridge towards the score, as prior knowledge enters a
+regularised regression, cf. Hastie, Tibshirani & Friedman, *The Elements of
+Statistical Learning*, 2nd ed., 3.4.1).
+
+Logistic regression fits log loss, so its probabilities are calibrated on
+the data it saw; the run stores the cross-validated Brier score to show how
+well they hold on clusters it did not see. Each term's learned weight is per
+point of the term, beside its hand-set contribution (always 1 per point).
 """
 
 from __future__ import annotations
@@ -74,10 +86,13 @@ TERMS = (
     "growth",
 )
 KNOWN = ("markers_in_confirmed", "markers_in_dismissed")
-FEATURES = (*TERMS, *KNOWN)
+FEATURES = ("score", *TERMS, *KNOWN)
 MIN_CONFIRMED = 10
 MIN_OTHER = 5
-VERSION = "logreg-1"
+# The score's column is multiplied by this after standardising: its weight then
+# costs ANCHOR**2 times less to the L2 penalty than a term's own.
+ANCHOR = 4.0
+VERSION = "logreg-2"
 POSITIVE = frozenset({"confirmed"})
 NEGATIVE = frozenset({"benign", "partly"})
 
@@ -136,9 +151,15 @@ def known_counts(
 
 
 def features(explanation: Any, known: Mapping[str, float]) -> list[float]:
-    """The feature vector of a cluster: its score terms' points, then ``known`` counts."""
+    """The feature vector of a cluster: its hand-set score (the sum of its terms),
+    each term's points, then the ``known`` counts.
+
+    >>> features([{"term": "members", "value": 3.0}, {"term": "themes", "value": 1.5}], {})[:4]
+    [4.5, 3.0, 0.0, 0.0]
+    """
     values = {t["term"]: float(t.get("value") or 0.0) for t in explanation if isinstance(t, dict)}
-    return [values.get(name, 0.0) for name in TERMS] + [float(known.get(k, 0.0)) for k in KNOWN]
+    terms = [values.get(name, 0.0) for name in TERMS]
+    return [sum(terms), *terms, *(float(known.get(k, 0.0)) for k in KNOWN)]
 
 
 @dataclass(frozen=True)
@@ -251,28 +272,29 @@ def train(examples: Sequence[Example], *, seed: int = 1) -> Ranker:
             other,
         )
     import numpy as np  # scikit-learn loads in a second: only when a model is trained
-    from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
     from sklearn.metrics import brier_score_loss, roc_auc_score  # type: ignore[import-untyped]
     from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]
 
     x = np.array([e.x for e in examples], dtype=float)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
+    scale[FEATURES.index("score")] /= ANCHOR  # the anchor: see the module's docstring
     z = (x - mean) / scale
+    target = np.array(y, dtype=float)
     folds = StratifiedKFold(n_splits=min(5, other, confirmed), shuffle=True, random_state=seed)
     predicted = np.zeros(len(y))
     for fit, held in folds.split(z, y):
-        model = LogisticRegression(C=1.0, max_iter=1000).fit(z[fit], [y[i] for i in fit])
-        predicted[held] = model.predict_proba(z[held])[:, 1]
+        b, w = _fit(z[fit], target[fit])
+        predicted[held] = 1.0 / (1.0 + np.exp(-(b + z[held] @ w)))
     quality = {
         "folds": float(folds.get_n_splits()),
         "auc": round(float(roc_auc_score(y, predicted)), 4),
         "brier": round(float(brier_score_loss(y, predicted)), 4),
         "score_auc": round(float(roc_auc_score(y, [e.score for e in examples])), 4),
     }
-    model = LogisticRegression(C=1.0, max_iter=1000).fit(z, y)
-    coef = model.coef_[0] / scale  # per point of each feature, in the original units
-    intercept = float(model.intercept_[0] - float(np.dot(model.coef_[0], mean / scale)))
+    b, w = _fit(z, target)
+    coef = w / scale  # per point of each feature, in the original units
+    intercept = float(b - float(np.dot(w, mean / scale)))
     weights = {f: float(c) for f, c in zip(FEATURES, coef, strict=True)}
     digest = hashlib.sha256(
         json.dumps([sorted(e.cluster_id for e in examples), weights], sort_keys=True).encode()
@@ -292,6 +314,37 @@ def train(examples: Sequence[Example], *, seed: int = 1) -> Ranker:
         intercept,
         f"{VERSION}+{digest}",
     )
+
+
+def _fit(z: Any, y: Any, c: float = 1.0) -> tuple[float, Any]:
+    """L2-penalised logistic regression whose evidence weights cannot go below zero.
+
+    Minimises ``sum(log loss) + |w|^2 / (2c)`` (scikit-learn's ``C``) with
+    L-BFGS-B bounds: the hand-set score and its terms are evidence of a
+    network, so the model may weigh each more or less, never against (a
+    monotone model, as credit scoring requires of its scorecards); the
+    ``known`` counts may take either sign. Without the bounds, a model that
+    had only seen judged clusters from the top of the ranking gave
+    ``themes`` a negative weight (pieces of networks carry themes too) and so
+    ranked the themeless clusters below them, which it had never seen, first.
+    Returns the intercept and the weights, in ``z``'s (standardised) units.
+    """
+    import numpy as np
+    from scipy.optimize import minimize  # type: ignore[import-untyped]
+    from scipy.special import expit  # type: ignore[import-untyped]
+
+    sign = 2.0 * y - 1.0
+
+    def loss(v: Any) -> tuple[float, Any]:
+        t = v[0] + z @ v[1:]
+        margin = sign * t
+        g = -sign * expit(-margin)  # d loss / d t
+        value = float(np.logaddexp(0.0, -margin).sum() + v[1:] @ v[1:] / (2 * c))
+        return value, np.concatenate(([g.sum()], z.T @ g + v[1:] / c))
+
+    bounds = [(None, None)] + [(None, None) if f in KNOWN else (0.0, None) for f in FEATURES]
+    fitted = minimize(loss, np.zeros(z.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds)
+    return float(fitted.x[0]), fitted.x[1:]
 
 
 def known_for_run(
