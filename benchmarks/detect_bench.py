@@ -318,15 +318,19 @@ def evaluate(
     ]
     k = len(planted)
     top = [best(members[c.id]) >= 0.5 for c in ranked[:k]]
-    around = []
-    phones = decoy_phones(truth)
+    around, benign = [], set()
+    below_cap = decoy_phones(truth) - {HELPDESK_PHONE}
     for c in clusters:
         evidence = term(c.props["explanation"], "specific_links").get("evidence", [])
         for raw in evidence:
             thing = Thing.from_dict(raw)
             centre = thing.centre or ""
-            if len(thing.members) >= 3 and (thing.key in phones or centre in decoys):
+            if len(thing.members) < 3:
+                continue
+            if thing.key == HELPDESK_PHONE or centre in decoys:
                 around.append((c.props["number"], thing.kind, thing.label))
+            elif thing.key in below_cap:
+                benign.add(c.id)
     return {
         "clusters": len(clusters),
         "recovered": sum(r >= 0.5 for r in recovered) / len(recovered),
@@ -335,6 +339,7 @@ def evaluate(
         "top_k_precision": sum(top) / k,
         "decoy_clusters": len(around),
         "decoy_clusters_top_k": sum(1 for n, *_ in around if n <= k),
+        "benign_decoy_clusters": len(benign),
         "hubs": run.props["input_counts"].get("hub_count"),
         "largest_hubs": [
             (h["kind"], h["label"], h["size"]) for h in run.props["input_counts"]["hubs"][:3]
@@ -354,6 +359,8 @@ def _run_and_report(
         f"{figures['recovered']:.3f} (mean best Jaccard {figures['mean_best_jaccard']:.3f}); "
         f"top-{figures['top_k']} precision {figures['top_k_precision']:.3f}; clusters around "
         f"a decoy hub: {figures['decoy_clusters']} (top-K: {figures['decoy_clusters_top_k']}); "
+        f"around a lawyer's office or taxi (below the hub cap, until marked benign): "
+        f"{figures['benign_decoy_clusters']}; "
         f"{figures['hubs']} hubs left out, largest {figures['largest_hubs']}"
     )
     log.info("first run report: %s", report.to_dict())

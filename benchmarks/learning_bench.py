@@ -48,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from detect_bench import _copy, _identities, _loaded, decoy_phones
 
 from workbench.detect import DetectionParams, detect
-from workbench.detect.benign import add_mark, remove_mark
+from workbench.detect.benign import BenignError, add_mark, remove_mark
 from workbench.detect.projection import Thing
 from workbench.detect.results import latest_run, term
 from workbench.detect.verdicts import record_verdict, verdicts_for
@@ -108,12 +108,20 @@ class Oracle:
         return "partly" if share >= 0.5 else "benign"
 
     def around_decoy(self, explanation: Any) -> bool:
-        for raw in term(explanation, "specific_links").get("evidence", []):
-            thing = Thing.from_dict(raw)
-            centre = thing.centre or ""
-            if len(thing.members) >= 3 and (thing.key in self.phones or centre in self.decoys):
-                return True
-        return False
+        return bool(self.decoy_things(explanation)) or any(
+            len(t.members) >= 3 and (t.centre or "") in self.decoys
+            for t in self._things(explanation)
+        )
+
+    def decoy_things(self, explanation: Any) -> list[Thing]:
+        """The decoy identifiers (helpdesk, office, taxi) a cluster is formed around."""
+        return [
+            t for t in self._things(explanation) if len(t.members) >= 3 and t.key in self.phones
+        ]
+
+    @staticmethod
+    def _things(explanation: Any) -> list[Thing]:
+        return [Thing.from_dict(r) for r in term(explanation, "specific_links").get("evidence", [])]
 
 
 def _precision(
@@ -193,6 +201,7 @@ def learning_curve(store: CypherStore, oracle: Oracle, judgements: int) -> list[
         batch = ranked[:ROUND]
         members = oracle.members(store, batch)
         tally: dict[str, int] = defaultdict(int)
+        explanations = {c.id: c.props["explanation"] for c in store.get_nodes(batch).values()}
         for c in batch:
             verdict = oracle.judge(members[c])
             tally[verdict] += 1
@@ -200,8 +209,25 @@ def learning_curve(store: CypherStore, oracle: Oracle, judgements: int) -> list[
                 store, c, verdict, reason="simulated analyst (truth.json)",
                 author="bench", organisation="joint",
             )  # fmt: skip
+            if verdict == "benign":
+                tally["marks"] += _mark_decoys(store, oracle.decoy_things(explanations[c]))
         judged += len(batch)
         log.info("judged %s", dict(tally))
+
+
+def _mark_decoys(store: CypherStore, things: Sequence[Thing]) -> int:
+    """Mark benign, as the analyst does from the cluster's Suggestions tab, the
+    decoy identifiers a cluster judged benign is formed around."""
+    marked = 0
+    for thing in things:
+        try:
+            add_mark(store, thing.key, label=f"{thing.kind}: {thing.label}",
+                     reason="simulated analyst: the cluster around it was judged benign",
+                     author="bench", organisation="joint")  # fmt: skip
+            marked += 1
+        except BenignError as exc:  # already marked: the next run has not dropped it yet
+            log.info("not marked: %s", exc)
+    return marked
 
 
 def _around_helpdesk(store: CypherStore, oracle: Oracle) -> int:
