@@ -10,7 +10,10 @@ analyst is simulated with the generator's truth (truth.json):
    force: ``confirmed`` when the cluster recovers a planted network (best
    Jaccard >= 0.5, as ``detect_bench.py`` scores), ``partly`` when most of
    its members belong to one planted network but it does not recover it, and
-   ``benign`` otherwise (noise, or built around a decoy);
+   ``benign`` otherwise (noise, or built around a decoy); a cluster judged
+   benign that is formed around a decoy identifier (a lawyer's office, a
+   taxi: below the hub cap) gets that identifier marked benign, as the
+   cluster page's Suggestions tab proposes;
 3. rerun detection (verdicts are inherited along lineage), and repeat to
    ``--judgements``.
 
@@ -45,7 +48,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parents[1]))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from detect_bench import _copy, _identities, _loaded, decoy_phones
+from detect_bench import HELPDESK_PHONE, _copy, _identities, _loaded, decoy_phones
 
 from workbench.detect import DetectionParams, detect
 from workbench.detect.benign import BenignError, add_mark, remove_mark
@@ -110,6 +113,13 @@ class Oracle:
     def around_decoy(self, explanation: Any) -> bool:
         return bool(self.decoy_things(explanation)) or any(
             len(t.members) >= 3 and (t.centre or "") in self.decoys
+            for t in self._things(explanation)
+        )
+
+    def around_helpdesk(self, explanation: Any) -> bool:
+        """Formed around the helpdesk line, or an entity known only through it."""
+        return any(
+            len(t.members) >= 3 and (t.key == HELPDESK_PHONE or (t.centre or "") in self.decoys)
             for t in self._things(explanation)
         )
 
@@ -234,7 +244,7 @@ def _around_helpdesk(store: CypherStore, oracle: Oracle) -> int:
     run = latest_run(store)
     assert run is not None
     clusters = store.find_nodes("Cluster", {"run_id": run.props["run_id"]})
-    return sum(oracle.around_decoy(c.props["explanation"]) for c in clusters)
+    return sum(oracle.around_helpdesk(c.props["explanation"]) for c in clusters)
 
 
 def benign_check(store: CypherStore, oracle: Oracle) -> dict[str, Any]:
