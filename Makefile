@@ -33,11 +33,12 @@ lint: install
 test: lint chromium
 	$(BIN)/python -m pytest
 
-# The loaders' fuzzing suite with many more examples than `make test` runs (minutes).
+# The loaders' fuzzing suite with many more examples than `make test` runs (minutes);
+# its tests share no fixture, so they are spread over the workers one by one.
 FUZZ_EXAMPLES ?= 2000
 fuzz: install
 	WORKBENCH_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider \
-	  tests/loaders/test_fuzz.py tests/loaders/test_fuzz_corpus.py tests/loaders/test_xlsx.py
+	  --dist load tests/loaders/test_fuzz.py tests/loaders/test_fuzz_corpus.py tests/loaders/test_xlsx.py
 
 demo: install
 	$(BIN)/workbench demo --persons $(DEMO_PERSONS) --out $(DEMO_DATA)

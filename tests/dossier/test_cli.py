@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 from click.testing import Result
 from typer.testing import CliRunner
 
+from tests.conftest import copy_home
 from tests.dossier.checks import check_json
 from tests.dossier.planted import Planted
 from workbench.cli.main import app
@@ -30,8 +30,7 @@ def _seq(event: AuditEvent) -> int:
 def test_dossier_command(
     planted_home: tuple[Path, Planted], planted: Planted, tmp_path: Path
 ) -> None:
-    home = tmp_path / "home"
-    shutil.copytree(planted_home[0], home, ignore=shutil.ignore_patterns("*.lock"))
+    home = copy_home(planted_home[0], tmp_path / "home")
     add_user(
         operator_session(Settings(home=home, operator="local:tester")),
         "ines",

@@ -5,7 +5,8 @@ is missing the tests skip with the reason, except under ``CI=true``, where
 they fail: CI must run them (``make test`` installs it). Every request that
 leaves the loopback interface is aborted and fails the test that made it.
 The store gets the test accounts (``tests/ui/accounts.py``); each test signs
-in through the form (:func:`sign_in`).
+in (:func:`sign_in`): a user's first time through the form, later with the
+session cookie that sign-in got.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.conftest import make_store
-from tests.ui.accounts import IND, PASSWORD, REQUESTER, add_accounts
-from tests.ui.corpus import Corpus, build
+from tests.conftest import Built, copy_home, make_store
+from tests.ui.accounts import IND, PASSWORD, REQUESTER
+from tests.ui.corpus import PERSONS, Corpus
 from workbench.config import Settings
 from workbench.query import Session, entity, search
 from workbench.query.benign import markable
@@ -96,24 +97,42 @@ def fill_sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def sign_in(page: Page, url: str, username: str = IND) -> None:
-    """Open ``url`` (a page, with its query), sign in through the form, wait for the page.
+COOKIE = "workbench_session"
+SIGNED_IN: dict[tuple[str, str], list[Any]] = {}  # (server, user): the cookie a form sign-in got
 
-    Every test is a new browser context, so a new Streamlit session: nobody is
-    signed in until the form is sent.
+
+def session_cookie(page: Page, timeout: float = 10) -> Any | None:
+    """The session cookie, once the page's component has traded its ticket for it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        cookie = next((c for c in page.context.cookies() if c["name"] == COOKIE), None)
+        if cookie is not None:
+            return cookie
+        page.wait_for_timeout(100)
+    return None
+
+
+def sign_in(page: Page, url: str, username: str = IND, *, form: bool = False) -> None:
+    """Open ``url`` (a page, with its query) signed in as ``username``; wait for the page.
+
+    Every test is a new browser context, so a new Streamlit session. A user's
+    first sign-in goes through the form; later ones present the session cookie it
+    got, as that user's browser would (``form=True``: through the form, always).
     """
+    key = (urlparse(url)._replace(path="", query="", fragment="").geturl(), username)
+    page.context.clear_cookies()  # whoever was signed in on this page is not now
+    if not form and key in SIGNED_IN:
+        page.context.add_cookies(SIGNED_IN[key])
     page.goto(url)
     settle(page)
-    if page.get_by_role("button", name="Sign out").count():
-        if page.get_by_text(f"Signed in as {username}").count():
-            return  # the session cookie kept this context signed in
-        page.get_by_role("button", name="Sign out").click()  # someone else: sign them out
-        page.get_by_label("User name").wait_for()
-        page.goto(url)  # signing out left the page: open it again
-        settle(page)
+    if page.get_by_text(f"Signed in as {username}").count():
+        return  # the cookie signed this context in (a sign-out elsewhere would have ended it)
     fill_sign_in(page, username)
     page.get_by_role("button", name="Sign out").wait_for()
     settle(page)
+    cookie = None if form else session_cookie(page)
+    if cookie is not None:
+        SIGNED_IN[key] = [cookie]
 
 
 def findable_person(store: GraphStore, home: Path, corpus: Corpus) -> tuple[str, str, str]:
@@ -171,14 +190,12 @@ class Server:
 
 
 @pytest.fixture(scope="session")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def server(built: Built, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     chromium()
     work = tmp_path_factory.mktemp("e2e")
-    home = work / "home"
+    template, corpus = built(int(os.environ.get("WORKBENCH_E2E_PERSONS", PERSONS)))
+    home = copy_home(template, work / "home")
     store = make_store("embedded", home)
-    persons = int(os.environ.get("WORKBENCH_E2E_PERSONS", "120"))
-    corpus = build(store, work, persons=persons)
-    add_accounts(home)
     person = findable_person(store, home, corpus)
     exchange = withheld_cluster(store, home, corpus)
     review = [

@@ -1,6 +1,6 @@
 """The UI in headless Chromium: what an analyst does, with nothing leaving the machine.
 
-Each test signs in through the form first (``ind.analyst``; ``politie.analyst``,
+Each test signs in first (``ind.analyst``; ``politie.analyst``,
 who owns the hostile record, where it must be seen in full). Screenshots of
 every page go to docs/screenshots/ (shown in the README).
 """
@@ -16,7 +16,16 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import IDLE, SCREENSHOTS, Page, Server, fill_sign_in, settle, sign_in
+from tests.e2e.conftest import (
+    IDLE,
+    SCREENSHOTS,
+    Page,
+    Server,
+    fill_sign_in,
+    session_cookie,
+    settle,
+    sign_in,
+)
 from tests.ui.accounts import IND, OWNER
 from tests.ui.corpus import HOSTILE_PERSON, HOSTILE_SIGNAL, RUN
 from workbench.watch.book import NewHit, WatchBook
@@ -308,13 +317,9 @@ def test_a_cluster_row_click_opens_the_cluster(server: Server, page: Page) -> No
 
 
 def test_a_reload_keeps_the_sign_in_until_sign_out(server: Server, page: Page) -> None:
-    sign_in(page, f"{server.url}/alerts")
-    for _ in range(100):  # the component trades its ticket for the cookie
-        cookies = {c["name"]: c for c in page.context.cookies()}
-        if "workbench_session" in cookies:
-            break
-        page.wait_for_timeout(100)
-    cookie = cookies["workbench_session"]
+    sign_in(page, f"{server.url}/alerts", form=True)  # a web session of its own, to end
+    cookie = session_cookie(page)
+    assert cookie is not None, "no session cookie after signing in"
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["secure"]
     assert page.evaluate("() => document.cookie").find("workbench_session") == -1
     page.reload()

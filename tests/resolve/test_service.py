@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -20,7 +19,7 @@ from workbench.resolve import ResolveError, decide, resolve
 from workbench.security.policy import Unrestricted
 from workbench.store.base import CypherStore
 
-from ..conftest import make_store
+from ..conftest import copy_home, make_store
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +46,7 @@ def resolved_home(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 @pytest.fixture
 def resolved(resolved_home: Path, tmp_path: Path) -> CypherStore:
     """A private copy of the resolved store, so a test may decide and re-resolve."""
-    home = tmp_path / "home"
-    shutil.copytree(resolved_home, home)
-    return make_store("embedded", home)
+    return make_store("embedded", copy_home(resolved_home, tmp_path / "home"))
 
 
 def _groups(store: CypherStore) -> set[frozenset[tuple[str, str, str]]]:

@@ -7,13 +7,13 @@ own copy of that data directory, opened as a real embedded store.
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from graph_schema.model import model
+from tests.conftest import copy_home
 from tests.security.scenario import IDS, Ids, build
 from workbench.config import Settings
 from workbench.security import SecurityContext, operator_session, session_for
@@ -61,9 +61,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def embedded(template: Path, tmp_path: Path) -> Iterator[EmbeddedStore]:
     """A real embedded store holding the scenario (a fresh copy per test)."""
-    home = tmp_path / "home"
-    shutil.copytree(template, home, ignore=shutil.ignore_patterns("*.lock"))
-    store = EmbeddedStore(home, model(), lock_timeout=30)
+    store = EmbeddedStore(copy_home(template, tmp_path / "home"), model(), lock_timeout=30)
     yield store
     store.close()
 

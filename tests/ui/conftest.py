@@ -1,4 +1,4 @@
-"""One loaded corpus per test module: generating and ingesting takes seconds."""
+"""One loaded corpus per test module, copied from one built per session (seconds to build)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import make_store
-from tests.ui.accounts import add_accounts
-from tests.ui.corpus import Corpus, build
+from tests.conftest import Built, copy_home, make_store
+from tests.ui.corpus import PERSONS, Corpus
 from workbench.query import Session
 from workbench.security.policy import Unrestricted
 from workbench.store.base import CypherStore
@@ -30,11 +29,13 @@ class Audit:
 
 
 @pytest.fixture(scope="module")
-def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[CypherStore, Corpus]]:
-    work = tmp_path_factory.mktemp("ui-corpus")
-    store = make_store("embedded", work / "home")
-    corpus = build(store, work)
-    add_accounts(work / "home")
+def loaded(
+    built: Built, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[CypherStore, Corpus]]:
+    """A module's own copy of the corpus, loaded: its tests may write to it."""
+    template, corpus = built(PERSONS)
+    home = copy_home(template, tmp_path_factory.mktemp("ui-store") / "home")
+    store = make_store("embedded", home)
     yield store, corpus
     store.close()
 

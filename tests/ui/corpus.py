@@ -28,6 +28,7 @@ HOSTILE_MENTION = "PersonMention:politie|PL-HOSTILE-1|subject|0"
 HOSTILE_PERSON = "Person:P-HOSTILE"
 RUN, PREVIOUS_RUN = "run-2", "run-1"
 BIG = 50
+PERSONS = 120  # the corpus the UI and browser tests share
 NOW = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
 
 
@@ -42,7 +43,9 @@ class Corpus:
     truth: dict[str, Any] = field(default_factory=dict)
 
 
-def load(store: CypherStore, work: Path, *, persons: int = 120, seed: int = 5) -> dict[str, Any]:
+def load(
+    store: CypherStore, work: Path, *, persons: int = PERSONS, seed: int = 5
+) -> dict[str, Any]:
     """Generate and ingest a corpus; return its truth.json."""
     out = work / "input"
     generate(out, persons=persons, seed=seed)
@@ -344,7 +347,7 @@ def add_review_pairs(store: CypherStore, limit: int = 3) -> int:
     return len(rows[:limit])
 
 
-def build(store: CypherStore, work: Path, *, persons: int = 120, seed: int = 5) -> Corpus:
+def build(store: CypherStore, work: Path, *, persons: int = PERSONS, seed: int = 5) -> Corpus:
     """The whole fixture: loaded corpus, hostile records, persons, review pairs, two runs."""
     truth = load(store, work, persons=persons, seed=seed)
     add_hostile(store)
