@@ -29,7 +29,7 @@ import pyarrow as pa
 
 from graph_schema.ddl import embedded_column, embedded_ddl
 from graph_schema.model import EdgeType, Model, NodeType, Property
-from workbench.config import BUFFER_POOL_MB
+from workbench.config import BUFFER_POOL_MB, DIRECT_ROWS
 from workbench.store import cypher, staging
 from workbench.store.base import CypherStore, Edge, Hop, Row, Runner, SearchHit, encode
 from workbench.store.errors import InvalidWrite, StoreError, StoreUnavailable
@@ -48,11 +48,6 @@ ARROW_TYPES = {
     "strings": pa.list_(pa.string()),
     "json": pa.string(),
 }
-
-
-# A run writing at most this many rows writes the store in one unit of work
-# (a short hold of its lock); a bigger one writes a staged copy (ADR 0016).
-DIRECT_ROWS = 2000
 
 
 class LadybugRunner(Runner):
