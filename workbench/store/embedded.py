@@ -9,7 +9,10 @@ Measured properties that shape this module (see docs/decisions/0001):
   edges are copied and only changed ones go through ``SET``;
 - aware datetimes lose their offset unconverted, so times go in as naive UTC;
 - a writer killed mid-transaction leaves a WAL that is replayed, tolerating
-  a torn tail, on the next open.
+  a torn tail, on the next open;
+- readers wait for a writer's whole unit, so a big run (a load, a
+  resolution, a detection run) writes a staged copy and publishes it by a
+  rename (``staged``, ``staging.py``, docs/decisions/0016).
 """
 
 from __future__ import annotations
