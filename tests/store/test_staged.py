@@ -10,11 +10,9 @@ itself with SIGKILL after unit N or pauses there, while the test reads.
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import Any
 import pytest
 
 from graph_schema.model import model
+from tests.store.children import spawn
 from workbench.detect import detect
 from workbench.generate import generate
 from workbench.ingest import ingest
@@ -94,15 +93,7 @@ def _copy(built: dict[str, Path], stage: str, to: Path) -> Path:
 
 
 def _spawn(stage: str, home: Path, corpus: Path, action: str, arg: float) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])}
-    args = [stage, home, corpus, action, arg]
-    return subprocess.Popen(
-        [sys.executable, "-c", CHILD, *map(str, args)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return spawn(CHILD, stage, home, corpus, action, arg)
 
 
 def _run(stage: str, store: EmbeddedStore, corpus: Path) -> None:
