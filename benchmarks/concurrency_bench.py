@@ -21,6 +21,7 @@ import argparse
 import contextlib
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -31,10 +32,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
+from graph_schema.model import model
 from workbench.config import Settings
 from workbench.query import QueryError, Session, cluster, ego, entity, list_clusters, search
 from workbench.security import cli_session
-from workbench.store import StoreBusy, StoreError, embedded, open_store
+from workbench.store import StoreBusy, StoreError, embedded, open_store, staging
 
 BIN = Path(sys.executable).parent
 READERS = ("search", "person", "cluster", "network")
@@ -128,12 +130,51 @@ def reader(home: Path, kind: str, stop: Path, out: Path) -> None:
     )
 
 
+def unit_costs(home: Path) -> dict[str, float]:
+    """What a unit of work costs on this store: the figures behind ``WORKBENCH_DIRECT_ROWS``.
+
+    A unit's fixed cost (open, an empty transaction, commit, close), a unit
+    writing ``n`` new nodes (then deleting them), and staging a copy of the
+    store (what a big run pays before it writes).
+    """
+    store = embedded.EmbeddedStore(home, model())
+    out: dict[str, float] = {"database_mb": (home / staging.GRAPH).stat().st_size / 1e6}
+
+    def seconds(work: Callable[[], Any], repeat: int = 5) -> float:
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    def empty_unit() -> None:
+        with store.writer():
+            pass
+
+    out["unit_fixed_s"] = seconds(empty_unit)
+    for n in (500, 2000, 8000):
+        ids = [f"+3169{i:07d}" for i in range(n)]
+
+        def write(ids: list[str] = ids) -> None:
+            with store.writer() as w:
+                w.upsert_nodes("Phone", [{"e164": e, "signals": ["bench"]} for e in ids])
+            with store.writer() as w:
+                w.delete_nodes([f"Phone:{e}" for e in ids])
+
+        out[f"unit_{n}_nodes_s"] = seconds(write, 3) / 2  # the write's unit and the delete's
+    out["stage_copy_s"] = seconds(lambda: staging.copy_store(home), 3)
+    shutil.rmtree(staging.stage_dir(home))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=80000, help="persons to generate")
     parser.add_argument("--home", type=Path, help="where to build (default /tmp/...)")
     parser.add_argument("--direct-rows", type=int, help="WORKBENCH_DIRECT_ROWS for writers")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument("--costs", action="store_true", help="only measure unit costs in --home")
     parser.add_argument("--reader", choices=READERS, help=argparse.SUPPRESS)
     parser.add_argument("--stop", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -141,6 +182,9 @@ def main() -> None:
     home = args.home or Path(f"/tmp/concurrency-bench-{args.persons}")
     if args.reader:
         reader(home, args.reader, args.stop, args.out)
+        return
+    if args.costs:
+        print(json.dumps(unit_costs(home), indent=2))
         return
 
     env = {**os.environ, "WORKBENCH_HOME": str(home)}
@@ -201,6 +245,9 @@ def main() -> None:
               f"half-written {len(row['half_written'])}", flush=True)  # fmt: skip
         for what in row["half_written"][:5]:
             print(f"    {what}")
+    costs = unit_costs(home)
+    figures["unit_costs"] = costs
+    print("unit costs on the final store: " + ", ".join(f"{k} {v:.3f}" for k, v in costs.items()))
     figures["load_average"] = os.getloadavg()[0]
     print(f"load average {figures['load_average']:.1f} at the end")
     if args.json:
