@@ -219,6 +219,7 @@ def main() -> None:
         subprocess.run([*wb, name, *extra], check=True, stdout=subprocess.DEVNULL, env=env)
         seconds = time.perf_counter() - start
         label = " ".join([name, *(e for e in extra if e.startswith("--"))])
+        label += " again" if label in figures else ""
         figures[label] = round(seconds, 1)
         print(f"  {label:15} {seconds:7.1f} s  (load average {os.getloadavg()[0]:.1f})",
               flush=True)  # fmt: skip
