@@ -53,6 +53,7 @@ bench: install
 	$(BIN)/python benchmarks/learning_bench.py
 	$(BIN)/python benchmarks/hostile_bench.py
 	$(BIN)/python benchmarks/query_bench.py  # builds an 80k-person store first (about 30 min)
+	$(BIN)/python benchmarks/concurrency_bench.py  # four readers during an 80k-person pipeline (an hour)
 
 schema-docs: install
 	$(BIN)/python -m graph_schema.docs > docs/schema.md

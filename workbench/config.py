@@ -17,6 +17,10 @@ from graph_schema.limits import Limits, limits
 # The embedded store's buffer pool: reserved address space, touched only as used;
 # a 20k-person resolution run writes more than 1 GiB in one transaction.
 BUFFER_POOL_MB = 4096
+# A run writing at most this many rows (nodes and edges) writes the embedded
+# store in one unit of work, holding readers up for its length; a bigger run
+# is staged on a copy and published by a rename (ADR 0016).
+DIRECT_ROWS = 2000
 
 StoreKind = Literal["embedded", "neo4j"]
 
@@ -37,6 +41,7 @@ class Settings:
     neo4j_database: str = "neo4j"
     lock_timeout: float = 120.0
     buffer_pool_mb: int = BUFFER_POOL_MB
+    direct_rows: int = DIRECT_ROWS
     operator: str = "local-operator"
     session_hours: float = 8.0  # how long a UI sign-in survives reloads (the session cookie)
     # Loading limits (docs/security.md); None keeps graph_schema/limits.yaml's value.
@@ -72,6 +77,7 @@ class Settings:
         try:
             lock_timeout = float(env.get("WORKBENCH_LOCK_TIMEOUT", "120"))
             buffer_pool_mb = int(env.get("WORKBENCH_BUFFER_POOL_MB", str(BUFFER_POOL_MB)))
+            direct_rows = int(env.get("WORKBENCH_DIRECT_ROWS", str(DIRECT_ROWS)))
             session_hours = float(env.get("WORKBENCH_SESSION_HOURS", "8"))
             sizes = {
                 name: _positive(env, f"WORKBENCH_{name.upper()}")
@@ -90,6 +96,7 @@ class Settings:
             neo4j_database=env.get("NEO4J_DATABASE", "neo4j"),
             lock_timeout=lock_timeout,
             buffer_pool_mb=buffer_pool_mb,
+            direct_rows=direct_rows,
             session_hours=session_hours,
             operator=env.get("WORKBENCH_OPERATOR") or f"local:{env.get('USER', 'operator')}",
             **sizes,

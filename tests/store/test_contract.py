@@ -346,3 +346,23 @@ def test_edges_of_nodes_created_in_the_same_unit_merge_correctly(store: CypherSt
         assert (again.created, again.updated) == (0, 1)
     [stored] = store.find_edges("HAS_DEVICE")
     assert stored.props["signals"] == ["S:a", "S:b"]
+
+
+@pytest.mark.parametrize("rows", [1, 10**9])  # one unit on the store / staged (embedded)
+def test_a_staged_run_commits_its_units_together_or_not_at_all(
+    store: CypherStore, rows: int
+) -> None:
+    phone = {"e164": "+31600000001", "signals": ["s"]}
+    with pytest.raises(RuntimeError, match="boom"), store.staged(rows=rows):
+        with store.writer() as w:
+            w.upsert_nodes("Phone", [phone])
+        with store.writer() as w:
+            w.upsert_nodes("Phone", [{**phone, "e164": "+31600000002"}])
+        assert len(store.find_nodes("Phone")) == 2  # the run reads its own writes
+        raise RuntimeError("boom")
+    assert store.find_nodes("Phone") == []
+    with store.staged(rows=rows):  # other keys: see test_staged's LadybugDB rollback test
+        for number in ("+31600000003", "+31600000004"):
+            with store.writer() as w:
+                w.upsert_nodes("Phone", [{**phone, "e164": number}])
+    assert len(store.find_nodes("Phone")) == 2

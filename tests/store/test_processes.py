@@ -7,10 +7,8 @@ and a writer killed mid-batch loses only its uncommitted batch.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,6 +16,7 @@ import pytest
 
 from graph_schema.model import model
 from tests.conftest import BACKENDS, make_store
+from tests.store.children import spawn
 from workbench.store import StoreBusy
 from workbench.store.embedded import EmbeddedStore
 
@@ -42,19 +41,7 @@ for b in range(batches):
 
 
 def _spawn(home: Path, kind: str, *args: object) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "WORKBENCH_HOME": str(home),
-        "WORKBENCH_STORE": kind,
-        "PYTHONPATH": str(Path(__file__).parents[2]),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-c", CHILD, *map(str, args)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    return spawn(CHILD, *args, env={"WORKBENCH_HOME": str(home), "WORKBENCH_STORE": kind})
 
 
 @pytest.mark.parametrize("kind", BACKENDS)

@@ -3,13 +3,13 @@
 A run reads evidence and identity, and analysts' verdicts and benign marks,
 and writes only analysis results - a ``DetectionRun``, its ``Cluster`` nodes
 with ``MEMBER_OF`` edges, ``LINEAGE`` to the previous run's clusters and
-``Alert`` nodes - in one transaction. Identifiers marked benign are left out
-of the projection like hubs (``benign_left_out``); once analysts have judged
-enough clusters, the clusters are ranked by a model learned from their
-verdicts (``learning``), else by the hand-set score.
-It never touches evidence. With the same data and parameters it finds the
-same clusters, so a second run labels every cluster ``same`` and raises no
-alert.
+``Alert`` nodes - published at once for readers (ADR 0016). Identifiers
+marked benign are left out of the projection like hubs
+(``benign_left_out``); once analysts have judged enough clusters, the
+clusters are ranked by a model learned from their verdicts (``learning``),
+else by the hand-set score. It never touches evidence. With the same data
+and parameters it finds the same clusters, so a second run labels every
+cluster ``same`` and raises no alert.
 """
 
 from __future__ import annotations
@@ -640,7 +640,7 @@ def _write(
     raised: Sequence[lineage.Alert],
     ranker: learning.Ranker,
 ) -> None:
-    """Write the run in one transaction; only analysis-layer labels, never evidence."""
+    """Write the run, all at once for readers; only analysis-layer labels, never evidence."""
     m = model()
     for name in WRITES:
         layer = (m.nodes[name] if name in m.nodes else m.edge(name)).layer
@@ -658,35 +658,39 @@ def _write(
         }
         for a in raised
     ]
-    with store.writer() as w:
-        w.upsert_nodes(
-            "DetectionRun",
-            [
-                {
-                    "run_id": run_id,
-                    "started_at": started,
-                    "finished_at": finished,
-                    "algorithm": params.algorithm,
-                    "parameters": params.to_dict(),
-                    "code_version": code_version(),
-                    "input_counts": counts,
-                    "model": ranker.to_dict(),
-                }
-            ],
-        )
-        w.upsert_nodes("Cluster", rows["Cluster"])
-        w.upsert_edges("IN_RUN", rows["IN_RUN"])
-        w.upsert_edges("MEMBER_OF", rows["MEMBER_OF"])
-        w.upsert_edges(
-            "LINEAGE",
-            [
-                {"src": e.current, "dst": e.previous, "relation": e.relation, "jaccard": e.jaccard}
-                for e in matched.edges
-            ],
-        )
-        w.upsert_nodes("Alert", alerts)
-        ids = [m.node_id("Alert", a) for a in alerts]
-        w.upsert_edges("IN_RUN", [{"src": i, "dst": run_node} for i in ids])
-        w.upsert_edges(
-            "ABOUT", [{"src": i, "dst": a.cluster} for i, a in zip(ids, raised, strict=True)]
-        )
+    lineage_rows = [
+        {"src": e.current, "dst": e.previous, "relation": e.relation, "jaccard": e.jaccard}
+        for e in matched.edges
+    ]
+    ids = [m.node_id("Alert", a) for a in alerts]
+    size = 1 + sum(map(len, rows.values())) + len(lineage_rows) + 3 * len(alerts)
+    # Readers see the whole run or none of it: a big one is written on a staged
+    # copy, unit by unit, and published at once (ADR 0016). Ids follow from the
+    # run id and cluster numbers, so a run killed before it published left nothing.
+    with store.staged(rows=size):
+        with store.writer() as w:
+            w.upsert_nodes(
+                "DetectionRun",
+                [
+                    {
+                        "run_id": run_id,
+                        "started_at": started,
+                        "finished_at": finished,
+                        "algorithm": params.algorithm,
+                        "parameters": params.to_dict(),
+                        "code_version": code_version(),
+                        "input_counts": counts,
+                        "model": ranker.to_dict(),
+                    }
+                ],
+            )
+            w.upsert_nodes("Cluster", rows["Cluster"])
+            w.upsert_edges("IN_RUN", rows["IN_RUN"])
+            w.upsert_edges("MEMBER_OF", rows["MEMBER_OF"])
+        with store.writer() as w:
+            w.upsert_edges("LINEAGE", lineage_rows)
+            w.upsert_nodes("Alert", alerts)
+            w.upsert_edges("IN_RUN", [{"src": i, "dst": run_node} for i in ids])
+            w.upsert_edges(
+                "ABOUT", [{"src": i, "dst": a.cluster} for i, a in zip(ids, raised, strict=True)]
+            )

@@ -27,6 +27,8 @@ from workbench.ingest.mapping import GraphRows, content_hash, signal_id, signal_
 from workbench.store import GraphStore
 
 log = logging.getLogger(__name__)
+# Nodes and edges a record writes: 7.5 on average in a generated 2,000-person corpus.
+ROWS_PER_RECORD = 8
 
 
 @dataclass
@@ -110,12 +112,18 @@ def _ingest(
             results.append(LoadResult(path=str(path), source=source, error=f"{path}: not a file"))
         else:
             results.append(loaders.load(path, source=source, limits=limits))
-    _write_batch(store, batch_id, operator, results, checksums)
     reports = []
-    for path, result in zip(paths, results, strict=True):
-        if progress:
-            progress(str(path))
-        reports.append(_write_file(store, batch_id, result, checksums.get(path, "")))
+    # One delivery becomes visible at once, and a big one never holds readers
+    # up: it is written unit by unit (the batch, then a file at a time) on a
+    # staged copy of the store (ADR 0016). Loading it again is a no-op, so a
+    # load killed before it published is simply run again.
+    rows = sum(ROWS_PER_RECORD * len(r.records) + len(r.rejects) for r in results)
+    with store.staged(rows=rows):
+        _write_batch(store, batch_id, operator, results, checksums)
+        for path, result in zip(paths, results, strict=True):
+            if progress:
+                progress(str(path))
+            reports.append(_write_file(store, batch_id, result, checksums.get(path, "")))
     return LoadReport(batch_id=batch_id, files=reports)
 
 

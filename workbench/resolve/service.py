@@ -40,7 +40,7 @@ from workbench.resolve.fellegi_sunter import FSModel
 from workbench.resolve.pipeline import Thresholds, cluster, score, train, vectors
 from workbench.resolve.records import TRAVELLING_ROLES, Birth, Record, v_number_typo
 from workbench.resolve.scoring import Scorer, probability, refine
-from workbench.store.base import GraphStore, Node
+from workbench.store.base import GraphStore, Node, Writer
 
 __all__ = [
     "ResolveError",
@@ -445,11 +445,13 @@ def resolve(
         different=[p for p in different if p[0] in scope and p[1] in scope],
     )
     people = _assign_ids(clusters, state.assigned)
-    report = _write(store, state, people, scored, scope, scorer, limits, started, mode, operator)
+    run_id = f"resolve-{started:%Y%m%dT%H%M%S%fZ}"
+    writes, report = _plan(state, people, scored, scope, scorer, limits, run_id, started, mode,
+                           operator)  # fmt: skip
+    facilitators = _plan_facilitators(store, run_id)
     report.new_mentions = len(new)
     report.candidate_pairs = len(pairs)
-    report.facilitators = _resolve_facilitators(store, report.run_id)
-    report.seconds = round((dt.datetime.now(dt.UTC) - started).total_seconds(), 2)
+    report.facilitators = len(facilitators.rows)
     report.links = sum(1 for w in links.values() if w >= limits.merge)
     assigned = {**state.assigned, **{m: p for p, ms in people.items() for m in ms}}
     suggestions = [
@@ -466,18 +468,10 @@ def resolve(
     decisions = [d.props for d in state.decisions]
     queue = _queue([*suggestions, *decisions], assigned, limits)
     report.review_queue = len(queue)
-    with store.writer() as w:  # the queue this run leaves, for the review page to read
-        run = store.get_nodes([f"ResolutionRun:{report.run_id}"])[f"ResolutionRun:{report.run_id}"]
-        w.upsert_nodes(
-            "ResolutionRun",
-            [
-                {
-                    **run.props,
-                    "review": _ranked(queue[:REVIEW_KEPT]),
-                    "decisions": state.decided,
-                }
-            ],
-        )
+    # the queue this run leaves, for the review page to read
+    writes.run.update(review=_ranked(queue[:REVIEW_KEPT]), decisions=state.decided)
+    _publish(store, writes, facilitators)
+    report.seconds = round((dt.datetime.now(dt.UTC) - started).total_seconds(), 2)
     return report
 
 
@@ -517,19 +511,53 @@ def _closure(
     return scope
 
 
-def _write(
-    store: GraphStore,
+@dataclass
+class _Identity:
+    """The entities of one label a run writes, and the mentions it re-points to them."""
+
+    label: str  # Person or FacilitatorEntity
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    unlinked: list[str] = field(default_factory=list)  # mentions whose RESOLVED_TO is rewritten
+    edges: list[dict[str, Any]] = field(default_factory=list)  # their new RESOLVED_TO edges
+    removed: list[str] = field(default_factory=list)  # entities left with no mention
+
+    def size(self) -> int:
+        return len(self.rows) + len(self.unlinked) + len(self.edges) + len(self.removed)
+
+    def write(self, w: Writer) -> None:
+        """One unit: every entity keeps its mentions, every mention has one entity."""
+        w.upsert_nodes(self.label, self.rows)
+        w.delete_edges_from("RESOLVED_TO", self.unlinked)
+        w.upsert_edges("RESOLVED_TO", self.edges)
+        w.delete_nodes(self.removed)
+
+
+@dataclass
+class _Writes:
+    """Everything a run writes besides its facilitators, computed before any of it is."""
+
+    stale: list[str]  # model links re-scored below ``keep``
+    links: list[dict[str, Any]]
+    persons: _Identity
+    run: dict[str, Any]
+
+    def size(self) -> int:
+        return len(self.stale) + len(self.links) + self.persons.size() + 1
+
+
+def _plan(
     state: _State,
     people: dict[str, list[str]],
     scored: Mapping[Pair, float],
     scope: set[str],
     scorer: Scorer,
     limits: Thresholds,
+    run_id: str,
     started: dt.datetime,
     mode: str,
     operator: str,
-) -> ResolveReport:
-    run_id = f"resolve-{started:%Y%m%dT%H%M%S%fZ}"
+) -> tuple[_Writes, ResolveReport]:
+    """What the run writes (links, persons, the run record) and its report."""
     old_persons = {state.assigned[m] for m in scope if m in state.assigned}
     moved = {m for p, ms in people.items() for m in ms if state.assigned.get(m) != p}
     removed = sorted(old_persons - set(people))
@@ -559,37 +587,31 @@ def _write(
                         "run": run_id,
                     }
                 )
-    with store.writer() as w:
-        w.delete_nodes(stale)
-        w.upsert_nodes("MatchDecision", link_rows)
-        w.upsert_nodes("Person", [_person_props(p, ms, state) for p, ms in people.items()])
-        w.delete_edges_from("RESOLVED_TO", sorted(m for m in moved if m in state.assigned))
-        w.upsert_edges("RESOLVED_TO", edges)
-        w.delete_nodes(removed)
-        w.upsert_nodes(
-            "ResolutionRun",
-            [
-                {
-                    "run_id": run_id,
-                    "started_at": started,
-                    "finished_at": dt.datetime.now(dt.UTC),
-                    "mode": mode,
-                    "operator": operator,
-                    "parameters": _parameters(scorer, limits),
-                    "counts": {
-                        "mentions": len(state.records),
-                        "in_scope": len(scope),
-                        "links_written": len(link_rows),
-                        "mentions_moved": len(moved),
-                        "persons_created": len(created),
-                        "persons_changed": len(changed),
-                        "persons_removed": len(removed),
-                    },
-                }
-            ],
-        )
+    persons = _Identity(
+        "Person",
+        [_person_props(p, ms, state) for p, ms in people.items()],
+        sorted(m for m in moved if m in state.assigned),
+        edges,
+        removed,
+    )
+    run: dict[str, Any] = {
+        "run_id": run_id,
+        "started_at": started,
+        "mode": mode,
+        "operator": operator,
+        "parameters": _parameters(scorer, limits),
+        "counts": {
+            "mentions": len(state.records),
+            "in_scope": len(scope),
+            "links_written": len(link_rows),
+            "mentions_moved": len(moved),
+            "persons_created": len(created),
+            "persons_changed": len(changed),
+            "persons_removed": len(removed),
+        },
+    }
     persons_total = len({*state.assigned.values()} - set(removed) | set(people))
-    return ResolveReport(
+    report = ResolveReport(
         run_id=run_id,
         mode=mode,
         persons=persons_total,
@@ -599,8 +621,30 @@ def _write(
         persons_created=len(created),
         persons_changed=len(changed),
         persons_removed=len(removed),
-        method=_parameters(scorer, limits)["method"],
+        method=run["parameters"]["method"],
     )
+    return _Writes(stale, link_rows, persons, run), report
+
+
+def _publish(store: GraphStore, writes: _Writes, facilitators: _Identity) -> None:
+    """Write the run in units on one staged run (ADR 0016), the run record last.
+
+    Readers see the whole run or none of it; a run killed between units
+    leaves the store as it was, and running again writes the same result
+    (links, persons and facilitators are keyed by deterministic ids).
+    """
+    with store.staged(rows=writes.size() + facilitators.size()):
+        with store.writer() as w:
+            w.delete_nodes(writes.stale)
+            w.upsert_nodes("MatchDecision", writes.links)
+        with store.writer() as w:
+            writes.persons.write(w)
+        with store.writer() as w:
+            facilitators.write(w)
+        with store.writer() as w:
+            w.upsert_nodes(
+                "ResolutionRun", [{**writes.run, "finished_at": dt.datetime.now(dt.UTC)}]
+            )
 
 
 def _membership(m: str, members: Sequence[str], scored: Mapping[Pair, float]) -> float:
@@ -630,7 +674,7 @@ def _facilitator_context(
     return {m: set(markers.get(s, ())) for m, s in signal.items()}
 
 
-def _resolve_facilitators(store: GraphStore, run_id: str) -> int:
+def _plan_facilitators(store: GraphStore, run_id: str) -> _Identity:
     """Facilitator mentions into facilitators (recomputed whole: they are few)."""
     with store.reader():
         mentions = {n.id: n for n in store.find_nodes("FacilitatorMention")}
@@ -686,12 +730,13 @@ def _resolve_facilitators(store: GraphStore, run_id: str) -> int:
                     }
                 )
     wanted = {f"FacilitatorEntity:{r['facilitator_id']}" for r in rows}
-    with store.writer() as w:
-        w.upsert_nodes("FacilitatorEntity", rows)
-        w.delete_edges_from("RESOLVED_TO", [m for m in moved if m in current])
-        w.upsert_edges("RESOLVED_TO", edges)
-        w.delete_nodes(sorted(old - wanted))
-    return len(rows)
+    return _Identity(
+        "FacilitatorEntity",
+        rows,
+        [m for m in moved if m in current],
+        edges,
+        sorted(old - wanted),
+    )
 
 
 # -- decisions, queue, history ---------------------------------------------------------------

@@ -64,6 +64,7 @@ def open_store(settings: Settings) -> GraphStore:
             model(),
             lock_timeout=settings.lock_timeout,
             buffer_pool_mb=settings.buffer_pool_mb,
+            direct_rows=settings.direct_rows,
         )
     store.ensure_schema()
     return store

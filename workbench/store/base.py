@@ -151,6 +151,7 @@ class GraphStore(Protocol):
 
     def ensure_schema(self) -> None: ...
     def writer(self) -> AbstractContextManager[Writer]: ...
+    def staged(self, rows: int) -> AbstractContextManager[None]: ...
     def reader(self) -> AbstractContextManager[None]: ...
     def get_nodes(
         self, ids: Sequence[str], *, fields: Sequence[str] | None = None
@@ -470,6 +471,10 @@ class CypherStore(ABC):
         self._decoding: dict[int, tuple[Mapping[str, Property], tuple[tuple[str, Property], ...]]]
         self._decoding = {}
         self._subsets: dict[tuple[str, tuple[str, ...]], Mapping[str, Property]] = {}
+        # Write units this object committed, and a callback after each: the unit
+        # boundary is where a test stops or kills a writer (tests/store/test_staged.py).
+        self.units = 0
+        self.on_unit: Callable[[int], None] | None = None
 
     # hooks ---------------------------------------------------------------------
 
@@ -526,6 +531,10 @@ class CypherStore(ABC):
             finally:
                 self._runner, self._writing = None, False
                 self._fresh, self._touched = set(), set()
+        if write:
+            self.units += 1
+            if self.on_unit is not None:
+                self.on_unit(self.units)
 
     @contextmanager
     def reader(self) -> Iterator[None]:
@@ -538,6 +547,18 @@ class CypherStore(ABC):
         """One write transaction: everything inside commits together or not at all."""
         with self._unit(write=True):
             yield self
+
+    @contextmanager
+    def staged(self, rows: int) -> Iterator[None]:
+        """Group the write units of one run (about ``rows`` rows) so readers see all or none.
+
+        Here one transaction: a server with multi-version reads (Neo4j) lets
+        readers go on reading the last committed state while it runs. The
+        embedded store, whose readers wait for its one writer, stages a big
+        run on a copy instead (ADR 0016).
+        """
+        with self._unit(write=True):
+            yield
 
     # writes ------------------------------------------------------------------------
 

@@ -9,15 +9,20 @@ Measured properties that shape this module (see docs/decisions/0001):
   edges are copied and only changed ones go through ``SET``;
 - aware datetimes lose their offset unconverted, so times go in as naive UTC;
 - a writer killed mid-transaction leaves a WAL that is replayed, tolerating
-  a torn tail, on the next open.
+  a torn tail, on the next open;
+- readers wait for a writer's whole unit, so a big run (a load, a
+  resolution, a detection run) writes a staged copy and publishes it by a
+  rename (``staged``, ``staging.py``, docs/decisions/0016).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, ExitStack, contextmanager, suppress
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -27,10 +32,10 @@ import pyarrow as pa
 
 from graph_schema.ddl import embedded_column, embedded_ddl
 from graph_schema.model import EdgeType, Model, NodeType, Property
-from workbench.config import BUFFER_POOL_MB
-from workbench.store import cypher
+from workbench.config import BUFFER_POOL_MB, DIRECT_ROWS
+from workbench.store import cypher, staging
 from workbench.store.base import CypherStore, Edge, Hop, Row, Runner, SearchHit, encode
-from workbench.store.errors import StoreError, StoreUnavailable
+from workbench.store.errors import InvalidWrite, StoreError, StoreUnavailable
 from workbench.store.fts import TextIndex
 from workbench.store.locking import locked
 
@@ -132,13 +137,16 @@ class EmbeddedStore(CypherStore):
         *,
         lock_timeout: float = 120.0,
         buffer_pool_mb: int = BUFFER_POOL_MB,
+        direct_rows: int = DIRECT_ROWS,
     ) -> None:
         super().__init__(model)
         self.home = Path(home)
-        self.db_path = self.home / "graph.lbdb"
+        self.db_path = self.home / staging.GRAPH
         self.location = str(self.db_path)
         self.lock_timeout = lock_timeout
         self.buffer_pool = buffer_pool_mb * 1024 * 1024
+        self.direct_rows = direct_rows
+        self._stage: Path | None = None  # the copy a staged run writes, while it runs
         self._fts: TextIndex | None = None
         self._touching: dict[str, set[str]] = {label: set() for label in model.nodes}  # types
         self._columns: dict[tuple[tuple[str, ...], tuple[str, ...] | None], list[str]] = {}
@@ -158,15 +166,25 @@ class EmbeddedStore(CypherStore):
 
     @contextmanager
     def _open(self, *, write: bool) -> Iterator[Runner]:
-        self.home.mkdir(parents=True, exist_ok=True)
-        with locked(self.home / "graph.lock", exclusive=write, timeout=self.lock_timeout):
-            if not write and not self.db_path.exists():
+        root = self._stage or self.home
+        db_path = root / staging.GRAPH
+        root.mkdir(parents=True, exist_ok=True)
+        with ExitStack() as held:
+            if self._stage is None:  # the run's own copy needs no lock: it holds write.lock
+                if write:
+                    held.enter_context(self._write_lock())
+                held.enter_context(
+                    locked(self.home / "graph.lock", exclusive=write, timeout=self.lock_timeout)
+                )
+                if write and (stage := staging.leftover(self.home)) is not None:
+                    staging.settle(stage, self.home)
+            if not write and not db_path.exists():
                 raise StoreUnavailable(
-                    f"no store at {self.db_path}: run `workbench status` or a load to create it"
+                    f"no store at {db_path}: run `workbench status` or a load to create it"
                 )
             try:
                 db = ladybug.Database(
-                    str(self.db_path),
+                    str(db_path),
                     read_only=not write,
                     buffer_pool_size=self.buffer_pool,
                     throw_on_wal_replay_failure=False,
@@ -175,8 +193,8 @@ class EmbeddedStore(CypherStore):
                 # threads cost a third of a 2-hop neighbourhood's query time.
                 conn = ladybug.Connection(db) if write else ladybug.Connection(db, num_threads=1)
             except RuntimeError as exc:
-                raise StoreUnavailable(f"cannot open the store at {self.db_path}: {exc}") from exc
-            fts = TextIndex(self.home / "search.sqlite")
+                raise StoreUnavailable(f"cannot open the store at {db_path}: {exc}") from exc
+            fts = TextIndex(root / staging.SEARCH)
             self._fts = fts
             runner = LadybugRunner(conn)
             try:
@@ -198,6 +216,56 @@ class EmbeddedStore(CypherStore):
                 fts.close()
                 conn.close()
                 db.close()
+
+    def _write_lock(self) -> AbstractContextManager[None]:
+        """Held by every writer: one at a time, whether it writes the store or a copy."""
+        return locked(self.home / "write.lock", exclusive=True, timeout=self.lock_timeout)
+
+    @contextmanager
+    def staged(self, rows: int) -> Iterator[None]:
+        """Group one run's writes: readers see all of them at once, or none, never waiting long.
+
+        A write of at most ``direct_rows`` rows is one unit of work on the
+        store, short enough to hold its lock. A bigger one works on a copy of
+        the store (``staging``), unit by unit, while readers read the store
+        as it was; the copy is then renamed over the store under the lock
+        (ADR 0016). Reads inside go to the copy, so the run sees its writes.
+        """
+        if self._stage is not None:
+            yield  # already inside a staged run
+            return
+        if rows <= self.direct_rows:
+            with self.writer():
+                yield
+            return
+        if self._runner is not None:
+            raise InvalidWrite("a staged run cannot start inside an open unit of work")
+        self.home.mkdir(parents=True, exist_ok=True)
+        lock = self.home / "graph.lock"
+        with self._write_lock():
+            if (left := staging.leftover(self.home)) is not None:
+                with locked(lock, exclusive=True, timeout=self.lock_timeout):
+                    staging.settle(left, self.home)
+            clock = time.perf_counter()
+            with locked(lock, exclusive=False, timeout=self.lock_timeout):
+                stage = staging.copy_store(self.home)
+            log.info("staged a copy of the store (%.1f s)", time.perf_counter() - clock)
+            self._stage = stage
+            try:
+                yield
+                if (stage / staging.WAL).exists():  # a checkpoint left for the next open
+                    with self._open(write=True):
+                        pass
+            except BaseException:
+                shutil.rmtree(stage, ignore_errors=True)
+                raise
+            finally:
+                self._stage = None
+            staging.seal(stage)
+            clock = time.perf_counter()
+            with locked(lock, exclusive=True, timeout=self.lock_timeout):
+                staging.publish(stage, self.home)
+            log.info("published the run (%.3f s under the lock)", time.perf_counter() - clock)
 
     def ensure_schema(self) -> None:
         """Create missing tables and add missing columns; never drops anything."""
