@@ -64,10 +64,14 @@ class Thresholds:
     alternatives: float = 2.0
     related: float = 6.0
     max_identifiers: int = 2
+    rival: float = -3.0
 
     def lines(self) -> Lines:
         """What clustering needs of these thresholds."""
-        return Lines(self.merge, self.veto, self.alternatives, self.related, self.max_identifiers)
+        return Lines(
+            self.merge, self.veto, self.alternatives, self.related, self.max_identifiers,
+            self.rival,
+        )  # fmt: skip
 
 
 def vectors(
