@@ -8,6 +8,8 @@ Runs the pure pipeline as ``er_bench --scale`` does and sorts its errors:
   share a blocking key whose block was too big), its weight against the
   merge line, and what stopped the merge at or above it (a constraint, a
   veto, the average across the two groups, the rivals test);
+- the ceiling: true pairs where one of the two mentions scores at least as
+  high with a mention of another person (a namesake as alike as the truth);
 - every resolved person holding two true V-numbers: the strongest link that
   joins two true persons in it, whether its ends carry a V-number, and the
   comparison levels of that link.
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -112,7 +115,7 @@ def analyse(persons: int) -> dict[str, Any]:
 
     clustering._Agglomeration = Recording  # type: ignore[misc]
     try:
-        clusters = cluster(records, kept, scorer, thresholds=limits)
+        clusters = cluster(records, kept, scorer, thresholds=limits, scored=weights)
     finally:
         clustering._Agglomeration = original  # type: ignore[misc]
     owner = {m: n for n, c in enumerate(clusters) for m in c}
@@ -125,6 +128,14 @@ def analyse(persons: int) -> dict[str, Any]:
         for keys in _block_keys(r).values():
             sizes.update(keys)
     candidate = set(pairs)
+    # The ceiling: a true pair is indistinguishable from namesakes when one of
+    # its two mentions scores at least as high with a mention of another person.
+    rival_best: dict[str, float] = defaultdict(lambda: -math.inf)
+    for (a, b), w in weights.items():
+        if person.get(a) != person.get(b):
+            rival_best[a] = max(rival_best[a], w)
+            rival_best[b] = max(rival_best[b], w)
+    ambiguous = ambiguous_missed = 0
     missed: Counter[str] = Counter()
     levels_of_missed: Counter[str] = Counter()
     weight_bins: Counter[str] = Counter()
@@ -133,8 +144,12 @@ def analyse(persons: int) -> dict[str, Any]:
     for members in true_groups.values():
         for a, b in itertools.combinations(sorted(members), 2):
             total_true += 1
+            w = weights.get((a, b), -math.inf)
+            alike = max(rival_best[a], rival_best[b]) >= w > -math.inf
+            ambiguous += alike
             if owner[a] == owner[b]:
                 continue
+            ambiguous_missed += alike
             ra, rb = by_id[a], by_id[b]
             if (a, b) not in candidate:
                 ka, kb = _block_keys(ra), _block_keys(rb)
@@ -208,6 +223,8 @@ def analyse(persons: int) -> dict[str, Any]:
         "prior_bits": round(model.prior_weight, 2),
         "true_pairs": total_true,
         "missed_pairs": sum(missed.values()),
+        "true_pairs_a_namesake_scores_as_high": ambiguous,
+        "missed_pairs_a_namesake_scores_as_high": ambiguous_missed,
         "missed_by_cause": dict(missed.most_common()),
         "missed_by_cause_and_weight": dict(sorted(weight_bins.items())),
         "missed_levels_top": dict(levels_of_missed.most_common(15)),
