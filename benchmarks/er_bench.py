@@ -262,7 +262,7 @@ def scale(persons: int) -> dict[str, Any]:
     mark = time.perf_counter()
     limits = Thresholds()
     kept = {p: w for p, w in weights.items() if w >= limits.keep}
-    clusters = cluster(records, kept, scorer, thresholds=limits)
+    clusters = cluster(records, kept, scorer, thresholds=limits, scored=weights)
     times["clustering"] = time.perf_counter() - mark
     total = time.perf_counter() - start
     cpu = time.process_time() - cpu

@@ -236,3 +236,26 @@ def test_v_numbers_one_typo_apart_merge_only_on_strong_evidence() -> None:
         clusters = agglomerate(["a", "b"], w, weight=lambda p, q, w=w: w[pair(p, q)],
                                constraints=cons, lines=Lines(-1.0))  # fmt: skip
         assert (len(clusters) == 1) is merged, weight
+
+
+def test_a_namesake_linked_below_the_merge_line_still_counts_as_a_rival() -> None:
+    """x is barely like a (0 bits) and almost as like b (-1.5): it is a question, not a merge."""
+    w = _weights({("a", "x"): 0.0, ("b", "x"): -1.5, ("a", "b"): -20.0})
+    cons = Constraints(exclusive={"a": "1111111111", "b": "2222222222"})
+    clusters = agglomerate(["a", "b", "x"], w, weight=lambda p, q: w[pair(p, q)],
+                           constraints=cons, lines=Lines(-1.0, rival=-3.0))  # fmt: skip
+    assert sorted(clusters) == [["a"], ["b"], ["x"]]
+
+
+def test_an_oversized_block_still_pairs_the_mentions_that_sort_together() -> None:
+    """Hundreds of namesakes born in one year: a person's two mentions known by the year
+    alone are still compared, without comparing every namesake with every other."""
+    many = [
+        Record(f"r{i:03d}", "Ahmad HASSAN", Birth(1976, 1 + i % 12, 1 + i % 28), "SYR")
+        for i in range(300)
+    ]
+    one = [Record("p1", "Ahmad HASSAN", Birth(1976), "SYR"),
+           Record("p2", "HASAN, Ahmed", Birth(1976), "SYR")]  # fmt: skip
+    pairs = candidate_pairs([*many, *one], PERSON_RULES)
+    assert ("p1", "p2") in pairs
+    assert len(pairs) < 302 * 40  # linear in the block, not 45,000 pairs

@@ -29,6 +29,7 @@ __all__ = [
     "PERSON_RULES",
     "PERSON_TRAINING",
     "Rule",
+    "Sorted",
     "Wide",
     "candidate_pairs",
     "person_identifier",
@@ -116,12 +117,50 @@ def _undated(r: Record) -> bool:
     return r.birth is None
 
 
+Order = Callable[[Record], tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class Sorted:
+    """A rule whose oversized blocks are paired by neighbourhood instead of skipped.
+
+    At national scale a name outline with a birth year holds hundreds of
+    mentions (every ``Ahmad Hassan`` born in 1976); comparing them all is
+    quadratic, skipping them (as below ``max_block``) lost a third of the
+    recall at 80,000 persons. Sorted by each of ``orders``, a person's
+    mentions lie close together (one birth day, nationality, arrival), so
+    each is paired with the ``window`` mentions after it in each order - the
+    sorted-neighbourhood method (Hernandez & Stolfo 1995), linear in the
+    block's size.
+    """
+
+    rule: Rule
+    orders: tuple[Order, ...]
+    window: int = 8
+
+    def __call__(self, r: Record) -> Iterable[str]:
+        return self.rule(r)
+
+
+def _by_birth(r: Record) -> tuple[str, ...]:
+    born = r.birth.digits() if r.birth is not None else ""
+    return (born, r.nationality or "", r.sex or "", " ".join(r.words))
+
+
+def _by_travel(r: Record) -> tuple[str, ...]:
+    arrived = f"{r.arrival:08d}" if r.arrival is not None else ""
+    return (arrived, ">".join(r.route), r.nationality or "", _by_birth(r)[0])
+
+
+NEIGHBOURS = (_by_birth, _by_travel)
+
+
 PERSON_RULES: tuple[Rule, ...] = (
     _ids("v_number"),
     _ids("phones"),
     _ids("documents"),
-    _name_year,
-    _token_date,
+    Sorted(_name_year, NEIGHBOURS),
+    Sorted(_token_date, NEIGHBOURS),
     Wide(_name_only, _undated),
 )
 FEBRL_RULES: tuple[Rule, ...] = (_name_year, _token_date, _token_pairs, _full_date)
@@ -169,7 +208,19 @@ def candidate_pairs(
                 pairs |= _pairs(block, block, new)
             elif isinstance(rule, Wide) and len(block) <= rule.max_block:
                 pairs |= _pairs([r for r in block if rule.pivot(r)], block, new)
+            elif isinstance(rule, Sorted):
+                pairs |= _neighbours(block, rule, new)
     return pairs
+
+
+def _neighbours(block: Sequence[Record], rule: Sorted, new: Collection[str] | None) -> set[Pair]:
+    """Pairs of each record with the ``rule.window`` records after it in each order."""
+    out: set[Pair] = set()
+    for order in rule.orders:
+        ranked = sorted(block, key=lambda r: (order(r), r.id))
+        for i, a in enumerate(ranked):
+            out |= _pairs([a], ranked[i + 1 : i + 1 + rule.window], new)
+    return out
 
 
 def _pairs(

@@ -83,10 +83,12 @@ class Lines:
     alternatives: float = 2.0
     related: float = 6.0
     max_identifiers: int = 2
+    rival: float = -3.0
 
 
 @dataclass
 class _Cluster:
+    key: int
     members: list[str]
     exclusive: set[str]
     groups: set[str]
@@ -117,17 +119,22 @@ class _Agglomeration:
         lines: Lines,
     ) -> None:
         self.links, self.weight, self.cons, self.lines = links, weight, cons, lines
-        self.different = {pair(*p) for p in cons.different}
+        self.different: dict[str, set[str]] = defaultdict(set)  # an analyst said: not one
+        for a, b in cons.different:
+            self.different[a].add(b)
+            self.different[b].add(a)
+        # Averages across two clusters, by their keys and sizes (a cluster only grows).
+        self.averages: dict[tuple[int, int, int, int], float | None] = {}
         self.owner: dict[str, int] = {}
         self.clusters: dict[int, _Cluster] = {}
         for n, i in enumerate(ids):
             self.owner[i] = n
             v, g = cons.exclusive.get(i), cons.group.get(i)
-            self.clusters[n] = _Cluster([i], {v} if v else set(), {g} if g else set())
+            self.clusters[n] = _Cluster(n, [i], {v} if v else set(), {g} if g else set())
         self.cache: dict[Pair, float] = dict(links)
-        self.near: dict[str, list[str]] = defaultdict(list)  # linked at or above the merge line
+        self.near: dict[str, list[str]] = defaultdict(list)  # linked at or above the rival line
         for (a, b), w in links.items():
-            if w >= lines.merge:
+            if w >= lines.rival:
                 self.near[a].append(b)
                 self.near[b].append(a)
 
@@ -151,7 +158,9 @@ class _Agglomeration:
         """The average the two must reach to merge, or None when a constraint forbids it."""
         if cx.groups & cy.groups:
             return None
-        if any(pair(p, q) in self.different for p in cx.members for q in cy.members):
+        if self.different and any(
+            self.different[p] & set(cy.members) for p in cx.members if p in self.different
+        ):
             return None
         if not (cx.exclusive and cy.exclusive) or cx.exclusive & cy.exclusive:
             return self.lines.merge
@@ -163,10 +172,11 @@ class _Agglomeration:
 
     def average(self, cx: _Cluster, cy: _Cluster) -> float | None:
         """The average weight across two clusters, None when one pair is below the veto."""
-        cross = [self.w(p, q) for p in cx.members for q in cy.members]
-        if min(cross) < self.lines.veto:
-            return None
-        return sum(cross) / len(cross)
+        key = (cx.key, cy.key, len(cx.members), len(cy.members))
+        if key not in self.averages:
+            cross = [self.w(p, q) for p in cx.members for q in cy.members]
+            self.averages[key] = None if min(cross) < self.lines.veto else sum(cross) / len(cross)
+        return self.averages[key]
 
     def mergeable(self, cx: _Cluster, cy: _Cluster) -> float | None:
         """The average across the two if they may merge, else None."""

@@ -16,7 +16,7 @@ decided here but learned (:mod:`workbench.resolve.fellegi_sunter`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Hashable
 from dataclasses import dataclass
 
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
@@ -47,6 +47,9 @@ class Comparison:
     show: Callable[[Record], str | None]
     term: Callable[[Record], Collection[str]] | None = None
     tf_levels: tuple[int, ...] = ()
+    # What of a record the comparison reads: pairs with the same keys reach
+    # the same level, so a batch compares each distinct pair of keys once.
+    key: Callable[[Record], Hashable] | None = None
 
     def agreed(self, a: Record, b: Record, level: Level) -> tuple[str, ...]:
         """The values both records hold when the level is one of ``tf_levels``, else none.
@@ -234,6 +237,7 @@ NAME = Comparison(
     ),
     _name,
     _show("name"),
+    key=lambda r: r.tokens,
     term=_attr("key"),
     tf_levels=(0, 1),  # same words, or the same outline
 )
@@ -249,6 +253,7 @@ BIRTH = Comparison(
     ),
     _birth,
     _show_birth,
+    key=lambda r: r.birth,
     term=_birth_term,
     tf_levels=(0, 1),  # the same day, or the same 1 January (administrative dates cluster)
 )
@@ -262,16 +267,24 @@ PERSON: tuple[Comparison, ...] = (
         ("same", "different"),
         _equal("nationality"),
         _show("nationality"),
+        key=lambda r: r.nationality,
         term=_attr("nationality"),
         tf_levels=(0,),
     ),
-    Comparison("sex", ("same", "different"), _equal("sex"), _show("sex")),
-    Comparison("v_number", ("same", "one typo", "different"), _v_number, _show("v_number")),
+    Comparison("sex", ("same", "different"), _equal("sex"), _show("sex"), key=lambda r: r.sex),
+    Comparison(
+        "v_number",
+        ("same", "one typo", "different"),
+        _v_number,
+        _show("v_number"),
+        key=lambda r: r.v_number,
+    ),
     Comparison(
         "phone",
         ("shared", "none shared"),
         _shared("phones"),
         _show("phones"),
+        key=lambda r: r.phones,
         term=_attr("phones"),
         tf_levels=(0,),
     ),
@@ -280,6 +293,7 @@ PERSON: tuple[Comparison, ...] = (
         ("shared", "none shared"),
         _shared("documents"),
         _show("documents"),
+        key=lambda r: r.documents,
         term=_attr("documents"),
         tf_levels=(0,),
     ),
@@ -291,6 +305,7 @@ PERSON: tuple[Comparison, ...] = (
         ("same", "one country more or less", "different"),
         _route,
         _show_route,
+        key=lambda r: r.route,
         term=_route_term,
         tf_levels=(0,),
     ),
@@ -299,6 +314,7 @@ PERSON: tuple[Comparison, ...] = (
         ("same day", "within 3 days", "different"),
         _arrival,
         _show_arrival,
+        key=lambda r: r.arrival,
         term=_arrival_term,
         tf_levels=(0,),
     ),
@@ -309,6 +325,7 @@ PERSON: tuple[Comparison, ...] = (
         ("within 60 days after arrival", "later", "before arrival"),
         _timing,
         _show_seen,
+        key=lambda r: (r.arrival, r.seen),
     ),
 )
 
@@ -321,6 +338,7 @@ FEBRL: tuple[Comparison, ...] = (
         ("same", "different"),
         _equal("region"),
         _show("region"),
+        key=lambda r: r.region,
         term=_attr("region"),
         tf_levels=(0,),
     ),

@@ -171,7 +171,7 @@ def estimate(
     g = gamma.copy()
     for j in ignore:
         g[:, j] = -1
-    patterns, counts = np.unique(g, axis=0, return_counts=True)
+    patterns, counts = _patterns(g, sizes)
     counts = counts.astype(np.float64)
     u_cols = [np.asarray(x, dtype=np.float64) for x in u]
     m_cols = (
@@ -205,6 +205,34 @@ def estimate(
         prior=lam,
         iterations=it,
     )
+
+
+def _patterns(
+    gamma: Gamma, sizes: Sequence[int]
+) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.int64]]:
+    """The distinct rows of ``gamma`` and how often each occurs.
+
+    Each row is packed into one integer first (a digit per feature, base its
+    level count + 1): ``np.unique`` over rows sorts row by row and took a
+    quarter of training at 80,000 persons.
+
+    >>> rows, n = _patterns(np.array([[0, 1], [-1, 1], [0, 1]], dtype=np.int8), [2, 2])
+    >>> rows.tolist(), n.tolist()
+    ([[-1, 1], [0, 1]], [1, 2])
+    """
+    bases = [size + 1 for size in sizes]
+    if math.prod(bases) >= 2**62:
+        rows, counts = np.unique(gamma, axis=0, return_counts=True)
+        return rows, counts
+    code = np.zeros(len(gamma), dtype=np.int64)
+    for j, base in enumerate(bases):
+        code = code * base + (gamma[:, j].astype(np.int64) + 1)
+    values, counts = np.unique(code, return_counts=True)
+    rows = np.empty((len(values), len(sizes)), dtype=np.int8)
+    for j in range(len(sizes) - 1, -1, -1):
+        values, digit = np.divmod(values, bases[j])
+        rows[:, j] = digit - 1
+    return rows, counts
 
 
 def _level_mass(

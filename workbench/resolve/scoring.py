@@ -12,6 +12,7 @@ the explanation stays exact.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,10 +20,12 @@ import numpy.typing as npt
 
 from workbench.resolve.api import Contribution, PairExplanation
 from workbench.resolve.compare import Comparison
-from workbench.resolve.fellegi_sunter import FSModel
+from workbench.resolve.fellegi_sunter import SMOOTH, TF_CAP, TF_FLOOR, FSModel
 from workbench.resolve.records import Record
 
 __all__ = ["Scorer", "probability"]
+
+Pair = tuple[str, str]
 
 
 def probability(weight: float) -> float:
@@ -88,19 +91,40 @@ class Scorer:
             + sum(s * w for s, w in zip(self.scale, parts, strict=True))
         )
 
-    def weigh(self, gamma: npt.NDArray[np.int8], pairs: list[tuple[Record, Record]]) -> list[float]:
-        """:meth:`weight` for many pairs at once, from their comparison vectors."""
+    def weigh(
+        self, gamma: npt.NDArray[np.int8], pairs: Sequence[Pair], by_id: Mapping[str, Record]
+    ) -> npt.NDArray[np.float64]:
+        """:meth:`weight` for many pairs at once, from their comparison vectors.
+
+        Vectorised: the level weights by table lookup, the frequency adjustment
+        from each record's value code - at an agreeing level two records that
+        hold one value each agree on that value. Only pairs where a record
+        holds several values (two phones) are adjusted one by one.
+        """
         total = np.full(len(gamma), self.model.prior_weight + self.offset)
+        index = {rid: k for k, rid in enumerate(by_id)}
+        left = np.fromiter((index[a] for a, _ in pairs), np.int64, len(pairs))
+        right = np.fromiter((index[b] for _, b in pairs), np.int64, len(pairs))
+        records = list(by_id.values())
         for j, weights in enumerate(self._weights):
             table = np.array([*(self.scale[j] * w for w in weights), 0.0])  # -1 (missing) -> 0
             total += table[gamma[:, j]]
             comparison = self.comparisons[j]
-            if not comparison.tf_levels or not self.model.tf.get(comparison.name):
+            tf = self.model.tf.get(comparison.name)
+            if comparison.term is None or not comparison.tf_levels or not tf:
                 continue
-            for i in np.flatnonzero(np.isin(gamma[:, j], comparison.tf_levels)):
-                bits, _ = self._adjustment(j, int(gamma[i, j]), *pairs[i])
-                total[i] += self.scale[j] * bits
-        return [float(x) for x in total]
+            rows = np.flatnonzero(np.isin(gamma[:, j], comparison.tf_levels))
+            codes, shares = _value_codes(records, comparison.term, tf)
+            ca, cb = codes[left[rows]], codes[right[rows]]
+            one = (ca >= 0) & (ca == cb)
+            share = shares[ca[one]]
+            u = np.maximum(np.asarray(self.model.u[j])[gamma[rows[one], j]], SMOOTH)
+            bits = np.clip(np.log2(u / np.maximum(share, TF_FLOOR)), -TF_CAP, TF_CAP)
+            total[rows[one]] += self.scale[j] * np.where(np.isnan(share), 0.0, bits)
+            for i in rows[(ca == MANY) | (cb == MANY)]:
+                a, b = by_id[pairs[i][0]], by_id[pairs[i][1]]
+                total[i] += self.scale[j] * self._adjustment(j, int(gamma[i, j]), a, b)[0]
+        return total
 
     def explain(self, a: Record, b: Record) -> PairExplanation:
         """The weight as a waterfall: prior, then each feature's contribution.
@@ -131,6 +155,37 @@ class Scorer:
         """Unscaled per-feature weights, frequency-adjusted (the regression's inputs)."""
         _, parts, _ = self._parts(a, b)
         return parts
+
+
+MANY = -2  # a record holding several values of a feature (value code)
+
+
+def _value_codes(
+    records: Sequence[Record],
+    term: Callable[[Record], Collection[str]],
+    tf: Mapping[str, float],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+    """Per record a code of its one value (-1 none, ``MANY`` several), and each code's share.
+
+    >>> codes, shares = _value_codes([Record("a", "x", nationality="SYR"),
+    ...     Record("b", "y"), Record("c", "z", nationality="SYR")],
+    ...     lambda r: (r.nationality,) if r.nationality else (), {"SYR": 0.5})
+    >>> codes.tolist(), shares.tolist()
+    ([0, -1, 0], [0.5])
+    """
+    seen: dict[str, int] = {}
+    codes = np.full(len(records), -1, dtype=np.int64)
+    for k, r in enumerate(records):
+        held = term(r)
+        if len(held) == 1:
+            (value,) = held
+            codes[k] = seen.setdefault(value, len(seen))
+        elif held:
+            codes[k] = MANY
+    shares = np.full(len(seen), np.nan)
+    for value, code in seen.items():
+        shares[code] = tf.get(value, np.nan)
+    return codes, shares
 
 
 @dataclass(frozen=True, slots=True)

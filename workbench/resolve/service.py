@@ -443,6 +443,7 @@ def resolve(
         thresholds=limits,
         same=[p for p in same if p[0] in scope and p[1] in scope],
         different=[p for p in different if p[0] in scope and p[1] in scope],
+        scored=scored,
     )
     people = _assign_ids(clusters, state.assigned)
     run_id = f"resolve-{started:%Y%m%dT%H%M%S%fZ}"
