@@ -25,6 +25,9 @@ def open_case(page: Page, server: Server, user: str, name: str, purpose: str) ->
     page.get_by_text("New case").click()
     page.get_by_label("Name (required)").fill(name)
     page.get_by_label("Purpose (required)").fill(purpose)
+    # A text area hands its value to the form when it loses focus: leave it before
+    # submitting, or a quick click can submit the form without it (a flaky case).
+    page.get_by_label("Purpose (required)").press("Tab")
     page.get_by_role("button", name="Open case").click()
     settle(page)
     page.get_by_text(f"{name} · ").first.wait_for()  # listed under "Your cases"
