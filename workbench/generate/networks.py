@@ -259,9 +259,7 @@ def plant_networks(
     return networks, [f for n in networks for f in n.facilitators]
 
 
-def plant_decoys(
-    people: list[Person], rng: random.Random, networks: Sequence[Network] = ()
-) -> Decoys:
+def plant_decoys(people: list[Person], rng: random.Random, networks: Sequence[Network]) -> Decoys:
     """Choose the ~5% who call the helpdesk; list the ``Mohammed Ali``s; give
     lawyers' offices their clients and taxi companies their passengers.
 

@@ -270,6 +270,10 @@ class _Builder:
         self.by_person.setdefault(row.subject, []).append(row)
         return row
 
+    def records_of(self, pid: str, source: Source) -> list[Row]:
+        """The person's rows of one organisation, in the order they were made."""
+        return [r for r in self.by_person.get(pid, []) if r.source == source]
+
     def v_number(self, person: Person, p_present: float) -> tuple[str, tuple[str, str] | None]:
         """The V-number as written (maybe absent, now and then mistyped)."""
         if person.v_number is None or self.rng.random() >= p_present:
@@ -536,7 +540,7 @@ class _Builder:
         police_left = 3  # a few clients are also met by the police
         for pid in net.members:
             person = self.by_id[pid]
-            kmar = next((r for r in self.by_person.get(pid, []) if r.source == "kmar"), None)
+            kmar = next(iter(self.records_of(pid, "kmar")), None)
             if kmar is None and rng.random() < 0.7:
                 kmar = self.kmar(person, person.arrival + dt.timedelta(days=rng.choice((0, 1))))
             linked = kmar is not None and self.smuggling_kmar(net, kmar, smuggler, courier)
@@ -778,7 +782,7 @@ class _Builder:
         """The helpdesk number enters the person's records, as contacts do."""
         rng = self.rng
         written = phone_form(HELPDESK_PHONE, rng)
-        ind = [r for r in self.by_person.get(person.pid, []) if r.source == "ind"]
+        ind = self.records_of(person.pid, "ind")
         if ind and rng.random() < 0.6:
             row = ind[-1]
             row.data["toelichting"] += f" Heeft contact met {HELPDESK_NAME} ({written})."
@@ -793,7 +797,7 @@ class _Builder:
     def office(self, person: Person, office: Office, rng: random.Random) -> bool:
         """The office's number in the person's last IND record, as the
         representative's; False when the person never applied (no IND record)."""
-        ind = [r for r in self.by_person.get(person.pid, []) if r.source == "ind"]
+        ind = self.records_of(person.pid, "ind")
         if not ind:
             return False
         written = phone_form(office.phone, rng)
@@ -801,9 +805,9 @@ class _Builder:
         return True
 
     def taxi(self, person: Person, taxi: Taxi, rng: random.Random) -> bool:
-        """The ride in the passenger's first KMar record (made if there is none
-        for a traveller who came by land); a third noted as possible smuggling."""
-        kmar = next((r for r in self.by_person.get(person.pid, []) if r.source == "kmar"), None)
+        """The ride in the passenger's first KMar record, a third of them noted as
+        possible smuggling; False when the person has no KMar record outside a network."""
+        kmar = next(iter(self.records_of(person.pid, "kmar")), None)
         if kmar is None or kmar.network is not None:
             return False
         signal = kmar.data["signaal"]
@@ -887,7 +891,7 @@ def build_records(
     facilitators: list[Facilitator],
     decoys: Decoys,
     rng: random.Random,
-    decoys_rng: random.Random | None = None,
+    decoys_rng: random.Random,
 ) -> list[Row]:
     """All rows of all four organisations, ids assigned, in date order per source.
 
@@ -905,13 +909,14 @@ def build_records(
             builder.trafficking(net)
     for pid in decoys.helpdesk:
         builder.helpdesk(builder.by_id[pid])
-    draw = decoys_rng or rng
     for office in decoys.offices:
         office.clients = [
-            p for p in office.clients if builder.office(builder.by_id[p], office, draw)
+            p for p in office.clients if builder.office(builder.by_id[p], office, decoys_rng)
         ]
     for taxi in decoys.taxis:
-        taxi.passengers = [p for p in taxi.passengers if builder.taxi(builder.by_id[p], taxi, draw)]
+        taxi.passengers = [
+            p for p in taxi.passengers if builder.taxi(builder.by_id[p], taxi, decoys_rng)
+        ]
     return assign_ids(builder.rows, rng)
 
 
