@@ -37,7 +37,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from pathlib import Path
 from typing import Any
 
@@ -284,7 +284,7 @@ def _identities(store: CypherStore, truth: dict[str, Any]) -> tuple[dict[str, st
     return majority, decoys
 
 
-def decoy_phones(truth: dict[str, Any]) -> set[str]:
+def decoy_ids(truth: dict[str, Any]) -> set[str]:
     """Node ids of the decoys a cluster must not form around: the helpdesk line, the
     lawyers' offices and the taxis (below the hub cap: only a benign mark leaves them out)."""
     ids = {HELPDESK_PHONE}
@@ -294,6 +294,15 @@ def decoy_phones(truth: dict[str, Any]) -> set[str]:
         if d["kind"] == "taxi":
             ids.add(f"Vehicle:{plate.clean(d['plate'])}")
     return ids
+
+
+def formed_around(explanation: Any, keys: Set[str], centres: Set[str] = frozenset()) -> list[Thing]:
+    """The things of three or more members that link a cluster and are one of ``keys``,
+    or whose centre (a facilitator entity, a visitor) is one of ``centres``."""
+    things = (Thing.from_dict(r) for r in term(explanation, "specific_links").get("evidence", []))
+    return [
+        t for t in things if len(t.members) >= 3 and (t.key in keys or (t.centre or "") in centres)
+    ]
 
 
 def evaluate(
@@ -318,19 +327,13 @@ def evaluate(
     ]
     k = len(planted)
     top = [best(members[c.id]) >= 0.5 for c in ranked[:k]]
-    around, benign = [], set()
-    below_cap = decoy_phones(truth) - {HELPDESK_PHONE}
-    for c in clusters:
-        evidence = term(c.props["explanation"], "specific_links").get("evidence", [])
-        for raw in evidence:
-            thing = Thing.from_dict(raw)
-            centre = thing.centre or ""
-            if len(thing.members) < 3:
-                continue
-            if thing.key == HELPDESK_PHONE or centre in decoys:
-                around.append((c.props["number"], thing.kind, thing.label))
-            elif thing.key in below_cap:
-                benign.add(c.id)
+    below_cap = decoy_ids(truth) - {HELPDESK_PHONE}
+    around = [
+        (c.props["number"], thing.kind, thing.label)
+        for c in clusters
+        for thing in formed_around(c.props["explanation"], {HELPDESK_PHONE}, decoys)
+    ]
+    benign = [c for c in clusters if formed_around(c.props["explanation"], below_cap)]
     return {
         "clusters": len(clusters),
         "recovered": sum(r >= 0.5 for r in recovered) / len(recovered),

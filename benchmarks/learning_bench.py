@@ -48,12 +48,12 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parents[1]))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from detect_bench import HELPDESK_PHONE, _copy, _identities, _loaded, decoy_phones
+from detect_bench import HELPDESK_PHONE, _copy, _identities, _loaded, decoy_ids, formed_around
 
 from workbench.detect import DetectionParams, detect
-from workbench.detect.benign import BenignError, add_mark, remove_mark
+from workbench.detect.benign import add_mark, remove_mark
 from workbench.detect.projection import Thing
-from workbench.detect.results import latest_run, term
+from workbench.detect.results import latest_run
 from workbench.detect.verdicts import record_verdict, verdicts_for
 from workbench.resolve import resolve
 from workbench.store.base import CypherStore
@@ -86,7 +86,7 @@ class Oracle:
 
     def __init__(self, store: CypherStore, truth: dict[str, Any]) -> None:
         self.entity, self.decoys = _identities(store, truth)
-        self.phones = decoy_phones(truth)
+        self.decoy_ids = decoy_ids(truth)
         self.planted = {
             n["id"]: set(n["members"]) | set(n["facilitators"]) for n in truth["networks"]
         }
@@ -111,27 +111,15 @@ class Oracle:
         return "partly" if share >= 0.5 else "benign"
 
     def around_decoy(self, explanation: Any) -> bool:
-        return bool(self.decoy_things(explanation)) or any(
-            len(t.members) >= 3 and (t.centre or "") in self.decoys
-            for t in self._things(explanation)
-        )
+        return bool(formed_around(explanation, self.decoy_ids, self.decoys))
 
     def around_helpdesk(self, explanation: Any) -> bool:
         """Formed around the helpdesk line, or an entity known only through it."""
-        return any(
-            len(t.members) >= 3 and (t.key == HELPDESK_PHONE or (t.centre or "") in self.decoys)
-            for t in self._things(explanation)
-        )
+        return bool(formed_around(explanation, {HELPDESK_PHONE}, self.decoys))
 
     def decoy_things(self, explanation: Any) -> list[Thing]:
         """The decoy identifiers (helpdesk, office, taxi) a cluster is formed around."""
-        return [
-            t for t in self._things(explanation) if len(t.members) >= 3 and t.key in self.phones
-        ]
-
-    @staticmethod
-    def _things(explanation: Any) -> list[Thing]:
-        return [Thing.from_dict(r) for r in term(explanation, "specific_links").get("evidence", [])]
+        return formed_around(explanation, self.decoy_ids)
 
 
 def _precision(
@@ -227,17 +215,13 @@ def learning_curve(store: CypherStore, oracle: Oracle, judgements: int) -> list[
 
 def _mark_decoys(store: CypherStore, things: Sequence[Thing]) -> int:
     """Mark benign, as the analyst does from the cluster's Suggestions tab, the
-    decoy identifiers a cluster judged benign is formed around."""
-    marked = 0
+    decoy identifiers a cluster judged benign is formed around (one already
+    marked keeps its mark)."""
     for thing in things:
-        try:
-            add_mark(store, thing.key, label=f"{thing.kind}: {thing.label}",
-                     reason="simulated analyst: the cluster around it was judged benign",
-                     author="bench", organisation="joint")  # fmt: skip
-            marked += 1
-        except BenignError as exc:  # already marked: the next run has not dropped it yet
-            log.info("not marked: %s", exc)
-    return marked
+        add_mark(store, thing.key, label=f"{thing.kind}: {thing.label}",
+                 reason="simulated analyst: the cluster around it was judged benign",
+                 author="bench", organisation="joint")  # fmt: skip
+    return len(things)
 
 
 def _around_helpdesk(store: CypherStore, oracle: Oracle) -> int:
