@@ -36,13 +36,27 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["FSModel", "estimate", "level_frequencies", "term_frequencies"]
+__all__ = ["FSModel", "estimate", "level_frequencies", "term_frequencies", "tf_bits"]
 
 Gamma = npt.NDArray[np.int8]  # pairs x features; -1 = null
 SMOOTH = 1e-4
 TF_CAP = 8.0  # bits either way: a table built on a small store should not dominate a score
 TF_FLOOR = 1e-6  # the smallest frequency the adjustment believes
 PRIOR_FLOOR = 1e-12
+
+
+def tf_bits(u: npt.ArrayLike, share: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """The frequency adjustment log2(u / share), for one value or many at once.
+
+    ``u`` is the level's chance agreement (floored at ``SMOOTH``), ``share`` the
+    agreed value's frequency (floored at ``TF_FLOOR``); capped at ``TF_CAP``
+    bits either way.
+
+    >>> tf_bits(0.01, 0.04).item(), tf_bits([0.01, 0.01], [1e-9, 1.0]).tolist()
+    (-2.0, [8.0, -6.643856189774724])
+    """
+    ratio = np.maximum(u, SMOOTH) / np.maximum(share, TF_FLOOR)
+    return np.clip(np.log2(ratio), -TF_CAP, TF_CAP)
 
 
 @dataclass
@@ -99,8 +113,7 @@ class FSModel:
         share = self.frequency(feature, value)
         if share is None:
             return 0.0
-        adjust = math.log2(max(self.u[feature][level], SMOOTH) / max(share, TF_FLOOR))
-        return max(-TF_CAP, min(TF_CAP, adjust))
+        return float(tf_bits(self.u[feature][level], share))
 
     def to_json(self) -> dict[str, Any]:
         """Parameters as plain JSON (stored with each resolution run)."""

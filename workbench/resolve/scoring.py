@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from workbench.resolve.api import Contribution, PairExplanation
 from workbench.resolve.compare import Comparison
-from workbench.resolve.fellegi_sunter import SMOOTH, TF_CAP, TF_FLOOR, FSModel
+from workbench.resolve.fellegi_sunter import FSModel, tf_bits
 from workbench.resolve.records import Record
 
 __all__ = ["Scorer", "probability"]
@@ -118,8 +118,7 @@ class Scorer:
             ca, cb = codes[left[rows]], codes[right[rows]]
             one = (ca >= 0) & (ca == cb)
             share = shares[ca[one]]
-            u = np.maximum(np.asarray(self.model.u[j])[gamma[rows[one], j]], SMOOTH)
-            bits = np.clip(np.log2(u / np.maximum(share, TF_FLOOR)), -TF_CAP, TF_CAP)
+            bits = tf_bits(np.asarray(self.model.u[j])[gamma[rows[one], j]], share)
             total[rows[one]] += self.scale[j] * np.where(np.isnan(share), 0.0, bits)
             for i in rows[(ca == MANY) | (cb == MANY)]:
                 a, b = by_id[pairs[i][0]], by_id[pairs[i][1]]
