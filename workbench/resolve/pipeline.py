@@ -27,7 +27,7 @@ from workbench.resolve.fellegi_sunter import (
     term_frequencies,
 )
 from workbench.resolve.records import Record, v_number_typo
-from workbench.resolve.scoring import Scorer
+from workbench.resolve.scoring import Scorer, positions
 
 __all__ = ["Thresholds", "cluster", "identifier_prior", "score", "train"]
 
@@ -86,10 +86,7 @@ def vectors(
     out = np.full((len(pairs), len(comparisons)), -1, dtype=np.int8)
     if not pairs:
         return out
-    index = {rid: k for k, rid in enumerate(by_id)}
-    left = np.fromiter((index[a] for a, _ in pairs), np.int64, len(pairs))
-    right = np.fromiter((index[b] for _, b in pairs), np.int64, len(pairs))
-    records = list(by_id.values())
+    records, left, right = positions(pairs, by_id)
     for j, c in enumerate(comparisons):
         if c.key is None:
             for i, (a, b) in enumerate(pairs):

@@ -19,13 +19,12 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.resolve.api import Contribution, PairExplanation
+from workbench.resolve.clustering import Pair
 from workbench.resolve.compare import Comparison
 from workbench.resolve.fellegi_sunter import FSModel, tf_bits
 from workbench.resolve.records import Record
 
-__all__ = ["Scorer", "probability"]
-
-Pair = tuple[str, str]
+__all__ = ["Scorer", "positions", "probability"]
 
 
 def probability(weight: float) -> float:
@@ -102,10 +101,7 @@ class Scorer:
         holds several values (two phones) are adjusted one by one.
         """
         total = np.full(len(gamma), self.model.prior_weight + self.offset)
-        index = {rid: k for k, rid in enumerate(by_id)}
-        left = np.fromiter((index[a] for a, _ in pairs), np.int64, len(pairs))
-        right = np.fromiter((index[b] for _, b in pairs), np.int64, len(pairs))
-        records = list(by_id.values())
+        records, left, right = positions(pairs, by_id)
         for j, weights in enumerate(self._weights):
             table = np.array([*(self.scale[j] * w for w in weights), 0.0])  # -1 (missing) -> 0
             total += table[gamma[:, j]]
@@ -154,6 +150,23 @@ class Scorer:
         """Unscaled per-feature weights, frequency-adjusted (the regression's inputs)."""
         _, parts, _ = self._parts(a, b)
         return parts
+
+
+def positions(
+    pairs: Sequence[Pair], by_id: Mapping[str, Record]
+) -> tuple[list[Record], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """The records in ``by_id``'s order, and each pair's two positions in that list:
+    what the vectorised work over many pairs indexes its per-record tables by.
+
+    >>> by_id = {"a": Record("a", "x"), "b": Record("b", "y")}
+    >>> records, left, right = positions([("b", "a")], by_id)
+    >>> [r.id for r in records], left.tolist(), right.tolist()
+    (['a', 'b'], [1], [0])
+    """
+    index = {rid: k for k, rid in enumerate(by_id)}
+    left = np.fromiter((index[a] for a, _ in pairs), np.int64, len(pairs))
+    right = np.fromiter((index[b] for _, b in pairs), np.int64, len(pairs))
+    return list(by_id.values()), left, right
 
 
 MANY = -2  # a record holding several values of a feature (value code)
