@@ -54,6 +54,7 @@ bench: install
 	$(BIN)/python benchmarks/hostile_bench.py
 	$(BIN)/python benchmarks/query_bench.py  # builds an 80k-person store first (about 30 min)
 	$(BIN)/python benchmarks/concurrency_bench.py  # four readers during an 80k-person pipeline (an hour)
+	$(BIN)/python benchmarks/scale_bench.py  # 50k to 1M rows: linear stages, a million rows, a delivery (an hour)
 
 schema-docs: install
 	$(BIN)/python -m graph_schema.docs > docs/schema.md

@@ -8,12 +8,13 @@ and ``workbench.query.alerts``), the one place the need-to-know policy applies.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from workbench.detect.lineage import Snapshot
 from workbench.store import Edge, GraphStore, Node
 
-__all__ = ["latest_run", "run_snapshots", "term"]
+__all__ = ["Outcome", "latest_run", "outcome", "run_snapshots", "term"]
 
 
 def term(explanation: Any, name: str) -> dict[str, Any]:
@@ -52,3 +53,40 @@ def run_snapshots(store: GraphStore, run_id: str) -> dict[str, Snapshot]:
             organisations=int(term(explanation, "organisations").get("measure") or 0),
         )
     return out
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Persons and the latest run's clusters, free of the store's history.
+
+    A person keeps its id when it grows, so two stores that reached the same
+    persons by different histories (a delivery resolved incrementally, or
+    everything at once) name them differently: persons are compared by the
+    mentions they hold, and cluster members that are persons likewise. The
+    rank is left out: clusters of equal score are ordered by member ids.
+    """
+
+    persons: frozenset[frozenset[str]]
+    clusters: frozenset[tuple[float, frozenset[str]]]  # (score, members)
+
+
+def outcome(store: GraphStore) -> Outcome:
+    """What an incremental run must share with a full one (internal read, issue 21)."""
+    with store.reader():
+        held: dict[str, set[str]] = {}
+        for e in store.find_edges("RESOLVED_TO"):
+            held.setdefault(e.dst, set()).add(e.src)
+        run = latest_run(store)
+        clusters = store.find_nodes("Cluster", {"run_id": run.props["run_id"]}) if run else []
+        members = _members(store, [c.id for c in clusters])
+
+    def ref(node: str) -> str:
+        return ",".join(sorted(held[node])) if node in held else node
+
+    return Outcome(
+        frozenset(frozenset(m) for m in held.values()),
+        frozenset(
+            (round(float(c.props["score"]), 6), frozenset(ref(e.src) for e in members[c.id]))
+            for c in clusters
+        ),
+    )
