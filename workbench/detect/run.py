@@ -175,7 +175,6 @@ def _facts(
     context: _Context,
     gained: int | None,
 ) -> ClusterFacts:
-    members = set(cluster.members)
     return ClusterFacts(
         members=tuple(cluster.members),
         records={m: tuple(sorted(records.get(m, ()))) for m in cluster.members},
@@ -185,7 +184,7 @@ def _facts(
         facilitator_roles={
             m: tuple(sorted(context.roles[m])) for m in cluster.members if m in context.roles
         },
-        payments=[p for p in context.payments if p.payer in members],
+        payments=[p for _, p in sorted(x for m in cluster.members for x in context.paid(m))],
         forged_documents=len({d for m in cluster.members for d in context.forged.get(m, ())}),
         gained=gained,
     )
@@ -194,8 +193,12 @@ def _facts(
 @dataclass
 class _Context:
     roles: dict[str, set[str]]
-    payments: list[extract.Payment]
+    # by payer, with each payment's place among all (scanning all per cluster was quadratic)
+    payments: dict[str, list[tuple[int, extract.Payment]]]
     forged: dict[str, set[str]]
+
+    def paid(self, member: str) -> list[tuple[int, extract.Payment]]:
+        return self.payments.get(member, [])
 
 
 def _signal_facts(nodes: Mapping[str, Node]) -> dict[str, SignalFacts]:
@@ -442,7 +445,10 @@ def _score(
     params: DetectionParams,
 ) -> None:
     """Score each cluster (growth against its predecessors)."""
-    context = _Context(facts.facilitator_roles(), facts.payments(), facts.forged_documents())
+    paid: dict[str, list[tuple[int, extract.Payment]]] = defaultdict(list)
+    for i, p in enumerate(facts.payments()):
+        paid[p.payer].append((i, p))
+    context = _Context(facts.facilitator_roles(), dict(paid), facts.forged_documents())
     signals = _signal_facts(facts.signals)
     for i, c in enumerate(clusters):
         preds = matched.predecessors(str(i))
