@@ -85,7 +85,9 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def make_corpus(path: Path, *, persons: int, seed: int, bad_rows: bool = False) -> Corpus:
-    generate(path, persons=persons, seed=seed, bad_rows=bad_rows)
+def make_corpus(
+    path: Path, *, persons: int, seed: int, bad_rows: bool = False, delivery: float = 0.0
+) -> Corpus:
+    generate(path, persons=persons, seed=seed, bad_rows=bad_rows, delivery=delivery)
     truth = json.loads((path / "truth.json").read_text(encoding="utf-8"))
     return Corpus(path, seed, truth, list(read_rows(path)))

@@ -97,13 +97,24 @@ def generate(
     bad_rows: Annotated[
         bool, typer.Option("--bad-rows", help="Add rows loaders must reject.")
     ] = False,
+    delivery: Annotated[
+        float,
+        typer.Option(
+            "--delivery",
+            help="Hold back the newest FRACTION of the records (e.g. 0.01) as a daily "
+            "delivery in OUT/delivery/, to load after the rest.",
+            metavar="FRACTION",
+        ),
+    ] = 0.0,
     as_json: JsonOption = False,
 ) -> None:
     """Write a synthetic corpus in all four export formats, with planted networks."""
     from workbench.generate import generate as write_corpus
 
     try:
-        summary = write_corpus(out, persons=persons, seed=seed, bad_rows=bad_rows)
+        summary = write_corpus(
+            out, persons=persons, seed=seed, bad_rows=bad_rows, delivery=delivery
+        )
     except ValueError as exc:
         fail(str(exc), USAGE)
     data = {
@@ -113,6 +124,8 @@ def generate(
         "files": summary.files,
         "networks": summary.networks,
         "truth": str(summary.truth),
+        "delivery": summary.delivery,
+        "delivery_mix": summary.mix.to_dict() if summary.mix else None,
     }
 
     def render(d: dict[str, Any]) -> None:
@@ -121,6 +134,14 @@ def generate(
             f"({d['networks']} planted networks) to {d['out']}",
             markup=False,
         )
+        if d["delivery_mix"]:
+            mix = d["delivery_mix"]
+            stdout.print(
+                f"held back {sum(d['delivery'].values()):,} rows ({mix['records']:,} records: "
+                f"{mix['new_persons']:,} new persons, {mix['known_persons']:,} known persons, "
+                f"{mix['network_records']:,} network records) in {d['out']}/delivery",
+                markup=False,
+            )
 
     emit(data, as_json=as_json, render=render)
 

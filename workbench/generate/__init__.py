@@ -10,6 +10,11 @@ COA and the police, makes the exports messy in recorded ways, and writes:
   ``coa_<seed>.xlsx``, each per /work/shared/formats/README.md;
 - ``truth.json``: what the files really say.
 
+``delivery=0.01`` holds back 1% of the records and writes them,
+in the same formats, to ``delivery/`` (``politie_<seed>_delivery.csv``, ...):
+a daily delivery to load after the rest (``workbench.generate.delivery``).
+truth.json then describes both, its positions naming the file they are in.
+
 All data is synthetic. The same seed gives byte-identical files (one
 ``random.Random`` stream per stage, no global state, fixed xlsx metadata).
 
@@ -62,10 +67,11 @@ from __future__ import annotations
 import gc
 import logging
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from workbench.generate.mess import make_mess
+from workbench.generate.delivery import DeliveryMix, delivery_mix, split_delivery
+from workbench.generate.mess import Files, make_mess
 from workbench.generate.networks import plant_decoys, plant_networks
 from workbench.generate.population import build_population
 from workbench.generate.records import build_records
@@ -89,9 +95,13 @@ class GenerateSummary:
     files: dict[str, int]
     networks: int
     truth: Path
+    delivery: dict[str, int] = field(default_factory=dict)  # file under delivery/ -> rows
+    mix: DeliveryMix | None = None
 
 
-def generate(out_dir: Path, *, persons: int, seed: int, bad_rows: bool = False) -> GenerateSummary:
+def generate(
+    out_dir: Path, *, persons: int, seed: int, bad_rows: bool = False, delivery: float = 0.0
+) -> GenerateSummary:
     """Write a synthetic corpus of ``persons`` persons for ``seed`` into ``out_dir``.
 
     ``bad_rows=True`` adds a handful of rows every loader must reject
@@ -106,7 +116,7 @@ def generate(out_dir: Path, *, persons: int, seed: int, bad_rows: bool = False) 
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _generate(out_dir, persons=persons, seed=seed, bad_rows=bad_rows)
+        return _generate(out_dir, persons=persons, seed=seed, bad_rows=bad_rows, delivery=delivery)
     finally:
         if was_enabled:
             gc.enable()
@@ -119,7 +129,9 @@ def _stream(seed: int, stage: str) -> random.Random:
     return random.Random(f"{seed}:{stage}")  # noqa: S311
 
 
-def _generate(out_dir: Path, *, persons: int, seed: int, bad_rows: bool) -> GenerateSummary:
+def _generate(
+    out_dir: Path, *, persons: int, seed: int, bad_rows: bool, delivery: float
+) -> GenerateSummary:
     people = build_population(persons, _stream(seed, "population"))
     networks, facilitators = plant_networks(people, _stream(seed, "networks"))
     decoys = plant_decoys(people, _stream(seed, "decoys"), networks)
@@ -140,27 +152,47 @@ def _generate(out_dir: Path, *, persons: int, seed: int, bad_rows: bool) -> Gene
         "ind": f"ind_{seed}.csv",
         "coa": f"coa_{seed}.xlsx",
     }
-    writers = {
-        "politie": write_politie,
-        "politie_aanvulling": write_politie,
-        "kmar": write_kmar,
-        "ind": write_ind,
-        "coa": write_coa,
-    }
-    counts: dict[str, int] = {}
-    for stem, name in names.items():
-        counts[name] = writers[stem](out_dir / name, files[stem])
-        log.info("wrote %s (%d rows)", name, counts[name])
+    base, held = (
+        split_delivery(files, delivery, _stream(seed, "delivery")) if delivery else (files, {})
+    )
+    counts = _write(out_dir, base, names)
+    held_names = {s: f"delivery/{Path(n).stem}_delivery{Path(n).suffix}" for s, n in names.items()}
+    held = {stem: rows for stem, rows in held.items() if rows}  # no empty files
+    delivered = _write(out_dir, held, held_names)
+    # Positions in truth.json name the file a row is in: the base's, then the delivery's.
     truth = build_truth(
         seed=seed,
         people=people,
         facilitators=facilitators,
         networks=networks,
         decoys=decoys,
-        files=files,
-        file_names=names,
+        files={**base, **{f"{stem}:delivery": rows for stem, rows in held.items()}},
+        file_names={**names, **{f"{stem}:delivery": held_names[stem] for stem in held}},
         log=mess_log,
     )
     truth_path = out_dir / "truth.json"
     write_truth(truth_path, truth)
-    return GenerateSummary(out_dir, persons, seed, counts, len(networks), truth_path)
+    mix = delivery_mix(base, held) if delivery else None
+    return GenerateSummary(
+        out_dir, persons, seed, counts, len(networks), truth_path, delivered, mix
+    )
+
+
+_WRITERS = {
+    "politie": write_politie,
+    "politie_aanvulling": write_politie,
+    "kmar": write_kmar,
+    "ind": write_ind,
+    "coa": write_coa,
+}
+
+
+def _write(out_dir: Path, files: Files, names: dict[str, str]) -> dict[str, int]:
+    """Write each stem's rows to its file under ``out_dir``; rows per file name."""
+    counts: dict[str, int] = {}
+    for stem, rows in files.items():
+        path = out_dir / names[stem]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        counts[names[stem]] = _WRITERS[stem](path, rows)
+        log.info("wrote %s (%d rows)", names[stem], counts[names[stem]])
+    return counts
