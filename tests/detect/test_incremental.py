@@ -14,17 +14,15 @@ import datetime as dt
 import json
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from tests.conftest import make_store
 from tests.detect.oracle import oracle_resolve
 from workbench.detect import DetectionParams, RunReport, detect, memo
-from workbench.detect.results import latest_run
+from workbench.detect.results import run_as_data
 from workbench.generate import generate
 from workbench.ingest import ingest
-from workbench.store.base import CypherStore
 
 pytestmark = pytest.mark.slow
 
@@ -35,28 +33,6 @@ PARAMS = DetectionParams(alert_min_score=5.0)
 
 def _exports(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".csv", ".jsonl", ".xlsx"))
-
-
-def _run_as_data(store: CypherStore) -> dict[str, Any]:
-    """Everything the latest run wrote, as plain data."""
-    with store.reader():
-        run = latest_run(store)
-        assert run is not None
-        clusters = store.find_nodes("Cluster", {"run_id": run.props["run_id"]})
-        ids = [c.id for c in clusters]
-        members = store.find_edges("MEMBER_OF", dst=ids)
-        lineage = store.find_edges("LINEAGE", src=ids)
-        alerts = store.find_nodes("Alert", {"run_id": run.props["run_id"]})
-    roles: dict[str, list[Any]] = {c: [] for c in ids}
-    for e in members:
-        roles[e.dst].append((e.src, e.props))
-    data = {
-        "run": {k: v for k, v in run.props.items() if k not in ("finished_at", "code_version")},
-        "clusters": {c.id: (c.props, sorted(roles[c.id], key=lambda r: r[0])) for c in clusters},
-        "lineage": sorted((e.src, e.dst, json.dumps(e.props, default=str)) for e in lineage),
-        "alerts": sorted((a.id, a.props["kind"], a.props["message"]) for a in alerts),
-    }
-    return json.loads(json.dumps(data, sort_keys=True, default=str))
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +85,7 @@ def test_reuse_gives_exactly_what_a_full_run_gives(
     for where in (home, full_home):
         store = make_store("embedded", where)
         try:
-            found.append(_run_as_data(store))
+            found.append(run_as_data(store))
         finally:
             store.close()
     reused, recomputed = found
