@@ -173,10 +173,11 @@ class _Cluster:
 def _cluster_things(projection: Projection, clusters: Sequence[_Cluster]) -> None:
     """Give each cluster the shared things that link two or more of its members."""
     where = {m: i for i, c in enumerate(clusters) for m in c.members}
+    members = [set(c.members) for c in clusters]  # once, not per thing
     for thing in projection.things:
         touched = {where[m] for m in thing.members if m in where}
         for i in sorted(touched):
-            part = thing.restricted(set(clusters[i].members))
+            part = thing.restricted(members[i])
             if part.links_within() >= 2:
                 clusters[i].things.append(part)
 
