@@ -29,7 +29,7 @@ import json
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +88,8 @@ def parts(graph: ig.Graph, projection: Projection, min_size: int) -> list[Part]:
 
 
 def role_to(role: MemberRole) -> dict[str, Any]:
-    return asdict(role)
+    """A role as JSON (``dataclasses.asdict`` took 13 s for 38k roles at 80k persons)."""
+    return {**vars(role), "reach": dict(vars(role.reach))}
 
 
 def role_from(data: Mapping[str, Any]) -> MemberRole:

@@ -549,7 +549,12 @@ def _roles(
     for k, group in enumerate(groups):
         sub = graph.induced_subgraph([v for i in group for v in clusters[i].vertices])
         names = sub.vs["name"]
-        found = network_reach(sub, [where[m] for m in names], _betweenness(sub, params))
+        found = network_reach(
+            sub,
+            [where[m] for m in names],
+            _betweenness(sub, params),
+            exact_limit=params.exact_betweenness,
+        )
         reach.update(zip(names, found, strict=True))
         network.update((i, k) for i in group)
     for a, b, w in cross:
