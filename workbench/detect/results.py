@@ -58,7 +58,7 @@ def run_snapshots(store: GraphStore, run_id: str) -> dict[str, Snapshot]:
 def run_as_data(store: GraphStore) -> dict[str, Any]:
     """Everything the latest run wrote, as plain JSON data, to compare two runs exactly.
 
-    The run record without its finish time and code version; every cluster
+    The run record without its start and finish times and code version; every cluster
     with its members' MEMBER_OF properties; LINEAGE edges; alerts. Internal
     (tests and benchmarks), not a viewer's read.
     """
@@ -75,7 +75,11 @@ def run_as_data(store: GraphStore) -> dict[str, Any]:
     for e in members:
         roles[e.dst].append((e.src, e.props))
     data = {
-        "run": {k: v for k, v in run.props.items() if k not in ("finished_at", "code_version")},
+        "run": {
+            k: v
+            for k, v in run.props.items()
+            if k not in ("started_at", "finished_at", "code_version")
+        },
         "clusters": {c.id: (c.props, sorted(roles[c.id], key=lambda r: r[0])) for c in clusters},
         "lineage": sorted((e.src, e.dst, json.dumps(e.props, default=str)) for e in lineage),
         "alerts": sorted((a.id, a.props["kind"], a.props["message"]) for a in alerts),
