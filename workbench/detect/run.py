@@ -328,6 +328,7 @@ def _detect(
     incidences = extract.incidences(
         facts, window_days=params.window_days, batch_gap=params.batch_gap
     )
+    touched = len(incidences)
     projection = project(
         incidences,
         hub_size=params.hub_size,
@@ -335,6 +336,7 @@ def _detect(
         weights=params.weights,
         benign=_left_out(facts, marks),
     )
+    del incidences  # only their count is reported; the projection keeps what it needs
     log.info("projection: %d members, %d links, %d hubs (%.1f s)", len(projection.members),
              len(projection.links), len(projection.hubs), time.perf_counter() - clock)  # fmt: skip
     graph = to_igraph(projection)
@@ -376,7 +378,7 @@ def _detect(
     )
     counts: dict[str, Any] = {
         **facts.counts(),
-        "incidences": len(incidences),
+        "incidences": touched,
         "things": len(projection.things),
         "links": len(projection.links),
         "projected_members": len(projection.members),
