@@ -1,6 +1,6 @@
 """Detection benchmarks: community quality, planted-network recovery, speed.
 
-    python benchmarks/detect_bench.py [--quick] [--workdir DIR] [--only lfr|corpus|speed]
+    python benchmarks/detect_bench.py [--quick] [--workdir DIR] [--only lfr|corpus|speed|delivery]
 
 - LFR graphs (networkx generator; n = 1,000 and 10,000, average degree 10,
   maximum degree 50, communities of 20-100, mu 0.1-0.5, five graph seeds):
@@ -19,6 +19,12 @@
   corpus): this Leiden against networkx Louvain on the same graph, in one
   run. Target: >= 5x faster.
 
+- A daily delivery (``--only delivery --home H``; issue 21 point 3): ``H`` is a
+  store with a detection run (and its memo) into which a delivery has been
+  loaded and resolved. The store is copied; the copy runs in full, ``H``
+  reuses the untouched components (``workbench.detect.memo``); prints both
+  times and peak RSS and checks the two runs wrote the same.
+
 ``--quick`` runs smaller sizes (LFR n = 1,000, 3 seeds; 5,000 persons; 20,000 nodes).
 ``--lfr-seeds``, ``--lfr-mixing input|realised|both`` and ``--lfr-exponents TAU1 TAU2``
 vary the LFR set-up (the published one is 2 and 1; networkx needs tau2 > 1, so 1.1).
@@ -30,9 +36,11 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -51,10 +59,10 @@ from sklearn.metrics import normalized_mutual_info_score
 from graph_schema.types import plate
 from tests.detect.oracle import HELPDESK, oracle_resolve, truth_ids
 from workbench.config import Settings
-from workbench.detect import DetectionParams, detect
+from workbench.detect import DetectionParams, detect, memo
 from workbench.detect.communities import communities, to_igraph
 from workbench.detect.projection import Incidence, Thing, project
-from workbench.detect.results import latest_run, term
+from workbench.detect.results import latest_run, run_as_data, term
 from workbench.generate import generate
 from workbench.ingest import ingest
 from workbench.resolve import resolve
@@ -506,13 +514,56 @@ def _recovered(
     return hits / len(planted)
 
 
+def _timed_detect(home: Path) -> tuple[dict[str, Any], float, float]:
+    """``workbench detect`` in its own process: its report, wall seconds and peak RSS (GB)."""
+    env = {**os.environ, "WORKBENCH_HOME": str(home), "WORKBENCH_STORE": "embedded"}
+    command = [sys.executable, "-m", "workbench", "detect", "--json"]
+    t0 = time.perf_counter()
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as child:
+        out = child.stdout.read() if child.stdout else ""
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        raise SystemExit(f"workbench detect failed in {home} (exit {child.returncode})")
+    return json.loads(out), time.perf_counter() - t0, usage.ru_maxrss / 1024**2
+
+
+def delivery_section(home: Path) -> None:
+    """Detection after a delivery: with the memo against a full run on a copy."""
+    full = home.with_name(home.name + "-full")
+    shutil.rmtree(full, ignore_errors=True)
+    shutil.copytree(home, full)
+    (full / memo.FILE).unlink(missing_ok=True)
+    load = os.getloadavg()[0]
+    reused, t_reused, rss_reused = _timed_detect(home)
+    _, t_whole, rss_whole = _timed_detect(full)
+    _print(f"delivery into {home} (load average {load:.1f} -> {os.getloadavg()[0]:.1f}):")
+    parts = f"{reused['reused_components']:,} of {reused['components']:,} components reused"
+    _print(f"  reusing the memo: {t_reused:.1f} s, peak RSS {rss_reused:.2f} GB, {parts}")
+    _print(f"  full run:         {t_whole:.1f} s, peak RSS {rss_whole:.2f} GB")
+    same = []
+    for where in (home, full):
+        store = _open(where)
+        try:
+            data = run_as_data(store)
+        finally:
+            store.close()
+        run_id = data.get("run", {}).get("run_id", "")
+        same.append(json.loads(json.dumps(data).replace(run_id, "RUN")))
+    equal = same[0] == same[1]
+    _print(f"  same clusters, roles, scores, ranks, lineage and alerts: {equal}")
+    if not equal:
+        raise SystemExit("the run reusing the memo differs from the full run")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a first look")
     parser.add_argument("--workdir", type=Path, help="keep the corpus and stores here")
-    parser.add_argument("--only", choices=("lfr", "corpus", "speed"), action="append")
+    parser.add_argument("--only", choices=("lfr", "corpus", "speed", "delivery"), action="append")
+    parser.add_argument("--home", type=Path, help="delivery: the store home to run in")
     parser.add_argument("--lfr-seeds", type=int, help="LFR graphs per cell (default 5; quick 3)")
     parser.add_argument(
         "--lfr-mixing",
@@ -547,6 +598,10 @@ def main() -> None:
         )
     if "speed" in only:
         speed_section(22_000 if args.quick else 115_000)
+    if "delivery" in only:
+        if args.home is None:
+            parser.error("--only delivery needs --home: a store with a run and a delivery")
+        delivery_section(args.home)
     if args.workdir is None:
         shutil.rmtree(work, ignore_errors=True)
 

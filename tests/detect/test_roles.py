@@ -90,3 +90,18 @@ def test_clusters_tied_by_strong_links_form_one_network() -> None:
     assert ties == {(0, 1): pytest.approx(1.2), (1, 2): pytest.approx(0.3)}
     assert wider_networks(ties, 4) == [[0, 1]]
     assert wider_networks(ties, 4, tie=0.3) == [[0, 1, 2]]
+
+
+def test_brokerage_of_a_big_network_counts_paths_inside_the_two_clusters() -> None:
+    """Above the exact limit the paths between two clusters are those inside them and
+    their linking members, not those around through a third cluster."""
+    g = ig.Graph.Full(5) + ig.Graph.Full(5) + ig.Graph.Full(5)
+    g.add_edges([(0, 5), (1, 10), (9, 14)])  # a ring of three cells, one tie between each two
+    g = _named(g)
+    membership = [0] * 5 + [1] * 5 + [2] * 5
+    whole = network_reach(g, membership, betweenness(g))
+    local = network_reach(g, membership, betweenness(g), exact_limit=10)
+    for v in (0, 1, 5, 9, 10, 14):  # the ends of the three ties
+        assert whole[v].clusters == local[v].clusters == 2
+        assert local[v].bridging == 1.0  # every path between its two cells crosses its tie
+        assert whole[v].bridging == pytest.approx(0.975)  # a few go around the ring

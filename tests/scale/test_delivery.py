@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import copy_home, make_store
-from workbench.detect import detect
+from workbench.detect import detect, memo
 from workbench.detect.results import Outcome, outcome
 from workbench.generate import generate
 from workbench.ingest import ingest
@@ -43,16 +43,17 @@ def delivered(tmp_path_factory: pytest.TempPathFactory) -> Delivered:
     summary = generate(work / "corpus", persons=1500, seed=5, delivery=0.03)
     assert summary.mix is not None and summary.mix.new_persons and summary.mix.network_records
     store = make_store("embedded", work / "home")
+    memo_path = work / "home" / memo.FILE  # as the CLI runs it: reusing untouched components
     ingest(store, _exports(work / "corpus"))
     resolve(store)
-    detect(store)
+    detect(store, memo_path=memo_path)
     ingest(store, _exports(work / "corpus" / "delivery"))
     store.close()
     copy_home(work / "home", work / "loaded")
     store = make_store("embedded", work / "home")
     report = resolve(store)
     assert report.mode == "incremental" and report.new_mentions > 0
-    detect(store)
+    assert detect(store, memo_path=memo_path).reused_components > 0
     result = outcome(store)
     store.close()
     return Delivered(work / "loaded", work / "home", result)
@@ -62,7 +63,8 @@ def test_incremental_resolution_and_detection_equal_a_full_run(
     delivered: Delivered, tmp_path: Path
 ) -> None:
     """The full run starts from the same store, so its previous detection run (which
-    the growth term compares with) is the same as the incremental run's."""
+    the growth term compares with) is the same as the incremental run's; it reuses
+    nothing (no memo)."""
     store = make_store("embedded", copy_home(delivered.loaded, tmp_path / "full"))
     resolve(store, full=True)
     detect(store)

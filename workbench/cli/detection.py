@@ -52,13 +52,13 @@ def _params(algorithm: str, seed: int, resolution: float | None) -> Any:
 def _run(s: GraphStore, algorithm: str, seed: int, resolution: float | None) -> dict[str, Any]:
     """One locked detection run; its report as a dict."""
     from workbench.cli.watch import raise_after
-    from workbench.detect import DetectionError, detect
+    from workbench.detect import DetectionError, detect, memo
     from workbench.detect.schedule import detection_lock
 
     params = _params(algorithm, seed, resolution)
     with detection_lock(state.settings.home):
         try:
-            report = detect(s, params)
+            report = detect(s, params, memo_path=state.settings.home / memo.FILE)
         except DetectionError as exc:
             fail(str(exc), USAGE)
         raise_after(s, "detect")
@@ -109,7 +109,9 @@ def register(app: typer.Typer) -> None:
         data = {"run_id": report["run_id"], "clusters": report["clusters"],
                 "seconds": report["seconds"], "alerts": report["alerts"],
                 "lineage": report["lineage"], "hubs": report["hubs"],
-                "benign_left_out": report["benign_left_out"], "model": report["model"]}  # fmt: skip
+                "benign_left_out": report["benign_left_out"], "model": report["model"],
+                "components": report["components"],
+                "reused_components": report["reused_components"]}  # fmt: skip
 
         def render(d: dict[str, Any]) -> None:
             lineage = ", ".join(f"{n} {rel}" for rel, n in d["lineage"].items())
@@ -258,12 +260,12 @@ def register(app: typer.Typer) -> None:
         def job() -> str:
             """One scheduled run; any failure propagates to the scheduler, which logs it."""
             from workbench.cli.watch import raise_after
-            from workbench.detect import detect
+            from workbench.detect import detect, memo
             from workbench.store import open_store
 
             s = open_store(state.settings)
             try:
-                report = detect(s, params)
+                report = detect(s, params, memo_path=state.settings.home / memo.FILE)
                 raise_after(s, "schedule")
                 after_run(s, state.settings.home)
             finally:

@@ -34,6 +34,7 @@ __all__ = [
     "DetectionError",
     "Registered",
     "communities",
+    "component_communities",
     "component_seed",
     "consensus",
     "gds_leiden",
@@ -322,23 +323,39 @@ def communities(
         raise DetectionError(
             f"unknown algorithm {algorithm!r}; choose one of {', '.join(sorted(ALGORITHMS))}"
         )
-    spec = ALGORITHMS[algorithm]
-    kwargs = {k: v for k, v in params.items() if k in spec.parameters}
-    seed = int(params.get("seed", 0))
     out: Communities = []
     for component in graph.connected_components():
-        if len(component) < min_size:
-            continue
-        if len(component) == 1:
-            out.append(list(component))
-            continue
-        sub = graph.induced_subgraph(component, implementation="create_from_scratch")
-        if "seed" in spec.parameters:
-            kwargs["seed"] = component_seed(seed, sub.vs["name"])
-        for part in spec.run(sub, **kwargs):
-            if len(part) >= min_size:
-                out.append(sorted(component[i] for i in part))
+        out += component_communities(graph, list(component), algorithm, min_size=min_size, **params)
     return sorted(out)
+
+
+def component_communities(
+    graph: ig.Graph,
+    component: Sequence[int],
+    algorithm: str = "leiden",
+    *,
+    min_size: int = 1,
+    **params: Any,
+) -> Communities:
+    """The communities of one connected component of ``graph`` (vertex indices of ``graph``).
+
+    Seeded from the run's seed and the component's own vertex names
+    (:func:`component_seed`), so it depends on nothing outside the component.
+    """
+    spec = ALGORITHMS[algorithm]
+    kwargs = {k: v for k, v in params.items() if k in spec.parameters}
+    if len(component) < min_size:
+        return []
+    if len(component) == 1:
+        return [list(component)]
+    sub = graph.induced_subgraph(component, implementation="create_from_scratch")
+    if "seed" in spec.parameters:
+        kwargs["seed"] = component_seed(int(params.get("seed", 0)), sub.vs["name"])
+    return [
+        sorted(component[i] for i in part)
+        for part in spec.run(sub, **kwargs)
+        if len(part) >= min_size
+    ]
 
 
 def gds_leiden(

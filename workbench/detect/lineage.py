@@ -16,8 +16,10 @@ cluster went into the new one, how much of the new one came from the old:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 __all__ = [
     "Alert",
@@ -49,8 +51,16 @@ class Lineage:
     edges: list[Continuation]
     dissolved: list[str]
 
+    @cached_property
+    def _previous_of(self) -> dict[str, list[str]]:
+        """Each current cluster's predecessors, indexed once (a scan per cluster was quadratic)."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for e in self.edges:
+            out[e.current].append(e.previous)
+        return dict(out)
+
     def predecessors(self, current: str) -> list[str]:
-        return [e.previous for e in self.edges if e.current == current]
+        return list(self._previous_of.get(current, ()))
 
     def renamed(self, ids: Mapping[str, str]) -> Lineage:
         """The same lineage with this run's clusters under other ids (``ids[old]``)."""

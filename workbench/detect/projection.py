@@ -74,7 +74,7 @@ KINDS: Mapping[str, Kind] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # millions of them at national scale
 class Incidence:
     """One member touches one thing, as one signal says.
 

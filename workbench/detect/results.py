@@ -7,6 +7,7 @@ and ``workbench.query.alerts``), the one place the need-to-know policy applies.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from workbench.detect.lineage import Snapshot
 from workbench.store import Edge, GraphStore, Node
 
-__all__ = ["Outcome", "latest_run", "outcome", "run_snapshots", "term"]
+__all__ = ["Outcome", "latest_run", "outcome", "run_as_data", "run_snapshots", "term"]
 
 
 def term(explanation: Any, name: str) -> dict[str, Any]:
@@ -90,3 +91,36 @@ def outcome(store: GraphStore) -> Outcome:
             for c in clusters
         ),
     )
+
+
+def run_as_data(store: GraphStore) -> dict[str, Any]:
+    """Everything the latest run wrote, as plain JSON data, to compare two runs exactly.
+
+    The run record without its start and finish times and code version; every cluster
+    with its members' MEMBER_OF properties; LINEAGE edges; alerts. Internal
+    (tests and benchmarks), not a viewer's read.
+    """
+    with store.reader():
+        run = latest_run(store)
+        if run is None:
+            return {}
+        clusters = store.find_nodes("Cluster", {"run_id": run.props["run_id"]})
+        ids = [c.id for c in clusters]
+        members = store.find_edges("MEMBER_OF", dst=ids)
+        lineage = store.find_edges("LINEAGE", src=ids)
+        alerts = store.find_nodes("Alert", {"run_id": run.props["run_id"]})
+    roles: dict[str, list[Any]] = {c: [] for c in ids}
+    for e in members:
+        roles[e.dst].append((e.src, e.props))
+    data = {
+        "run": {
+            k: v
+            for k, v in run.props.items()
+            if k not in ("started_at", "finished_at", "code_version")
+        },
+        "clusters": {c.id: (c.props, sorted(roles[c.id], key=lambda r: r[0])) for c in clusters},
+        "lineage": sorted((e.src, e.dst, json.dumps(e.props, default=str)) for e in lineage),
+        "alerts": sorted((a.id, a.props["kind"], a.props["message"]) for a in alerts),
+    }
+    loaded: dict[str, Any] = json.loads(json.dumps(data, sort_keys=True, default=str))
+    return loaded

@@ -15,6 +15,7 @@ cluster ``same`` and raises no alert.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import importlib.metadata
 import logging
@@ -28,11 +29,20 @@ from typing import Any
 import igraph as ig  # type: ignore[import-untyped]
 
 from graph_schema.model import model
-from workbench.detect import benign, extract, learning, lineage, networks, results, verdicts
+from workbench.detect import (
+    benign,
+    extract,
+    learning,
+    lineage,
+    memo,
+    networks,
+    results,
+    verdicts,
+)
 from workbench.detect.communities import (
     ALGORITHMS,
     DetectionError,
-    communities,
+    component_communities,
     gds_leiden,
     to_igraph,
 )
@@ -122,6 +132,8 @@ class RunReport:
     input_counts: dict[str, Any]
     benign_left_out: list[dict[str, Any]] = field(default_factory=list)
     model: dict[str, Any] = field(default_factory=dict)
+    reused_components: int = 0  # components of the projection taken from the memo
+    components: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -154,15 +166,19 @@ class _Cluster:
     learned_terms: list[dict[str, Any]] | None = None
     network: int | None = None  # index of its wider network, if tied to other clusters
     cross: list[dict[str, Any]] = field(default_factory=list)  # its links into that network
+    part: int = -1  # its connected component of the projection (``memo.parts``)
+    strength: float = 0.0  # the weight of its links
+    suggestions: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _cluster_things(projection: Projection, clusters: Sequence[_Cluster]) -> None:
     """Give each cluster the shared things that link two or more of its members."""
     where = {m: i for i, c in enumerate(clusters) for m in c.members}
+    members = [set(c.members) for c in clusters]  # once, not per thing
     for thing in projection.things:
         touched = {where[m] for m in thing.members if m in where}
         for i in sorted(touched):
-            part = thing.restricted(set(clusters[i].members))
+            part = thing.restricted(members[i])
             if part.links_within() >= 2:
                 clusters[i].things.append(part)
 
@@ -175,7 +191,6 @@ def _facts(
     context: _Context,
     gained: int | None,
 ) -> ClusterFacts:
-    members = set(cluster.members)
     return ClusterFacts(
         members=tuple(cluster.members),
         records={m: tuple(sorted(records.get(m, ()))) for m in cluster.members},
@@ -185,7 +200,7 @@ def _facts(
         facilitator_roles={
             m: tuple(sorted(context.roles[m])) for m in cluster.members if m in context.roles
         },
-        payments=[p for p in context.payments if p.payer in members],
+        payments=[p for _, p in sorted(x for m in cluster.members for x in context.paid(m))],
         forged_documents=len({d for m in cluster.members for d in context.forged.get(m, ())}),
         gained=gained,
     )
@@ -194,8 +209,12 @@ def _facts(
 @dataclass
 class _Context:
     roles: dict[str, set[str]]
-    payments: list[extract.Payment]
+    # by payer, with each payment's place among all (scanning all per cluster was quadratic)
+    payments: dict[str, list[tuple[int, extract.Payment]]]
     forged: dict[str, set[str]]
+
+    def paid(self, member: str) -> list[tuple[int, extract.Payment]]:
+        return self.payments.get(member, [])
 
 
 def _signal_facts(nodes: Mapping[str, Node]) -> dict[str, SignalFacts]:
@@ -236,31 +255,70 @@ def gds_for(store: GraphStore) -> Callable[[ig.Graph, float, int], list[list[int
     return run
 
 
-def _find(graph: ig.Graph, params: DetectionParams, store: GraphStore) -> list[list[int]]:
+def _find(
+    graph: ig.Graph,
+    params: DetectionParams,
+    store: GraphStore,
+    split: Sequence[memo.Part],
+    kept: memo.Memo,
+) -> tuple[list[list[int]], dict[int, dict[str, Any]]]:
+    """The communities, and the memo's entry for each part it had (by part index)."""
     if params.algorithm == GDS:
         found = gds_for(store)(graph, params.resolution, params.seed)
-        return [c for c in found if len(c) >= params.min_size]
-    return communities(
-        graph,
-        params.algorithm,
-        min_size=params.min_size,
-        seed=params.seed,
-        resolution=params.resolution,
-        objective=params.objective,
-        trials=params.trials,
-        runs=params.runs,
-    )
+        return [c for c in found if len(c) >= params.min_size], {}
+    index = {name: v for v, name in enumerate(graph.vs["name"])} if graph.vcount() else {}
+    out: list[list[int]] = []
+    hits: dict[int, dict[str, Any]] = {}
+    for k, part in enumerate(split):
+        entry = kept.get(part.digest)
+        if entry is not None:
+            hits[k] = entry
+            out += [[index[m] for m in c] for c in entry["communities"]]
+            continue
+        out += component_communities(
+            graph,
+            part.vertices,
+            params.algorithm,
+            min_size=params.min_size,
+            seed=params.seed,
+            resolution=params.resolution,
+            objective=params.objective,
+            trials=params.trials,
+            runs=params.runs,
+        )
+    return sorted(out), hits
 
 
 def detect(
-    store: GraphStore, params: DetectionParams | None = None, *, now: dt.datetime | None = None
+    store: GraphStore,
+    params: DetectionParams | None = None,
+    *,
+    now: dt.datetime | None = None,
+    memo_path: Path | None = None,
 ) -> RunReport:
     """Run detection on the store and write the versioned result.
 
     With ``algorithm="gds-leiden"`` the community step runs in Neo4j GDS
-    (see ``communities.gds_leiden``); everything else is the same.
+    (see ``communities.gds_leiden``); everything else is the same. With
+    ``memo_path`` the run reuses the previous run's work on the components
+    of the projection that did not change, and leaves its own there
+    (``memo``); the result is the same as without.
     """
-    params = params or DetectionParams()
+    # Millions of small acyclic objects (edges, incidences, things, links): the
+    # cyclic collector finds nothing in them but rescans them all again and
+    # again, which made reading the store superlinear (as in the generator).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _detect(store, params or DetectionParams(), now, memo_path)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _detect(
+    store: GraphStore, params: DetectionParams, now: dt.datetime | None, memo_path: Path | None
+) -> RunReport:
     clock = time.perf_counter()
     started = now or dt.datetime.now(dt.UTC)
     run_id = f"R-{started:%Y%m%dT%H%M%S%f}Z"
@@ -270,6 +328,7 @@ def detect(
     incidences = extract.incidences(
         facts, window_days=params.window_days, batch_gap=params.batch_gap
     )
+    touched = len(incidences)
     projection = project(
         incidences,
         hub_size=params.hub_size,
@@ -277,12 +336,18 @@ def detect(
         weights=params.weights,
         benign=_left_out(facts, marks),
     )
+    del incidences  # only their count is reported; the projection keeps what it needs
     log.info("projection: %d members, %d links, %d hubs (%.1f s)", len(projection.members),
              len(projection.links), len(projection.hubs), time.perf_counter() - clock)  # fmt: skip
     graph = to_igraph(projection)
-    found = _find(graph, params, store)
-    log.info("%s: %d clusters (%.1f s)", params.algorithm, len(found), time.perf_counter() - clock)
-    clusters = _clusters(graph, projection, found)
+    split = memo.parts(graph, projection, params.min_size)
+    usable = memo_path if params.algorithm != GDS else None  # GDS: the whole graph at once
+    kept = memo.Memo.load(usable, memo.header(code_version(), params.to_dict()))
+    found, hits = _find(graph, params, store, split, kept)
+    log.info("%s: %d communities, %d of %d components reused (%.1f s)", params.algorithm,
+             len(found), len(hits), len(split), time.perf_counter() - clock)  # fmt: skip
+    clusters = _clusters(graph, projection, found, split)
+    wider = _local(clusters, graph, projection, params, hits)
     with store.reader():
         previous = results.latest_run(store)
         before = results.run_snapshots(store, previous.props["run_id"]) if previous else {}
@@ -291,15 +356,14 @@ def detect(
         {k: v.members for k, v in before.items()}, current, share=params.lineage_share
     )
     records = facts.records()
-    _score(clusters, graph, facts, records, matched, before, params)
-    wider = _roles(clusters, graph, projection, params)
+    _score(clusters, facts, records, matched, before, params)
     log.info("scored clusters, %d wider networks (%.1f s)", len(wider),
              time.perf_counter() - clock)  # fmt: skip
     ranker = _rank(store, clusters, matched, records)
     order = sorted(range(len(clusters)), key=lambda i: _order(clusters[i], ranker))
     for number, i in enumerate(order, start=1):
         clusters[i].id = model().node_id("Cluster", {"run_id": run_id, "number": number})
-    rows = _rows(run_id, clusters, order, graph, params, records, ranker, wider)
+    rows = _rows(run_id, clusters, order, records, ranker, wider)
     renamed = matched.renamed({str(i): c.id for i, c in enumerate(clusters)})
     raised = (
         lineage.alerts(
@@ -314,7 +378,7 @@ def detect(
     )
     counts: dict[str, Any] = {
         **facts.counts(),
-        "incidences": len(incidences),
+        "incidences": touched,
         "things": len(projection.things),
         "links": len(projection.links),
         "projected_members": len(projection.members),
@@ -328,6 +392,8 @@ def detect(
     finished = dt.datetime.now(dt.UTC)
     log.info("writing the run (%.1f s)", time.perf_counter() - clock)
     _write(store, run_id, started, finished, params, counts, rows, renamed, raised, ranker)
+    if usable is not None:
+        kept.save(usable, _memo_entries(split, graph, found, clusters, wider))
     seconds = round(time.perf_counter() - clock, 2)
     report = RunReport(
         run_id=run_id,
@@ -339,6 +405,8 @@ def detect(
         input_counts={k: v for k, v in counts.items() if k not in ("hubs", "benign_left_out")},
         benign_left_out=counts["benign_left_out"],
         model=ranker.to_dict(),
+        reused_components=len(hits),
+        components=len(split),
     )
     log.info("detection run %s: %d clusters, %d alerts in %.1f s", run_id, report.clusters,
              report.alerts, seconds)  # fmt: skip
@@ -421,20 +489,25 @@ def _order(c: _Cluster, ranker: learning.Ranker) -> tuple[float, float, list[str
     return (first, -_total(c), c.members)
 
 
-def _clusters(graph: ig.Graph, projection: Projection, found: list[list[int]]) -> list[_Cluster]:
-    """Communities as clusters with their shared things; those with no marker are dropped.
+def _clusters(
+    graph: ig.Graph, projection: Projection, found: list[list[int]], split: Sequence[memo.Part]
+) -> list[_Cluster]:
+    """Communities as clusters with their shared things and component; those with no
+    marker are dropped.
 
     Co-travel and route windows alone make a family or fellow travellers, not a network.
     """
     names = graph.vs["name"] if graph.vcount() else []
-    clusters = [_Cluster(vertices=c, members=[names[v] for v in c]) for c in found]
+    part_of = {v: k for k, p in enumerate(split) for v in p.vertices}
+    clusters = [
+        _Cluster(vertices=c, members=[names[v] for v in c], part=part_of[c[0]]) for c in found
+    ]
     _cluster_things(projection, clusters)
     return [c for c in clusters if any(KINDS[t.kind].marker for t in c.things)]
 
 
 def _score(
     clusters: Sequence[_Cluster],
-    graph: ig.Graph,
     facts: extract.Facts,
     records: Mapping[str, set[str]],
     matched: lineage.Lineage,
@@ -442,16 +515,17 @@ def _score(
     params: DetectionParams,
 ) -> None:
     """Score each cluster (growth against its predecessors)."""
-    context = _Context(facts.facilitator_roles(), facts.payments(), facts.forged_documents())
+    paid: dict[str, list[tuple[int, extract.Payment]]] = defaultdict(list)
+    for i, p in enumerate(facts.payments()):
+        paid[p.payer].append((i, p))
+    context = _Context(facts.facilitator_roles(), dict(paid), facts.forged_documents())
     signals = _signal_facts(facts.signals)
     for i, c in enumerate(clusters):
         preds = matched.predecessors(str(i))
         gained = len(set(c.members) - {m for p in preds for m in before[p].members})
         c.relation = matched.relation[str(i)]
-        sub = graph.induced_subgraph(c.vertices)
-        strength = float(sum(sub.es["weight"])) if sub.ecount() else 0.0
         c.score = score_cluster(
-            _facts(c, records, signals, strength, context, gained if preds else None)
+            _facts(c, records, signals, c.strength, context, gained if preds else None)
         )
 
 
@@ -466,11 +540,17 @@ def _betweenness(graph: ig.Graph, params: DetectionParams) -> Any:
 
 
 def _roles(
-    clusters: Sequence[_Cluster], graph: ig.Graph, projection: Projection, params: DetectionParams
+    clusters: Sequence[_Cluster],
+    todo: Sequence[int],
+    graph: ig.Graph,
+    projection: Projection,
+    params: DetectionParams,
 ) -> list[list[int]]:
-    """Group tied clusters into wider networks and give every member its role from both
-    its cluster and its wider network; returns the networks (lists of cluster indices)."""
-    where = {m: i for i, c in enumerate(clusters) for m in c.members}
+    """Group the tied clusters among ``todo`` into wider networks and give each member of
+    them its role from both its cluster and its wider network; returns the networks
+    (lists of cluster indices). Ties never leave a component, so ``todo`` may be
+    the clusters of some components only."""
+    where = {m: i for i in todo for m in clusters[i].members}
     cross = []
     for link in projection.links.values():
         i, j = where.get(link.a), where.get(link.b)
@@ -482,23 +562,86 @@ def _roles(
         networks.cluster_ties(cross, where), len(clusters), tie=params.tie
     )
     reach: dict[str, Reach] = {}
+    network: dict[int, int] = {}
     for k, group in enumerate(groups):
         sub = graph.induced_subgraph([v for i in group for v in clusters[i].vertices])
         names = sub.vs["name"]
-        found = network_reach(sub, [where[m] for m in names], _betweenness(sub, params))
+        found = network_reach(
+            sub,
+            [where[m] for m in names],
+            _betweenness(sub, params),
+            exact_limit=params.exact_betweenness,
+        )
         reach.update(zip(names, found, strict=True))
-        for i in group:
-            clusters[i].network = k
+        network.update((i, k) for i in group)
     for a, b, w in cross:
         i, j = where[a], where[b]
-        if clusters[i].network is not None and clusters[i].network == clusters[j].network:
+        if i in network and network[i] == network.get(j):
             for c in (clusters[i], clusters[j]):
                 c.cross.append({"a": a, "b": b, "weight": round(w, 6)})
-    for c in clusters:
+    for i in todo:
+        c = clusters[i]
         sub = graph.induced_subgraph(c.vertices)
-        mine = [reach[m] for m in sub.vs["name"]] if c.network is not None else None
+        mine = [reach[m] for m in sub.vs["name"]] if i in network else None
         c.roles = member_roles(sub, _betweenness(sub, params), reach=mine)
+        c.strength = float(sum(sub.es["weight"])) if sub.ecount() else 0.0
     return groups
+
+
+def _local(
+    clusters: Sequence[_Cluster],
+    graph: ig.Graph,
+    projection: Projection,
+    params: DetectionParams,
+    hits: Mapping[int, Mapping[str, Any]],
+) -> list[list[int]]:
+    """Everything computed inside a cluster's component - roles, strength, wider networks,
+    suggested links - taken from the memo where the component is unchanged (``hits``,
+    by part), computed for the others; returns the wider networks of the whole run."""
+    todo = [i for i, c in enumerate(clusters) if c.part not in hits]
+    wider = _roles(clusters, todo, graph, projection, params)
+    found = adamic_adar(graph, [clusters[i].vertices for i in todo], limit=params.suggestions)
+    for i, suggested in zip(todo, found, strict=True):
+        clusters[i].suggestions = [s.to_dict() for s in suggested]
+    by_first = {c.members[0]: i for i, c in enumerate(clusters) if c.part in hits}
+    for i in by_first.values():
+        c = clusters[i]
+        kept = hits[c.part]["clusters"][c.members[0]]
+        c.roles = [memo.role_from(r) for r in kept["roles"]]
+        c.strength, c.cross, c.suggestions = kept["strength"], kept["cross"], kept["suggestions"]
+    wider += [[by_first[m] for m in g] for e in hits.values() for g in e["networks"]]
+    wider.sort(key=lambda g: g[0])
+    for k, group in enumerate(wider):
+        for i in group:
+            clusters[i].network = k
+    return wider
+
+
+def _memo_entries(
+    split: Sequence[memo.Part],
+    graph: ig.Graph,
+    found: Sequence[Sequence[int]],
+    clusters: Sequence[_Cluster],
+    wider: Sequence[Sequence[int]],
+) -> dict[str, dict[str, Any]]:
+    """This run's work per component, for the next run to reuse (see ``memo.Memo``)."""
+    names = graph.vs["name"] if graph.vcount() else []
+    part_of = {v: k for k, p in enumerate(split) for v in p.vertices}
+    entries: list[dict[str, Any]] = [
+        {"communities": [], "clusters": {}, "networks": []} for _ in split
+    ]
+    for community in found:
+        entries[part_of[community[0]]]["communities"].append([names[v] for v in community])
+    for c in clusters:
+        entries[c.part]["clusters"][c.members[0]] = {
+            "roles": [memo.role_to(r) for r in c.roles],
+            "strength": c.strength,
+            "cross": c.cross,
+            "suggestions": c.suggestions,
+        }
+    for group in wider:
+        entries[clusters[group[0]].part]["networks"].append([clusters[i].members[0] for i in group])
+    return {p.digest: e for p, e in zip(split, entries, strict=True)}
 
 
 def _snapshot(c: _Cluster) -> lineage.Snapshot:
@@ -562,8 +705,6 @@ def _rows(
     run_id: str,
     clusters: Sequence[_Cluster],
     order: Sequence[int],
-    graph: ig.Graph,
-    params: DetectionParams,
     records: Mapping[str, set[str]],
     ranker: learning.Ranker,
     wider: Sequence[Sequence[int]] = (),
@@ -572,11 +713,9 @@ def _rows(
     rank = {i: number for number, i in enumerate(order, start=1)}
     numbered = sorted(range(len(wider)), key=lambda k: min(rank[i] for i in wider[k]))
     network_number = {k: n for n, k in enumerate(numbered, start=1)}
-    suggestions = adamic_adar(graph, [c.vertices for c in clusters], limit=params.suggestions)
     for number, i in enumerate(order, start=1):
         c = clusters[i]
         assert c.score is not None
-        suggested = suggestions[i]
         rows["Cluster"].append(
             {
                 "run_id": run_id,
@@ -584,7 +723,7 @@ def _rows(
                 "score": c.score.total,
                 "type": c.score.type,
                 "themes": c.score.themes,
-                "explanation": _explanation(c, records, [s.to_dict() for s in suggested]),
+                "explanation": _explanation(c, records, c.suggestions),
                 "lineage": c.relation,
                 "ranking": ranker.method,
                 "probability": c.probability,
