@@ -51,6 +51,8 @@ def hook(n):
 
 store.on_unit = hook
 if stage == "load":
+    import workbench.ingest
+    workbench.ingest.ONE_UNIT_ROWS = 0  # written as a big load is: a unit per file
     files = sorted(p for p in Path(corpus).iterdir() if p.suffix in (".csv", ".jsonl", ".xlsx"))
     ingest(store, files, operator="test")
 elif stage == "resolve":
