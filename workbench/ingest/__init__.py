@@ -37,6 +37,9 @@ ROWS_PER_RECORD = 8
 # rows): at 88k persons a 1% delivery spent 5.4 of its 10.5 CPU seconds in four
 # such commits (ADR 0019). One unit of 250k rows holds ~0.6 GB more memory.
 ONE_UNIT_ROWS = 250_000
+# Fewest bytes a record takes per format in the generated corpora (IND CSV 237,
+# KMar JSON Lines 675, COA workbook 71), rounded down.
+BYTES_PER_RECORD = {".csv": 200, ".jsonl": 600, ".xlsx": 64}
 
 
 @dataclass
@@ -114,62 +117,67 @@ def _ingest(
 ) -> LoadReport:
     checksums = {p: file_sha256(p) for p in paths if p.is_file()}
     batch_id = batch_id_for(list(checksums.values()), source)
-    results = []
-    for path in paths:
-        if path not in checksums:
-            results.append(LoadResult(path=str(path), source=source, error=f"{path}: not a file"))
-        else:
-            results.append(loaders.load(path, source=source, limits=limits))
     reports = []
     # One delivery becomes visible at once, and a big one never holds readers
-    # up: it is written unit by unit (the batch, then a file at a time) on a
-    # staged copy of the store (ADR 0016). Loading it again is a no-op, so a
-    # load killed before it published is simply run again.
-    rows = sum(ROWS_PER_RECORD * len(r.records) + len(r.rejects) for r in results)
+    # up: it is written on a staged copy of the store (ADR 0016), in one unit
+    # or, when big, a unit per file (ADR 0019). Loading it again is a no-op, so
+    # a load killed before it published is simply run again. Each file is read
+    # just before it is written and let go after: a load holds one file's
+    # records and graph rows, not all of them (ADR 0019).
+    rows = sum(estimated_rows(p) for p in checksums)
     with store.staged(rows=rows), store.writer() if rows <= ONE_UNIT_ROWS else nullcontext():
-        _write_batch(store, batch_id, operator, results, checksums)
-        for path, result in zip(paths, results, strict=True):
+        batch = _start_batch(store, batch_id, operator)
+        files = []
+        for path in paths:
             if progress:
                 progress(str(path))
+            if path in checksums:
+                result = loaders.load(path, source=source, limits=limits)
+            else:
+                result = LoadResult(path=str(path), source=source, error=f"{path}: not a file")
+            files.append(_file_entry(result, checksums.get(path, "")))
             reports.append(_write_file(store, batch_id, result, checksums.get(path, "")))
+            del result
+        if batch is not None:  # made by this load: now its files are known
+            with store.writer() as w:
+                w.upsert_nodes("LoadBatch", [{**batch, "files": files}])
     return LoadReport(batch_id=batch_id, files=reports)
 
 
-def _write_batch(
-    store: GraphStore,
-    batch_id: str,
-    operator: str,
-    results: Sequence[LoadResult],
-    checksums: dict[Path, str],
-) -> None:
-    """The LoadBatch node, created once: reloading the same files changes nothing."""
-    node_id = f"LoadBatch:{batch_id}"
-    if store.get_nodes([node_id]):
-        return
-    files = [
-        {
-            "name": Path(r.path).name,
-            "path": r.path,
-            "source": r.source,
-            "sha256": checksums.get(Path(r.path), ""),
-            "rows": r.rows,
-            "error": r.error,
-        }
-        for r in results
-    ]
+def estimated_rows(path: Path) -> int:
+    """Graph rows a file will write, from its size, erring high: whether a load is staged
+    or one unit is decided before its files are read (ADR 0019)."""
+    return ROWS_PER_RECORD * path.stat().st_size // BYTES_PER_RECORD.get(path.suffix, 64)
+
+
+def _start_batch(store: GraphStore, batch_id: str, operator: str) -> dict[str, Any] | None:
+    """The LoadBatch node, created once (reloading the same files changes nothing).
+
+    Returns its row when this load created it (its files are listed at the end).
+    """
+    if store.get_nodes([f"LoadBatch:{batch_id}"]):
+        return None
+    batch = {
+        "batch_id": batch_id,
+        "started_at": dt.datetime.now(dt.UTC),
+        "operator": operator,
+        "files": [],
+        "signals": [],
+    }
     with store.writer() as w:
-        w.upsert_nodes(
-            "LoadBatch",
-            [
-                {
-                    "batch_id": batch_id,
-                    "started_at": dt.datetime.now(dt.UTC),
-                    "operator": operator,
-                    "files": files,
-                    "signals": [],
-                }
-            ],
-        )
+        w.upsert_nodes("LoadBatch", [batch])
+    return batch
+
+
+def _file_entry(result: LoadResult, sha: str) -> dict[str, Any]:
+    return {
+        "name": Path(result.path).name,
+        "path": result.path,
+        "source": result.source,
+        "sha256": sha,
+        "rows": result.rows,
+        "error": result.error,
+    }
 
 
 def _write_file(store: GraphStore, batch_id: str, result: LoadResult, sha: str) -> FileReport:
