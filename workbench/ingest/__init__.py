@@ -23,7 +23,7 @@ from typing import Any
 
 import loaders
 from graph_schema.limits import Limits
-from loaders.records import LoadResult, Source
+from loaders.records import Issue, LoadResult, Signal, Source
 from workbench.collector import gc_paused
 from workbench.ingest.mapping import GraphRows, content_hash, signal_id, signal_rows
 from workbench.store import GraphStore
@@ -39,6 +39,8 @@ ROWS_PER_RECORD = 8
 ONE_UNIT_ROWS = 250_000
 # Fewest bytes a record takes per format in the generated corpora (IND CSV 237,
 # KMar JSON Lines 675, COA workbook 71), rounded down.
+# Records a unit of a big load writes (~400k graph rows; ADR 0019).
+RECORDS_PER_UNIT = 50_000
 BYTES_PER_RECORD = {".csv": 200, ".jsonl": 600, ".xlsx": 64}
 
 
@@ -196,12 +198,41 @@ def _write_file(store: GraphStore, batch_id: str, result: LoadResult, sha: str) 
     if result.error:
         log.warning("file rejected: %s", result.error)
         return report
+    # A big file is written in parts of RECORDS_PER_UNIT records, each its own
+    # unit (within a staged run, invisible until it publishes): a part's graph
+    # rows and its transaction are what a load holds in memory (ADR 0019).
+    records = result.records
+    for start in range(0, max(len(records), 1), RECORDS_PER_UNIT):
+        rejects = result.rejects if start == 0 else []
+        _write_records(store, batch_id, result, records[start : start + RECORDS_PER_UNIT],
+                       rejects, sha, report)  # fmt: skip
+    log.info(
+        "%s: %d loaded, %d duplicates, %d conflicts, %d rejected",
+        result.path,
+        report.loaded,
+        report.duplicates,
+        report.conflicts,
+        report.rejected,
+    )
+    return report
 
-    ids = [signal_id(rec.source, rec.record_id) for rec in result.records]
+
+def _write_records(
+    store: GraphStore,
+    batch_id: str,
+    result: LoadResult,
+    records: Sequence[Signal],
+    rejects: Sequence[Issue],
+    sha: str,
+    report: FileReport,
+) -> None:
+    """One unit: ``records`` of a file (duplicates and conflicts counted into ``report``)
+    and the file's ``rejects``."""
+    ids = [signal_id(rec.source, rec.record_id) for rec in records]
     known = {i: n.props["content_hash"] for i, n in store.get_nodes(ids).items()}
     graph = GraphRows()
     conflicts = []
-    for rec, sid in zip(result.records, ids, strict=True):
+    for rec, sid in zip(records, ids, strict=True):
         digest = content_hash(rec.raw)
         first = known.get(sid)
         if first == digest:
@@ -230,7 +261,7 @@ def _write_file(store: GraphStore, batch_id: str, result: LoadResult, sha: str) 
         )
         graph.edge("CONFLICTS_WITH", cid, sid, signals=[sid])
         graph.edge("LOADED_IN", cid, f"LoadBatch:{batch_id}", signals=[sid])
-    for reject in result.rejects:
+    for reject in rejects:
         graph.node(
             "Reject",
             {
@@ -251,12 +282,3 @@ def _write_file(store: GraphStore, batch_id: str, result: LoadResult, sha: str) 
             w.upsert_nodes(label, list(nodes.values()))
         for type_, edges in graph.edges.items():
             w.upsert_edges(type_, edges)
-    log.info(
-        "%s: %d loaded, %d duplicates, %d conflicts, %d rejected",
-        result.path,
-        report.loaded,
-        report.duplicates,
-        report.conflicts,
-        report.rejected,
-    )
-    return report
