@@ -30,7 +30,18 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
 from workbench.config import Settings
-from workbench.query import Session, alerts, cluster, entity, list_clusters, review_queue, search
+from workbench.query import (
+    Session,
+    alerts,
+    cluster,
+    ego,
+    entity,
+    list_clusters,
+    readiness,
+    review_queue,
+    search,
+)
+from workbench.query.desk import desk
 from workbench.query.rejects import rejects
 from workbench.security import cli_session, operator_session
 from workbench.security.errors import SecurityError
@@ -41,6 +52,7 @@ BIN = Path(sys.executable).parent
 ANALYST = "bench.ind.analyst"  # a partner's view: soft signals of others pseudonymised
 PASSWORD = "correct horse battery staple"  # synthetic benchmark account
 FIRST_PAGE = 25  # clusters the list page reads at first (ui.views.clusters.LIST_PAGE)
+NETWORK_LIMIT = 80  # nodes the network page shows before any expansion (its default)
 
 
 def build(home: Path, persons: int) -> None:
@@ -119,6 +131,11 @@ def pages(home: Path, as_user: str | None, repeat: int) -> dict[str, dict[str, f
         out["cluster page"] = timings(lambda: cluster(session(), top), repeat)
     if person is not None:
         out["person page"] = timings(lambda: entity(session(), person), repeat)
+        out["network (person, 2 hops)"] = timings(
+            lambda: ego(session(), [person], depth=2, limit=NETWORK_LIMIT), repeat
+        )
+    out["desk"] = timings(lambda: desk(session(), home), repeat)
+    out["readiness"] = timings(lambda: readiness(session()), repeat)
     store.close()
     return out
 

@@ -67,6 +67,26 @@ def test_a_generated_corpus_accounts_for_every_row_and_reloads_as_a_no_op(
     assert embedded.counts() == counts  # every count unchanged
 
 
+def test_a_big_load_written_in_parts_gives_the_same_store_and_report(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ADR 0019: files split into units of RECORDS_PER_UNIT records, the load into several."""
+    from graph_schema.model import model
+    from workbench.store.embedded import EmbeddedStore
+
+    def load(home: Path) -> tuple[list[tuple[int, ...]], dict[str, dict[str, int]]]:
+        store = EmbeddedStore(home, model(), direct_rows=0)
+        store.ensure_schema()
+        report = ingest(store, _files(corpus))
+        counts = [(f.rows, f.loaded, f.duplicates, f.conflicts, f.rejected) for f in report.files]
+        return counts, store.counts()
+
+    whole = load(tmp_path / "whole")
+    monkeypatch.setattr("workbench.ingest.RECORDS_PER_UNIT", 700)
+    monkeypatch.setattr("workbench.ingest.ONE_UNIT_ROWS", 0)
+    assert load(tmp_path / "parts") == whole
+
+
 def test_every_node_and_edge_of_the_evidence_layer_says_who(
     embedded: CypherStore, corpus: Path
 ) -> None:

@@ -10,6 +10,7 @@ itself with SIGKILL after unit N or pauses there, while the test reads.
 
 from __future__ import annotations
 
+import random
 import shutil
 import signal
 import subprocess
@@ -51,6 +52,8 @@ def hook(n):
 
 store.on_unit = hook
 if stage == "load":
+    import workbench.ingest
+    workbench.ingest.ONE_UNIT_ROWS = 0  # written as a big load is: a unit per file
     files = sorted(p for p in Path(corpus).iterdir() if p.suffix in (".csv", ".jsonl", ".xlsx"))
     ingest(store, files, operator="test")
 elif stage == "resolve":
@@ -244,3 +247,38 @@ def test_keys_of_a_unit_rolled_back_after_two_copies_into_a_table_can_be_written
     with store.writer() as w:
         w.upsert_nodes("Phone", [phone])
     assert len(store.find_nodes("Phone")) == 1
+
+
+def test_a_standby_is_brought_to_the_store_by_writing_only_the_pages_that_differ(
+    tmp_path: Path,
+) -> None:
+    """ADR 0019: whatever the standby holds (older, shorter, longer, torn), it ends equal."""
+    rnd = random.Random(7)
+    src, dst = tmp_path / "src", tmp_path / "dst"
+    data = rnd.randbytes(staging.CHUNK + 3 * staging.PAGE + 123)  # two reads, a partial page
+    for changed in ([], [5], [0, staging.PAGE * 2 + 1, len(data) - 1]):
+        standby = bytearray(data)
+        for i in changed:
+            standby[i] ^= 0xFF
+        src.write_bytes(data)
+        dst.write_bytes(standby)
+        written = staging.sync_file(src, dst)
+        assert dst.read_bytes() == data
+        assert written <= len({i // staging.PAGE for i in changed}) * staging.PAGE
+    for standby in (data[:1000], data + b"tail", b""):
+        dst.write_bytes(standby)
+        staging.sync_file(src, dst)
+        assert dst.read_bytes() == data
+
+
+def test_publication_keeps_the_replaced_files_as_the_next_runs_standby(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    store = _store(home, direct_rows=0)
+    store.ensure_schema()
+    for n in range(2):
+        with store.staged(rows=1), store.writer() as w:
+            w.upsert_nodes("Vehicle", [{"plate": f"AB-{n}", "signals": [f"s{n}"]}])
+        assert (home / staging.STANDBY / staging.GRAPH).exists()
+        assert staging.leftover(home) is None
+    with store.reader():
+        assert len(store.find_nodes("Vehicle")) == 2

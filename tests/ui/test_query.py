@@ -220,3 +220,30 @@ def test_policy_hides_nodes_everywhere(loaded: tuple[object, Corpus], audit: Aud
     net = ego(session, [member(corpus)], depth=2, limit=300)
     assert HOSTILE_PERSON not in {n.id for n in net.nodes}
     assert not [n for n in net.nodes if n.id.startswith("Signal:coa|")]
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [
+        SignalFilter(),
+        SignalFilter(organisations=frozenset({"ind"})),
+        SignalFilter(kinds=frozenset({"hard"})),
+    ],
+)
+def test_network_reads_a_nodes_own_signals_only_as_far_as_the_filter_needs(
+    session: Session, corpus: Corpus, flt: SignalFilter
+) -> None:
+    """Issue 21: a hub lists every signal naming it; the view is the one all of them give."""
+    from graph_schema.model import model
+    from workbench.query import visibility
+    from workbench.query.network import _asserting, apply_filter
+
+    seeds = [member(corpus)]
+    sub = visibility.around(session, seeds, depth=3, limit=300, edge_types=model().walked_edges())
+    props = [n.props for n in sub.nodes.values()] + [e.props for e in sub.edges]
+    every = {s for p in props for s in p.get("signals") or ()}
+    every |= {i for i, n in sub.nodes.items() if n.label == "Signal"}
+    want = apply_filter(sub, visibility.nodes(session, sorted(every)), flt, seeds)
+    got = apply_filter(sub, _asserting(session, sub, flt, seeds), flt, seeds)
+    assert got[0].nodes.keys() == want[0].nodes.keys()
+    assert got[1] == want[1] and got[2] == want[2]

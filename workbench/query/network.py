@@ -23,6 +23,7 @@ from workbench.store import Edge, Node, Subgraph
 AGGREGATE_ABOVE = 300
 EdgeKey = tuple[str, str, str]
 MAX_LIMIT = 2000
+PROVENANCE_PAGE = 500  # a hub's signals read at a time under a filter (``_asserting``)
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,38 @@ def apply_filter(
     return out, asserting, len(sub.nodes) - len(kept)
 
 
+def _asserting(
+    session: Session, sub: Subgraph, flt: SignalFilter, seeds: Sequence[str]
+) -> dict[str, Node]:
+    """The visible signals ``apply_filter`` needs: those of the edges and the Signal nodes,
+    and of a node's own provenance only as many as decide whether it stays.
+
+    A hub (a border post, a route) lists every signal that names it, 11,938 for
+    one location at 22k persons: reading them all made a signal's network page
+    take 6-10 s, growing with the store. Its edges in the view carry their own
+    signals; the node's list matters only under an active filter, and then only
+    until one of its signals passes.
+    """
+    wanted = {s for e in sub.edges for s in e.props.get("signals") or ()}
+    wanted |= {i for i, n in sub.nodes.items() if n.label == "Signal"}
+    signals = visibility.nodes(session, sorted(wanted))
+    if not flt.active:
+        return signals
+    for node_id, node in sub.nodes.items():
+        if node_id in seeds or node.label == "Signal" or not is_evidence(node.label):
+            continue
+        own = node.props.get("signals") or []
+        if any(i in signals and flt.accepts(signals[i]) for i in own):
+            continue
+        unread = [i for i in own if i not in signals]
+        for start in range(0, len(unread), PROVENANCE_PAGE):
+            page = visibility.nodes(session, unread[start : start + PROVENANCE_PAGE])
+            signals.update(page)
+            if any(flt.accepts(s) for s in page.values()):
+                break
+    return signals
+
+
 def aggregate(view: NetworkView, *, above: int = AGGREGATE_ABOVE, least: int = 3) -> NetworkView:
     """Fold leaves into one node per (neighbour, type) when the view has too many nodes.
 
@@ -227,10 +260,7 @@ def ego(
         sub = visibility.around(
             session, seeds, depth=depth, limit=limit, edge_types=model().walked_edges()
         )
-        props = [n.props for n in sub.nodes.values()] + [e.props for e in sub.edges]
-        signal_ids = {s for p in props for s in p.get("signals") or ()}
-        signal_ids |= {i for i, n in sub.nodes.items() if n.label == "Signal"}
-        signals = visibility.nodes(session, sorted(signal_ids))
+        signals = _asserting(session, sub, flt, seeds)
     kept, asserting, dropped = apply_filter(sub, signals, flt, seeds)
     view = NetworkView(
         nodes=[

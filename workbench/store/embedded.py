@@ -22,7 +22,7 @@ import logging
 import shutil
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, ExitStack, contextmanager, suppress
+from contextlib import AbstractContextManager, ExitStack, closing, contextmanager, suppress
 from itertools import chain
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,11 @@ from workbench.store.fts import TextIndex
 from workbench.store.locking import locked
 
 log = logging.getLogger(__name__)
+
+# A staged run's copy checkpoints when its log grows past this (ADR 0019): a
+# delivery checkpoints once, at its end; a first load of a million rows every
+# few hundred MB, so its memory stays bounded.
+STAGED_CHECKPOINT_BYTES = 256 * 1024 * 1024
 
 ARROW_TYPES = {
     "string": pa.string(),
@@ -147,6 +152,7 @@ class EmbeddedStore(CypherStore):
         self.buffer_pool = buffer_pool_mb * 1024 * 1024
         self.direct_rows = direct_rows
         self._stage: Path | None = None  # the copy a staged run writes, while it runs
+        self._staged: tuple[ladybug.Database, TextIndex] | None = None  # the copy, kept open
         self._fts: TextIndex | None = None
         self._touching: dict[str, set[str]] = {label: set() for label in model.nodes}  # types
         self._columns: dict[tuple[tuple[str, ...], tuple[str, ...] | None], list[str]] = {}
@@ -166,56 +172,99 @@ class EmbeddedStore(CypherStore):
 
     @contextmanager
     def _open(self, *, write: bool) -> Iterator[Runner]:
-        root = self._stage or self.home
-        db_path = root / staging.GRAPH
-        root.mkdir(parents=True, exist_ok=True)
+        if self._stage is not None:
+            with self._staged_unit(write=write) as runner:
+                yield runner
+            return
+        db_path = self.db_path
+        self.home.mkdir(parents=True, exist_ok=True)
         with ExitStack() as held:
-            if self._stage is None:  # the run's own copy needs no lock: it holds write.lock
-                if write:
-                    held.enter_context(self._write_lock())
-                held.enter_context(
-                    locked(self.home / "graph.lock", exclusive=write, timeout=self.lock_timeout)
-                )
-                if write and (stage := staging.leftover(self.home)) is not None:
-                    staging.settle(stage, self.home)
+            if write:
+                held.enter_context(self._write_lock())
+            held.enter_context(
+                locked(self.home / "graph.lock", exclusive=write, timeout=self.lock_timeout)
+            )
+            if write and (stage := staging.leftover(self.home)) is not None:
+                staging.settle(stage, self.home)
             if not write and not db_path.exists():
                 raise StoreUnavailable(
                     f"no store at {db_path}: run `workbench status` or a load to create it"
                 )
+            db = self._database(db_path, write=write)
+            held.callback(db.close)
+            fts = held.enter_context(closing(TextIndex(self.home / staging.SEARCH)))
+            with self._transaction(db, fts, write=write) as runner:
+                yield runner
+
+    def _database(self, path: Path, *, write: bool, **options: Any) -> ladybug.Database:
+        try:
+            return ladybug.Database(
+                str(path),
+                read_only=not write,
+                buffer_pool_size=self.buffer_pool,
+                throw_on_wal_replay_failure=False,
+                **options,
+            )
+        except RuntimeError as exc:
+            raise StoreUnavailable(f"cannot open the store at {path}: {exc}") from exc
+
+    @contextmanager
+    def _transaction(
+        self, db: ladybug.Database, fts: TextIndex, *, write: bool
+    ) -> Iterator[Runner]:
+        """One unit of work on an open database: a transaction when writing."""
+        # Reads are small lookups, where handing work to a pool of threads
+        # cost a third of a 2-hop neighbourhood's query time.
+        conn = ladybug.Connection(db) if write else ladybug.Connection(db, num_threads=1)
+        self._fts = fts
+        try:
+            if write:
+                conn.execute("BEGIN TRANSACTION")
             try:
-                db = ladybug.Database(
-                    str(db_path),
-                    read_only=not write,
-                    buffer_pool_size=self.buffer_pool,
-                    throw_on_wal_replay_failure=False,
-                )
-                # Reads are small lookups, where handing work to a pool of
-                # threads cost a third of a 2-hop neighbourhood's query time.
-                conn = ladybug.Connection(db) if write else ladybug.Connection(db, num_threads=1)
-            except RuntimeError as exc:
-                raise StoreUnavailable(f"cannot open the store at {db_path}: {exc}") from exc
-            fts = TextIndex(root / staging.SEARCH)
-            self._fts = fts
-            runner = LadybugRunner(conn)
-            try:
+                yield LadybugRunner(conn)
+            except BaseException:
                 if write:
-                    conn.execute("BEGIN TRANSACTION")
-                try:
-                    yield runner
-                except BaseException:
-                    if write:
-                        with suppress(RuntimeError):  # a failed query may have ended it already
-                            conn.execute("ROLLBACK")
-                        fts.rollback()
-                    raise
-                if write:
-                    fts.commit()  # before the graph: extra index entries are harmless
-                    _commit(conn)
-            finally:
-                self._fts = None
-                fts.close()
-                conn.close()
-                db.close()
+                    with suppress(RuntimeError):  # a failed query may have ended it already
+                        conn.execute("ROLLBACK")
+                    fts.rollback()
+                raise
+            if write:
+                fts.commit()  # before the graph: extra index entries are harmless
+                _commit(conn)
+        finally:
+            self._fts = None
+            conn.close()
+
+    @contextmanager
+    def _staged_unit(self, *, write: bool) -> Iterator[Runner]:
+        """A unit of a staged run: a transaction on the copy the run keeps open.
+
+        Closing a LadybugDB database checkpoints it, and a checkpoint rewrites
+        the last node group of every table the unit touched (up to 128k rows
+        of signals with their raw records): the cost of a unit on a big store
+        was its checkpoint, not its rows. The run's copy stays open between
+        its units instead, checkpointing when its log passes
+        ``STAGED_CHECKPOINT_BYTES``; nobody else reads it (ADR 0019).
+        """
+        if self._staged is None:
+            assert self._stage is not None
+            db = self._database(
+                self._stage / staging.GRAPH,
+                write=True,
+                checkpoint_threshold=STAGED_CHECKPOINT_BYTES,
+            )
+            self._staged = (db, TextIndex(self._stage / staging.SEARCH, private=True))
+        db, fts = self._staged
+        with self._transaction(db, fts, write=write) as runner:
+            yield runner
+
+    def _close_staged(self) -> None:
+        """Checkpoint and close the copy a staged run kept open (the checkpoint is the close's)."""
+        if self._staged is not None:
+            db, fts = self._staged
+            self._staged = None
+            fts.close()
+            db.close()
 
     def _write_lock(self) -> AbstractContextManager[None]:
         """Held by every writer: one at a time, whether it writes the store or a copy."""
@@ -253,10 +302,13 @@ class EmbeddedStore(CypherStore):
             self._stage = stage
             try:
                 yield
+                self._close_staged()
                 if (stage / staging.WAL).exists():  # a checkpoint left for the next open
                     with self._open(write=True):
                         pass
+                    self._close_staged()
             except BaseException:
+                self._close_staged()
                 shutil.rmtree(stage, ignore_errors=True)
                 raise
             finally:
