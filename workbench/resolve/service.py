@@ -18,7 +18,7 @@ import datetime as dt
 import hashlib
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.ingest.mapping import ROLE_EDGE
-from workbench.resolve.api import MODEL, Judgement, PairExplanation, last_run, link_key
+from workbench.resolve.api import MODEL, Judgement, last_run, link_key
 from workbench.resolve.blocking import (
     PERSON_RULES,
     PERSON_TRAINING,
@@ -37,7 +37,7 @@ from workbench.resolve.clustering import Pair, pair
 from workbench.resolve.compare import PERSON
 from workbench.resolve.facilitators import FacilitatorRecord, group_facilitators
 from workbench.resolve.fellegi_sunter import FSModel
-from workbench.resolve.pipeline import Thresholds, cluster, score, train, vectors
+from workbench.resolve.pipeline import Thresholds, cluster, train, vectors
 from workbench.resolve.records import TRAVELLING_ROLES, Birth, Record, v_number_typo
 from workbench.resolve.scoring import Scorer, probability, refine
 from workbench.store.base import GraphStore, Node, Writer
@@ -371,20 +371,58 @@ def _v_conflict(a: Record, b: Record) -> bool:
     return bool(a.v_number and b.v_number and a.v_number != b.v_number)
 
 
-def _link_row(exp: PairExplanation, now: dt.datetime) -> dict[str, Any]:
+LINK_CHUNK = 50_000  # links explained and written at a time: their explanations are large
+
+
+@dataclass
+class _Links:
+    """The model's links a run stores, explained a chunk at a time as they are written.
+
+    A link's stored explanation is a dozen small maps; at a million rows the
+    links of a full run are millions, so they are never all in memory.
+    """
+
+    pairs: list[Pair]
+    gamma: npt.NDArray[np.int8]
+    scorer: Scorer
+    by_id: Mapping[str, Record]
+    now: dt.datetime
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def chunks(self) -> Iterator[list[dict[str, Any]]]:
+        for start in range(0, len(self.pairs), LINK_CHUNK):
+            part = self.pairs[start : start + LINK_CHUNK]
+            explained = self.scorer.explanations(
+                self.gamma[start : start + LINK_CHUNK], part, self.by_id
+            )
+            yield [
+                _link_row(a, b, *exp, self.now) for (a, b), exp in zip(part, explained, strict=True)
+            ]
+
+
+def _link_row(
+    left: str,
+    right: str,
+    score: float,
+    weight: float,
+    contributions: list[dict[str, Any]],
+    now: dt.datetime,
+) -> dict[str, Any]:
     # The explanation's V-number line says whether both mentions hold one and they differ.
     v_conflict = any(
-        c.feature == "v_number" and c.level not in ("same", "missing") for c in exp.contributions
+        c["feature"] == "v_number" and c["level"] not in ("same", "missing") for c in contributions
     )
     return {
-        "decision_id": _link_id(exp.left, exp.right),
-        "left": exp.left,
-        "right": exp.right,
+        "decision_id": _link_id(left, right),
+        "left": left,
+        "right": right,
         "judgement": "suggested",
-        "score": round(exp.score, 6),
-        "weight": exp.weight,
+        "score": round(score, 6),
+        "weight": weight,
         "author": MODEL,
-        "explanation": [asdict(c) for c in exp.contributions],
+        "explanation": contributions,
         "v_conflict": v_conflict,
         "created_at": now,
     }
@@ -411,8 +449,15 @@ def resolve(
     gamma = vectors(pairs, state.by_id, PERSON)
     every = (pairs, gamma) if mode == "full" else None
     scorer = _scorer(state, retrain=retrain, seed=seed, candidates=every)
-    scored = score(pairs, state.by_id, scorer, gamma)
+    weights = scorer.weigh(gamma, pairs, state.by_id)
+    scored = dict(zip(pairs, weights.tolist(), strict=True))
     kept = {p: w for p, w in scored.items() if w >= limits.keep}
+    stored = [
+        i
+        for i in np.flatnonzero(weights >= limits.keep).tolist()
+        if state.links.get(pairs[i]) != round(scored[pairs[i]], 3)
+    ]  # links whose weight changed (all of them in a first run)
+    new_links = _Links([pairs[i] for i in stored], gamma[stored], scorer, state.by_id, started)
     links = {**({} if mode == "full" else state.links), **{p: round(w, 3) for p, w in kept.items()}}
     same = [
         pair(d.props["left"], d.props["right"])
@@ -447,8 +492,8 @@ def resolve(
     )
     people = _assign_ids(clusters, state.assigned)
     run_id = f"resolve-{started:%Y%m%dT%H%M%S%fZ}"
-    writes, report = _plan(state, people, scored, scope, scorer, limits, run_id, started, mode,
-                           operator)  # fmt: skip
+    writes, report = _plan(state, people, scored, new_links, scope, scorer, limits, run_id,
+                           started, mode, operator)  # fmt: skip
     facilitators = _plan_facilitators(store, run_id)
     report.new_mentions = len(new)
     report.candidate_pairs = len(pairs)
@@ -538,7 +583,7 @@ class _Writes:
     """Everything a run writes besides its facilitators, computed before any of it is."""
 
     stale: list[str]  # model links re-scored below ``keep``
-    links: list[dict[str, Any]]
+    links: _Links
     persons: _Identity
     run: dict[str, Any]
 
@@ -550,6 +595,7 @@ def _plan(
     state: _State,
     people: dict[str, list[str]],
     scored: Mapping[Pair, float],
+    link_rows: _Links,
     scope: set[str],
     scorer: Scorer,
     limits: Thresholds,
@@ -564,11 +610,6 @@ def _plan(
     removed = sorted(old_persons - set(people))
     changed = {p for p, ms in people.items() if p in old_persons and not moved.isdisjoint(ms)}
     created = [p for p in people if p not in old_persons]
-    link_rows = [
-        _link_row(scorer.explain(state.by_id[a], state.by_id[b]), started)
-        for (a, b), w in scored.items()
-        if w >= limits.keep and state.links.get((a, b)) != round(w, 3)
-    ]
     stale = [  # stored links that were re-scored below ``keep`` (or not at all, in a full run)
         f"MatchDecision:{_link_id(a, b)}"
         for a, b in state.links
@@ -637,7 +678,8 @@ def _publish(store: GraphStore, writes: _Writes, facilitators: _Identity) -> Non
     with store.staged(rows=writes.size() + facilitators.size()):
         with store.writer() as w:
             w.delete_nodes(writes.stale)
-            w.upsert_nodes("MatchDecision", writes.links)
+            for rows in writes.links.chunks():
+                w.upsert_nodes("MatchDecision", rows)
         with store.writer() as w:
             writes.persons.write(w)
         with store.writer() as w:
