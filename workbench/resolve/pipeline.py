@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from workbench.resolve.blocking import Rule, candidate_pairs
+from workbench.resolve.blocking import Rule, blocked
 from workbench.resolve.clustering import Constraints, Lines, Pair, agglomerate
 from workbench.resolve.compare import Comparison
 from workbench.resolve.fellegi_sunter import (
@@ -160,7 +160,7 @@ def train(
     seen: list[list[int]] = [[] for _ in comparisons]
     for feature, rule in sessions:
         left_out = names.index(feature)
-        block = sorted(candidate_pairs(records, [rule], max_block=200))
+        block = blocked(records, [rule], max_block=200)
         if not block:
             continue
         session = vectors(block, by_id, comparisons)
@@ -177,8 +177,8 @@ def train(
         for found, counts, size in zip(estimates, seen, sizes, strict=True)
     ]
     if gamma is None:
-        blocked = sorted(pairs if pairs is not None else candidate_pairs(records, rules))
-        gamma = vectors(blocked, by_id, comparisons)
+        found = sorted(pairs) if pairs is not None else blocked(records, rules)
+        gamma = vectors(found, by_id, comparisons)
     model = estimate(levels, gamma, u=u, m=m, features=names, fix_m=True)
     # The prior of *any* pair, not of a candidate pair: blocking picked the
     # candidates for agreeing on a name, so their prior already counts that

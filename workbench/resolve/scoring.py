@@ -12,7 +12,7 @@ the explanation stays exact.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,7 @@ from workbench.resolve.api import Contribution, PairExplanation
 from workbench.resolve.clustering import Pair
 from workbench.resolve.compare import Comparison
 from workbench.resolve.fellegi_sunter import FSModel, tf_bits
+from workbench.resolve.pairs import Pairs
 from workbench.resolve.records import Record
 
 __all__ = ["Scorer", "positions", "probability"]
@@ -240,19 +241,30 @@ class Scorer:
 
 def positions(
     pairs: Sequence[Pair], by_id: Mapping[str, Record]
-) -> tuple[list[Record], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+) -> tuple[Sequence[Record], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """The records in ``by_id``'s order, and each pair's two positions in that list:
     what the vectorised work over many pairs indexes its per-record tables by.
+
+    :class:`~workbench.resolve.pairs.Pairs` of those records already hold them.
 
     >>> by_id = {"a": Record("a", "x"), "b": Record("b", "y")}
     >>> records, left, right = positions([("b", "a")], by_id)
     >>> [r.id for r in records], left.tolist(), right.tolist()
     (['a', 'b'], [1], [0])
     """
+    if isinstance(pairs, Pairs) and _same(pairs.records, by_id.values()):
+        return pairs.records, pairs.left.astype(np.int64), pairs.right.astype(np.int64)
     index = {rid: k for k, rid in enumerate(by_id)}
     left = np.fromiter((index[a] for a, _ in pairs), np.int64, len(pairs))
     right = np.fromiter((index[b] for _, b in pairs), np.int64, len(pairs))
     return list(by_id.values()), left, right
+
+
+def _same(records: Sequence[Record], others: Iterable[Record]) -> bool:
+    """Whether two collections hold the very same records in the same order."""
+    return len(records) == len(list(others)) and all(
+        a is b for a, b in zip(records, others, strict=False)
+    )
 
 
 MANY = -2  # a record holding several values of a feature (value code)

@@ -30,13 +30,14 @@ from workbench.resolve.api import MODEL, Judgement, last_run, link_key
 from workbench.resolve.blocking import (
     PERSON_RULES,
     PERSON_TRAINING,
-    candidate_pairs,
+    blocked,
     person_identifier,
 )
 from workbench.resolve.clustering import Pair, pair
 from workbench.resolve.compare import PERSON
 from workbench.resolve.facilitators import FacilitatorRecord, group_facilitators
 from workbench.resolve.fellegi_sunter import FSModel
+from workbench.resolve.pairs import Pairs, PairWeights
 from workbench.resolve.pipeline import Thresholds, cluster, train, vectors
 from workbench.resolve.records import TRAVELLING_ROLES, Birth, Record, v_number_typo
 from workbench.resolve.scoring import Scorer, probability, refine
@@ -228,7 +229,7 @@ def _scorer(
     *,
     retrain: bool,
     seed: int,
-    candidates: tuple[list[Pair], npt.NDArray[np.int8]] | None = None,
+    candidates: tuple[Sequence[Pair], npt.NDArray[np.int8]] | None = None,
 ) -> Scorer:
     """The last run's weights, or new ones learned from the mentions (and decisions)."""
     params = state.last_run.props["parameters"] if state.last_run and not retrain else None
@@ -382,7 +383,7 @@ class _Links:
     links of a full run are millions, so they are never all in memory.
     """
 
-    pairs: list[Pair]
+    pairs: Pairs
     gamma: npt.NDArray[np.int8]
     scorer: Scorer
     by_id: Mapping[str, Record]
@@ -443,21 +444,20 @@ def resolve(
     state = _read(store)
     mode = "full" if full or state.last_run is None else "incremental"
     new = {r.id for r in state.records if r.id not in state.assigned}
-    pairs = sorted(
-        candidate_pairs(state.records, PERSON_RULES, new=None if mode == "full" else new)
-    )
+    pairs = blocked(state.records, PERSON_RULES, new=None if mode == "full" else new)
     gamma = vectors(pairs, state.by_id, PERSON)
     every = (pairs, gamma) if mode == "full" else None
     scorer = _scorer(state, retrain=retrain, seed=seed, candidates=every)
     weights = scorer.weigh(gamma, pairs, state.by_id)
-    scored = dict(zip(pairs, weights.tolist(), strict=True))
-    kept = {p: w for p, w in scored.items() if w >= limits.keep}
+    scored = PairWeights(pairs, weights)
+    strong = np.flatnonzero(weights >= limits.keep)
+    kept = dict(zip(pairs.take(strong), weights[strong].tolist(), strict=True))
     stored = [
         i
-        for i in np.flatnonzero(weights >= limits.keep).tolist()
-        if state.links.get(pairs[i]) != round(scored[pairs[i]], 3)
+        for i, (p, w) in zip(strong.tolist(), kept.items(), strict=True)
+        if state.links.get(p) != round(w, 3)
     ]  # links whose weight changed (all of them in a first run)
-    new_links = _Links([pairs[i] for i in stored], gamma[stored], scorer, state.by_id, started)
+    new_links = _Links(pairs.take(stored), gamma[stored], scorer, state.by_id, started)
     links = {**({} if mode == "full" else state.links), **{p: round(w, 3) for p, w in kept.items()}}
     same = [
         pair(d.props["left"], d.props["right"])
@@ -692,7 +692,8 @@ def _publish(store: GraphStore, writes: _Writes, facilitators: _Identity) -> Non
 
 def _membership(m: str, members: Sequence[str], scored: Mapping[Pair, float]) -> float:
     """How firmly a mention sits in its person: its best link's probability (1 alone)."""
-    weights = [scored[pair(m, o)] for o in members if o != m and pair(m, o) in scored]
+    found = (scored.get(pair(m, o)) for o in members if o != m)
+    weights = [w for w in found if w is not None]
     return round(probability(max(weights)), 6) if weights else 1.0
 
 
