@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import resource
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -440,14 +442,19 @@ def resolve(
 ) -> ResolveReport:
     """Resolve new mentions (or, with ``full``, all of them) into persons and facilitators."""
     started = dt.datetime.now(dt.UTC)
+    stage = _Stages()
     limits = thresholds or Thresholds()
     state = _read(store)
+    stage("read")
     mode = "full" if full or state.last_run is None else "incremental"
     new = {r.id for r in state.records if r.id not in state.assigned}
     pairs = blocked(state.records, PERSON_RULES, new=None if mode == "full" else new)
+    stage("blocking")
     gamma = vectors(pairs, state.by_id, PERSON)
+    stage("comparing")
     every = (pairs, gamma) if mode == "full" else None
     scorer = _scorer(state, retrain=retrain, seed=seed, candidates=every)
+    stage("training")
     weights = scorer.weigh(gamma, pairs, state.by_id)
     scored = PairWeights(pairs, weights)
     strong = np.flatnonzero(weights >= limits.keep)
@@ -490,11 +497,14 @@ def resolve(
         different=[p for p in different if p[0] in scope and p[1] in scope],
         scored=scored,
     )
+    stage("clustering")
     people = _assign_ids(clusters, state.assigned)
     run_id = f"resolve-{started:%Y%m%dT%H%M%S%fZ}"
     writes, report = _plan(state, people, scored, new_links, scope, scorer, limits, run_id,
                            started, mode, operator)  # fmt: skip
+    stage("planning")
     facilitators = _plan_facilitators(store, run_id)
+    stage("facilitators")
     report.new_mentions = len(new)
     report.candidate_pairs = len(pairs)
     report.facilitators = len(facilitators.rows)
@@ -516,9 +526,25 @@ def resolve(
     report.review_queue = len(queue)
     # the queue this run leaves, for the review page to read
     writes.run.update(review=_ranked(queue[:REVIEW_KEPT]), decisions=state.decided)
+    stage("review queue")
     _publish(store, writes, facilitators)
+    stage("writing")
     report.seconds = round((dt.datetime.now(dt.UTC) - started).total_seconds(), 2)
     return report
+
+
+class _Stages:
+    """Logs each stage's time and the peak memory so far (``workbench -vv resolve``)."""
+
+    def __init__(self, what: str = "resolve") -> None:
+        self.what = what
+        self.mark = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        log.info("%s %s: %.1f s, peak RSS %d MB", self.what, name, now - self.mark, peak)
+        self.mark = now
 
 
 def _ranked(queue: Sequence[tuple[Mapping[str, Any], int]]) -> list[tuple[str, int]]:
@@ -675,19 +701,26 @@ def _publish(store: GraphStore, writes: _Writes, facilitators: _Identity) -> Non
     leaves the store as it was, and running again writes the same result
     (links, persons and facilitators are keyed by deterministic ids).
     """
+    stage = _Stages("write")
     with store.staged(rows=writes.size() + facilitators.size()):
+        stage("staging")
         with store.writer() as w:
             w.delete_nodes(writes.stale)
-            for rows in writes.links.chunks():
+        for rows in writes.links.chunks():  # a unit each: a unit's memory grows with its rows
+            with store.writer() as w:
                 w.upsert_nodes("MatchDecision", rows)
+        stage(f"{len(writes.links)} links")
         with store.writer() as w:
             writes.persons.write(w)
+        stage(f"{len(writes.persons.rows)} persons")
         with store.writer() as w:
             facilitators.write(w)
         with store.writer() as w:
             w.upsert_nodes(
                 "ResolutionRun", [{**writes.run, "finished_at": dt.datetime.now(dt.UTC)}]
             )
+        stage("facilitators and run")
+    stage("publishing")
 
 
 def _membership(m: str, members: Sequence[str], scored: Mapping[Pair, float]) -> float:
