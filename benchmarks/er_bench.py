@@ -35,8 +35,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from workbench.resolve.blocking import FEBRL_RULES, FEBRL_TRAINING, candidate_pairs  # noqa: E402
+from workbench.resolve.blocking import FEBRL_RULES, FEBRL_TRAINING, blocked  # noqa: E402
 from workbench.resolve.compare import FEBRL  # noqa: E402
+from workbench.resolve.pairs import PairWeights  # noqa: E402
 from workbench.resolve.pipeline import Thresholds, cluster, score, train, vectors  # noqa: E402
 from workbench.resolve.records import Birth, Record  # noqa: E402
 from workbench.resolve.scoring import Scorer  # noqa: E402
@@ -94,7 +95,7 @@ def febrl() -> dict[str, Any]:
                 )
             )
     start = time.perf_counter()
-    pairs = sorted(candidate_pairs(records, FEBRL_RULES))
+    pairs = blocked(records, FEBRL_RULES)
     by_id = {r.id: r for r in records}
     gamma = vectors(pairs, by_id, FEBRL)
     model = train(records, FEBRL, FEBRL_RULES, FEBRL_TRAINING, pairs=pairs, gamma=gamma)
@@ -244,7 +245,7 @@ def scale(persons: int) -> dict[str, Any]:
     times: dict[str, float] = {}
     cpu = time.process_time()
     start = time.perf_counter()
-    pairs = sorted(candidate_pairs(records, PERSON_RULES))
+    pairs = blocked(records, PERSON_RULES)
     by_id = {r.id: r for r in records}
     times["blocking"] = time.perf_counter() - start
     mark = time.perf_counter()
@@ -261,7 +262,11 @@ def scale(persons: int) -> dict[str, Any]:
     times["scoring"] = time.perf_counter() - mark
     mark = time.perf_counter()
     limits = Thresholds()
-    kept = {p: w for p, w in weights.items() if w >= limits.keep}
+    kept = (
+        weights.at_least(limits.keep)
+        if isinstance(weights, PairWeights)
+        else {p: w for p, w in weights.items() if w >= limits.keep}
+    )
     clusters = cluster(records, kept, scorer, thresholds=limits, scored=weights)
     times["clustering"] = time.perf_counter() - mark
     total = time.perf_counter() - start

@@ -155,5 +155,14 @@ class PairWeights(Mapping[Pair, float]):
     def __iter__(self) -> Iterator[Pair]:
         return iter(self.pairs)
 
+    def rows_at_least(self, line: float) -> npt.NDArray[np.int64]:
+        """The rows (positions among the pairs) whose weight reaches ``line``."""
+        return np.flatnonzero(self.weights >= line)
+
+    def at_least(self, line: float) -> dict[Pair, float]:
+        """The pairs whose weight reaches ``line``, with their weights, in id order."""
+        rows = self.rows_at_least(line)
+        return dict(zip(self.pairs.take(rows), self.weights[rows].tolist(), strict=True))
+
     def items(self) -> Iterator[tuple[Pair, float]]:  # type: ignore[override]
         return zip(self.pairs, self.weights.tolist(), strict=True)

@@ -26,6 +26,7 @@ from workbench.resolve.fellegi_sunter import (
     level_frequencies,
     term_frequencies,
 )
+from workbench.resolve.pairs import Pairs, PairWeights
 from workbench.resolve.records import Record, v_number_typo
 from workbench.resolve.scoring import Scorer, positions
 
@@ -232,11 +233,18 @@ def score(
     by_id: Mapping[str, Record],
     scorer: Scorer,
     gamma: npt.NDArray[np.int8] | None = None,
-) -> dict[Pair, float]:
-    """Total log2 odds for each pair (``gamma``: their comparison vectors, if known)."""
+) -> Mapping[Pair, float]:
+    """Total log2 odds for each pair (``gamma``: their comparison vectors, if known).
+
+    :class:`~workbench.resolve.pairs.Pairs` get their weights as one array
+    (:class:`~workbench.resolve.pairs.PairWeights`), other pairs a dict.
+    """
     if gamma is None:
         gamma = vectors(pairs, by_id, scorer.comparisons)
-    return dict(zip(pairs, scorer.weigh(gamma, pairs, by_id).tolist(), strict=True))
+    weights = scorer.weigh(gamma, pairs, by_id)
+    if isinstance(pairs, Pairs):
+        return PairWeights(pairs, weights)
+    return dict(zip(pairs, weights.tolist(), strict=True))
 
 
 def cluster(

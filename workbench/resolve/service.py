@@ -457,8 +457,8 @@ def resolve(
     stage("training")
     weights = scorer.weigh(gamma, pairs, state.by_id)
     scored = PairWeights(pairs, weights)
-    strong = np.flatnonzero(weights >= limits.keep)
-    kept = dict(zip(pairs.take(strong), weights[strong].tolist(), strict=True))
+    strong = scored.rows_at_least(limits.keep)
+    kept = scored.at_least(limits.keep)
     stored = [
         i
         for i, (p, w) in zip(strong.tolist(), kept.items(), strict=True)
