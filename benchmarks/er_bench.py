@@ -35,6 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from workbench.collector import gc_paused  # noqa: E402
 from workbench.resolve.blocking import FEBRL_RULES, FEBRL_TRAINING, blocked  # noqa: E402
 from workbench.resolve.compare import FEBRL  # noqa: E402
 from workbench.resolve.pairs import PairWeights  # noqa: E402
@@ -217,6 +218,7 @@ def _true_person(record_id: str, labels: dict[tuple[str, str, int | None], str])
     return labels.get((f"{source}:{rid}", role, None if role == "visitor" else int(i)))
 
 
+@gc_paused()  # as in workbench resolve: the collector's passes walk every record and pair
 def scale(persons: int) -> dict[str, Any]:
     """Quality, time and peak memory of the pure pipeline on a generated corpus of ``persons``.
 

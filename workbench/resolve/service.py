@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from workbench.collector import gc_paused
 from workbench.ingest.mapping import ROLE_EDGE
 from workbench.resolve.api import MODEL, Judgement, last_run, link_key
 from workbench.resolve.blocking import (
@@ -58,6 +59,9 @@ log = logging.getLogger(__name__)
 REVIEW_KEPT = 5000  # queue entries a run stores: far more than anyone reviews before the next
 MIN_DECISIONS = 30  # analysts' decisions needed (both kinds) before they retrain weights
 JUDGEMENTS = ("same", "different", "unsure")
+# What resolution reads of a mention: its record (``_record``) and its person's summary.
+MENTION_FIELDS = ("name", "given", "surname", "birth_date", "birth_administrative",
+                  "nationality", "sex", "v_number", "source", "record_id")  # fmt: skip
 # What resolution reads of a decision; the stored explanation is read only for display.
 DECISION_FIELDS = ("left", "right", "judgement", "weight", "score", "author", "reason",
                    "created_at", "deleted_at", "v_conflict")  # fmt: skip
@@ -116,7 +120,7 @@ def _value(node_id: str) -> str:
 
 def _read(store: GraphStore) -> _State:
     with store.reader():
-        mentions = {n.id: n for n in store.find_nodes("PersonMention")}
+        mentions = {n.id: n for n in store.find_nodes("PersonMention", fields=MENTION_FIELDS)}
         phones: dict[str, set[str]] = defaultdict(set)
         for e in store.find_edges("HAS_PHONE"):
             if e.src in mentions:
@@ -431,6 +435,7 @@ def _link_row(
     }
 
 
+@gc_paused()  # its passes walked every record and pair alive: blocking took 12x at 4x the data
 def resolve(
     store: GraphStore,
     *,
