@@ -16,6 +16,7 @@ information and are skipped: other rules still pair the records they hold.
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -243,7 +244,7 @@ class _Pairing:
         self, n: int, rank: list[int], groups: list[int], fresh: list[bool] | None
     ) -> None:
         self.n, self.rank, self.groups, self.fresh = n, rank, groups, fresh
-        self.codes: list[int] = []
+        self.codes = array("q")  # 8 bytes a code; a list of ints held ~36 (tens of millions)
 
     def add(self, a: int, b: int) -> None:
         if a == b or (self.groups[a] >= 0 and self.groups[a] == self.groups[b]):

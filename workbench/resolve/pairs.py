@@ -14,6 +14,7 @@ result that depends on order stays the same.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import overload
 
@@ -70,7 +71,8 @@ class Pairs(Sequence[Pair]):
         ``rank``: :func:`ranks` of the records, when the caller has it.
         """
         n = len(records)
-        unique = np.unique(np.fromiter(codes, dtype=np.int64))
+        found = codes if isinstance(codes, array) else array("q", codes)
+        unique = np.unique(np.frombuffer(found, dtype=np.int64))
         order = np.argsort(ranks(records) if rank is None else rank)  # rank -> position
         left = order[unique // max(n, 1)].astype(np.int32)
         right = order[unique % max(n, 1)].astype(np.int32)
