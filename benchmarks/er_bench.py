@@ -200,17 +200,9 @@ def corpus(persons: int) -> dict[str, Any]:
 
 def _mention_records(directory: Path) -> list[Record]:
     """Mention records straight from the loaders (no store), ids ``source|record_id|role|i``."""
-    from loaders import load
-    from workbench.resolve.records import from_signal
+    from workbench.resolve.records import from_directory
 
-    records = [
-        r
-        for path in sorted(directory.iterdir())
-        if path.suffix in (".csv", ".jsonl", ".xlsx")
-        for sig in load(path).records
-        for r in from_signal(sig)
-    ]
-    return list({r.id: r for r in records}.values())
+    return from_directory(directory)
 
 
 def _true_person(record_id: str, labels: dict[tuple[str, str, int | None], str]) -> str | None:

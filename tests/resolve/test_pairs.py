@@ -14,28 +14,19 @@ from pathlib import Path
 
 import pytest
 
-from loaders import load
-from workbench.generate import generate
+from tests.resolve.generated import generated_records
 from workbench.resolve.blocking import PERSON_RULES, PERSON_TRAINING, blocked, person_identifier
 from workbench.resolve.compare import PERSON
 from workbench.resolve.pairs import Pairs, PairWeights
 from workbench.resolve.pipeline import score, train, vectors
-from workbench.resolve.records import Record, from_signal
+from workbench.resolve.records import Record
 from workbench.resolve.scoring import Scorer
 
 
 @pytest.fixture(scope="module")
 def records(tmp_path_factory: pytest.TempPathFactory) -> list[Record]:
     out: Path = tmp_path_factory.mktemp("pairs")
-    generate(out, persons=400, seed=5)
-    found = [
-        r
-        for path in sorted(out.iterdir())
-        if path.suffix in (".csv", ".jsonl", ".xlsx")
-        for sig in load(path).records
-        for r in from_signal(sig)
-    ]
-    return list({r.id: r for r in found}.values())  # loader order, not id order
+    return generated_records(out, persons=400, seed=5)  # loader order, not id order
 
 
 def _naive(records: list[Record], new: set[str] | None) -> set[tuple[str, str]]:
