@@ -35,8 +35,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from workbench.resolve.blocking import FEBRL_RULES, FEBRL_TRAINING, candidate_pairs  # noqa: E402
+from workbench.collector import gc_paused  # noqa: E402
+from workbench.resolve.blocking import FEBRL_RULES, FEBRL_TRAINING, blocked  # noqa: E402
 from workbench.resolve.compare import FEBRL  # noqa: E402
+from workbench.resolve.pairs import PairWeights  # noqa: E402
 from workbench.resolve.pipeline import Thresholds, cluster, score, train, vectors  # noqa: E402
 from workbench.resolve.records import Birth, Record  # noqa: E402
 from workbench.resolve.scoring import Scorer  # noqa: E402
@@ -94,7 +96,7 @@ def febrl() -> dict[str, Any]:
                 )
             )
     start = time.perf_counter()
-    pairs = sorted(candidate_pairs(records, FEBRL_RULES))
+    pairs = blocked(records, FEBRL_RULES)
     by_id = {r.id: r for r in records}
     gamma = vectors(pairs, by_id, FEBRL)
     model = train(records, FEBRL, FEBRL_RULES, FEBRL_TRAINING, pairs=pairs, gamma=gamma)
@@ -198,17 +200,9 @@ def corpus(persons: int) -> dict[str, Any]:
 
 def _mention_records(directory: Path) -> list[Record]:
     """Mention records straight from the loaders (no store), ids ``source|record_id|role|i``."""
-    from loaders import load
-    from workbench.resolve.records import from_signal
+    from workbench.resolve.records import from_directory
 
-    records = [
-        r
-        for path in sorted(directory.iterdir())
-        if path.suffix in (".csv", ".jsonl", ".xlsx")
-        for sig in load(path).records
-        for r in from_signal(sig)
-    ]
-    return list({r.id: r for r in records}.values())
+    return from_directory(directory)
 
 
 def _true_person(record_id: str, labels: dict[tuple[str, str, int | None], str]) -> str | None:
@@ -216,6 +210,7 @@ def _true_person(record_id: str, labels: dict[tuple[str, str, int | None], str])
     return labels.get((f"{source}:{rid}", role, None if role == "visitor" else int(i)))
 
 
+@gc_paused()  # as in workbench resolve: the collector's passes walk every record and pair
 def scale(persons: int) -> dict[str, Any]:
     """Quality, time and peak memory of the pure pipeline on a generated corpus of ``persons``.
 
@@ -244,7 +239,7 @@ def scale(persons: int) -> dict[str, Any]:
     times: dict[str, float] = {}
     cpu = time.process_time()
     start = time.perf_counter()
-    pairs = sorted(candidate_pairs(records, PERSON_RULES))
+    pairs = blocked(records, PERSON_RULES)
     by_id = {r.id: r for r in records}
     times["blocking"] = time.perf_counter() - start
     mark = time.perf_counter()
@@ -261,7 +256,11 @@ def scale(persons: int) -> dict[str, Any]:
     times["scoring"] = time.perf_counter() - mark
     mark = time.perf_counter()
     limits = Thresholds()
-    kept = {p: w for p, w in weights.items() if w >= limits.keep}
+    kept = (
+        weights.at_least(limits.keep)
+        if isinstance(weights, PairWeights)
+        else {p: w for p, w in weights.items() if w >= limits.keep}
+    )
     clusters = cluster(records, kept, scorer, thresholds=limits, scored=weights)
     times["clustering"] = time.perf_counter() - mark
     total = time.perf_counter() - start

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from loaders import load
-from workbench.generate import generate
+from tests.resolve.generated import generated_records
 from workbench.resolve.blocking import (
     PERSON_RULES,
     PERSON_TRAINING,
@@ -18,7 +17,7 @@ from workbench.resolve.blocking import (
 )
 from workbench.resolve.compare import PERSON
 from workbench.resolve.pipeline import Thresholds, cluster, score, train, vectors
-from workbench.resolve.records import Birth, Record, from_signal
+from workbench.resolve.records import Birth, Record
 from workbench.resolve.scoring import Scorer
 
 PLANTED = [
@@ -44,15 +43,7 @@ PLANTED = [
 @pytest.fixture(scope="module")
 def resolved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scorer, dict[str, int]]:
     out = tmp_path_factory.mktemp("population")
-    generate(out, persons=1500, seed=11)
-    records = [
-        r
-        for path in sorted(out.iterdir())
-        if path.suffix in (".csv", ".jsonl", ".xlsx")
-        for sig in load(path).records
-        for r in from_signal(sig)
-    ]
-    records = [*{r.id: r for r in records}.values(), *PLANTED]
+    records = [*generated_records(out, persons=1500, seed=11), *PLANTED]
     by_id = {r.id: r for r in records}
     pairs = sorted(candidate_pairs(records, PERSON_RULES))
     gamma = vectors(pairs, by_id, PERSON)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -339,8 +339,10 @@ def add_review_pairs(store: CypherStore, limit: int = 3) -> int:
         weight = scorer.weight(state.by_id[a], state.by_id[b])
         if band.review_low <= weight <= band.review_high:
             near.append((abs(weight - band.merge), a, b))
+    explained = [scorer.explain(state.by_id[a], state.by_id[b]) for _, a, b in sorted(near)]
     rows = [
-        _link_row(scorer.explain(state.by_id[a], state.by_id[b]), NOW) for _, a, b in sorted(near)
+        _link_row(e.left, e.right, e.score, e.weight, [asdict(c) for c in e.contributions], NOW)
+        for e in explained
     ]
     with store.writer() as w:
         w.upsert_nodes("MatchDecision", rows[:limit])

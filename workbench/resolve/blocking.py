@@ -16,11 +16,13 @@ information and are skipped: other rules still pair the records they hold.
 
 from __future__ import annotations
 
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from workbench.resolve.names import skeleton
+from workbench.resolve.pairs import Pairs, ranks
 from workbench.resolve.records import Record
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "Rule",
     "Sorted",
     "Wide",
+    "blocked",
     "candidate_pairs",
     "person_identifier",
 ]
@@ -189,50 +192,82 @@ def candidate_pairs(
     max_block: int = 30,
     new: Collection[str] | None = None,
 ) -> set[Pair]:
-    """Ordered id pairs sharing a key under some rule.
+    """Ordered id pairs sharing a key under some rule (:func:`blocked` as a set of tuples)."""
+    return set(blocked(records, rules, max_block=max_block, new=new))
+
+
+def blocked(
+    records: Sequence[Record],
+    rules: Sequence[Rule],
+    *,
+    max_block: int = 30,
+    new: Collection[str] | None = None,
+) -> Pairs:
+    """The pairs of records sharing a key under some rule, in id order.
 
     With ``new``, only pairs with at least one new record (incremental
     resolution: the old pairs were compared before). Records of one
-    ``group`` are never paired.
+    ``group`` are never paired. Pairs are made as integer codes (see
+    :mod:`workbench.resolve.pairs`): a block's pairs cost no tuples.
     """
-    pairs: set[Pair] = set()
-    for i, rule in enumerate(rules):
-        blocks: dict[str, list[Record]] = defaultdict(list)
-        for r in records:
+    n = len(records)
+    ranked_ids = ranks(records)
+    rank = ranked_ids.tolist()
+    group_codes: dict[str, int] = {}
+    groups = [-1 if r.group is None else group_codes.setdefault(r.group, len(group_codes))
+              for r in records]  # fmt: skip
+    fresh = None if new is None else [r.id in new for r in records]
+    pairing = _Pairing(n, rank, groups, fresh)
+    for rule in rules:
+        blocks: dict[str, list[int]] = defaultdict(list)
+        for k, r in enumerate(records):
             for key in set(rule(r)):
-                blocks[f"{i}:{key}"].append(r)
+                blocks[key].append(k)
         for block in blocks.values():
-            if len(block) < 2 or (new is not None and not any(r.id in new for r in block)):
+            if len(block) < 2 or (fresh is not None and not any(fresh[k] for k in block)):
                 continue
             if len(block) <= max_block:
-                pairs |= _pairs(block, block, new)
+                pairing.all(block)
             elif isinstance(rule, Wide) and len(block) <= rule.max_block:
-                pairs |= _pairs([r for r in block if rule.pivot(r)], block, new)
+                pairing.across([k for k in block if rule.pivot(records[k])], block)
             elif isinstance(rule, Sorted):
-                pairs |= _neighbours(block, rule, new)
-    return pairs
+                for order in rule.orders:
+                    ranked = sorted(block, key=lambda k: (order(records[k]), records[k].id))
+                    pairing.window(ranked, rule.window)
+    return Pairs.from_codes(records, pairing.codes, ranked_ids)
 
 
-def _neighbours(block: Sequence[Record], rule: Sorted, new: Collection[str] | None) -> set[Pair]:
-    """Pairs of each record with the ``rule.window`` records after it in each order."""
-    out: set[Pair] = set()
-    for order in rule.orders:
-        ranked = sorted(block, key=lambda r: (order(r), r.id))
+class _Pairing:
+    """Collects pair codes (``rank * n + rank``), skipping one group's and old-old pairs."""
+
+    def __init__(
+        self, n: int, rank: list[int], groups: list[int], fresh: list[bool] | None
+    ) -> None:
+        self.n, self.rank, self.groups, self.fresh = n, rank, groups, fresh
+        self.codes = array("q")  # 8 bytes a code; a list of ints held ~36 (tens of millions)
+
+    def add(self, a: int, b: int) -> None:
+        if a == b or (self.groups[a] >= 0 and self.groups[a] == self.groups[b]):
+            return
+        if self.fresh is not None and not (self.fresh[a] or self.fresh[b]):
+            return
+        x, y = self.rank[a], self.rank[b]
+        self.codes.append(x * self.n + y if x < y else y * self.n + x)
+
+    def all(self, block: Sequence[int]) -> None:
+        """Every pair within the block."""
+        for i, a in enumerate(block):
+            for b in block[i + 1 :]:
+                self.add(a, b)
+
+    def across(self, left: Sequence[int], block: Sequence[int]) -> None:
+        """Each record of ``left`` with every other record of the block."""
+        for a in left:
+            for b in block:
+                self.add(a, b)
+
+    def window(self, ranked: Sequence[int], window: int) -> None:
+        """Each record with the ``window`` records after it (sorted neighbourhood)."""
         for i, a in enumerate(ranked):
-            out |= _pairs([a], ranked[i + 1 : i + 1 + rule.window], new)
-    return out
-
-
-def _pairs(
-    left: Sequence[Record], right: Sequence[Record], new: Collection[str] | None
-) -> set[Pair]:
-    """Pairs of a record of ``left`` with a record of ``right`` (not of one group)."""
-    out: set[Pair] = set()
-    for a in left:
-        for b in right:
-            if a.id == b.id or (a.group is not None and a.group == b.group):
-                continue
-            if new is not None and a.id not in new and b.id not in new:
-                continue
-            out.add((a.id, b.id) if a.id < b.id else (b.id, a.id))
-    return out
+            for b in ranked[i + 1 : i + 1 + window]:
+                self.add(a, b)

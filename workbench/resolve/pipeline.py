@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from workbench.resolve.blocking import Rule, candidate_pairs
+from workbench.resolve.blocking import Rule, blocked
 from workbench.resolve.clustering import Constraints, Lines, Pair, agglomerate
 from workbench.resolve.compare import Comparison
 from workbench.resolve.fellegi_sunter import (
@@ -26,6 +26,7 @@ from workbench.resolve.fellegi_sunter import (
     level_frequencies,
     term_frequencies,
 )
+from workbench.resolve.pairs import Pairs, PairWeights
 from workbench.resolve.records import Record, v_number_typo
 from workbench.resolve.scoring import Scorer, positions
 
@@ -160,7 +161,7 @@ def train(
     seen: list[list[int]] = [[] for _ in comparisons]
     for feature, rule in sessions:
         left_out = names.index(feature)
-        block = sorted(candidate_pairs(records, [rule], max_block=200))
+        block = blocked(records, [rule], max_block=200)
         if not block:
             continue
         session = vectors(block, by_id, comparisons)
@@ -177,8 +178,8 @@ def train(
         for found, counts, size in zip(estimates, seen, sizes, strict=True)
     ]
     if gamma is None:
-        blocked = sorted(pairs if pairs is not None else candidate_pairs(records, rules))
-        gamma = vectors(blocked, by_id, comparisons)
+        found = sorted(pairs) if pairs is not None else blocked(records, rules)
+        gamma = vectors(found, by_id, comparisons)
     model = estimate(levels, gamma, u=u, m=m, features=names, fix_m=True)
     # The prior of *any* pair, not of a candidate pair: blocking picked the
     # candidates for agreeing on a name, so their prior already counts that
@@ -232,11 +233,18 @@ def score(
     by_id: Mapping[str, Record],
     scorer: Scorer,
     gamma: npt.NDArray[np.int8] | None = None,
-) -> dict[Pair, float]:
-    """Total log2 odds for each pair (``gamma``: their comparison vectors, if known)."""
+) -> Mapping[Pair, float]:
+    """Total log2 odds for each pair (``gamma``: their comparison vectors, if known).
+
+    :class:`~workbench.resolve.pairs.Pairs` get their weights as one array
+    (:class:`~workbench.resolve.pairs.PairWeights`), other pairs a dict.
+    """
     if gamma is None:
         gamma = vectors(pairs, by_id, scorer.comparisons)
-    return dict(zip(pairs, scorer.weigh(gamma, pairs, by_id).tolist(), strict=True))
+    weights = scorer.weigh(gamma, pairs, by_id)
+    if isinstance(pairs, Pairs):
+        return PairWeights(pairs, weights)
+    return dict(zip(pairs, weights.tolist(), strict=True))
 
 
 def cluster(

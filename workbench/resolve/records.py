@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.resolve.names import name_key, tokens
@@ -16,7 +17,7 @@ from workbench.resolve.names import name_key, tokens
 if TYPE_CHECKING:
     from loaders.records import Signal
 
-__all__ = ["Birth", "Record", "from_signal", "v_number_typo"]
+__all__ = ["Birth", "Record", "from_directory", "from_signal", "v_number_typo"]
 
 
 def v_number_typo(a: str, b: str) -> bool:
@@ -151,3 +152,20 @@ def from_signal(sig: Signal) -> list[Record]:
             )
         )
     return out
+
+
+def from_directory(directory: Path) -> list[Record]:
+    """Every person mention of the export files in ``directory``, once (benchmarks, tests).
+
+    Straight from the loaders, without a store; ids as :func:`from_signal` makes them.
+    """
+    from loaders import load
+
+    records = [
+        r
+        for path in sorted(directory.iterdir())
+        if path.suffix in (".csv", ".jsonl", ".xlsx")
+        for sig in load(path).records
+        for r in from_signal(sig)
+    ]
+    return list({r.id: r for r in records}.values())

@@ -17,27 +17,31 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import resource
+import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from workbench.collector import gc_paused
 from workbench.ingest.mapping import ROLE_EDGE
-from workbench.resolve.api import MODEL, Judgement, PairExplanation, last_run, link_key
+from workbench.resolve.api import MODEL, Judgement, last_run, link_key
 from workbench.resolve.blocking import (
     PERSON_RULES,
     PERSON_TRAINING,
-    candidate_pairs,
+    blocked,
     person_identifier,
 )
 from workbench.resolve.clustering import Pair, pair
 from workbench.resolve.compare import PERSON
 from workbench.resolve.facilitators import FacilitatorRecord, group_facilitators
 from workbench.resolve.fellegi_sunter import FSModel
-from workbench.resolve.pipeline import Thresholds, cluster, score, train, vectors
+from workbench.resolve.pairs import Pairs, PairWeights
+from workbench.resolve.pipeline import Thresholds, cluster, train, vectors
 from workbench.resolve.records import TRAVELLING_ROLES, Birth, Record, v_number_typo
 from workbench.resolve.scoring import Scorer, probability, refine
 from workbench.store.base import GraphStore, Node, Writer
@@ -55,6 +59,9 @@ log = logging.getLogger(__name__)
 REVIEW_KEPT = 5000  # queue entries a run stores: far more than anyone reviews before the next
 MIN_DECISIONS = 30  # analysts' decisions needed (both kinds) before they retrain weights
 JUDGEMENTS = ("same", "different", "unsure")
+# What resolution reads of a mention: its record (``_record``) and its person's summary.
+MENTION_FIELDS = ("name", "given", "surname", "birth_date", "birth_administrative",
+                  "nationality", "sex", "v_number", "source", "record_id")  # fmt: skip
 # What resolution reads of a decision; the stored explanation is read only for display.
 DECISION_FIELDS = ("left", "right", "judgement", "weight", "score", "author", "reason",
                    "created_at", "deleted_at", "v_conflict")  # fmt: skip
@@ -113,7 +120,7 @@ def _value(node_id: str) -> str:
 
 def _read(store: GraphStore) -> _State:
     with store.reader():
-        mentions = {n.id: n for n in store.find_nodes("PersonMention")}
+        mentions = {n.id: n for n in store.find_nodes("PersonMention", fields=MENTION_FIELDS)}
         phones: dict[str, set[str]] = defaultdict(set)
         for e in store.find_edges("HAS_PHONE"):
             if e.src in mentions:
@@ -228,7 +235,7 @@ def _scorer(
     *,
     retrain: bool,
     seed: int,
-    candidates: tuple[list[Pair], npt.NDArray[np.int8]] | None = None,
+    candidates: tuple[Sequence[Pair], npt.NDArray[np.int8]] | None = None,
 ) -> Scorer:
     """The last run's weights, or new ones learned from the mentions (and decisions)."""
     params = state.last_run.props["parameters"] if state.last_run and not retrain else None
@@ -371,25 +378,64 @@ def _v_conflict(a: Record, b: Record) -> bool:
     return bool(a.v_number and b.v_number and a.v_number != b.v_number)
 
 
-def _link_row(exp: PairExplanation, now: dt.datetime) -> dict[str, Any]:
+LINK_CHUNK = 50_000  # links explained and written at a time: their explanations are large
+
+
+@dataclass
+class _Links:
+    """The model's links a run stores, explained a chunk at a time as they are written.
+
+    A link's stored explanation is a dozen small maps; at a million rows the
+    links of a full run are millions, so they are never all in memory.
+    """
+
+    pairs: Pairs
+    gamma: npt.NDArray[np.int8]
+    scorer: Scorer
+    by_id: Mapping[str, Record]
+    now: dt.datetime
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def chunks(self) -> Iterator[list[dict[str, Any]]]:
+        for start in range(0, len(self.pairs), LINK_CHUNK):
+            part = self.pairs[start : start + LINK_CHUNK]
+            explained = self.scorer.explanations(
+                self.gamma[start : start + LINK_CHUNK], part, self.by_id
+            )
+            yield [
+                _link_row(a, b, *exp, self.now) for (a, b), exp in zip(part, explained, strict=True)
+            ]
+
+
+def _link_row(
+    left: str,
+    right: str,
+    score: float,
+    weight: float,
+    contributions: list[dict[str, Any]],
+    now: dt.datetime,
+) -> dict[str, Any]:
     # The explanation's V-number line says whether both mentions hold one and they differ.
     v_conflict = any(
-        c.feature == "v_number" and c.level not in ("same", "missing") for c in exp.contributions
+        c["feature"] == "v_number" and c["level"] not in ("same", "missing") for c in contributions
     )
     return {
-        "decision_id": _link_id(exp.left, exp.right),
-        "left": exp.left,
-        "right": exp.right,
+        "decision_id": _link_id(left, right),
+        "left": left,
+        "right": right,
         "judgement": "suggested",
-        "score": round(exp.score, 6),
-        "weight": exp.weight,
+        "score": round(score, 6),
+        "weight": weight,
         "author": MODEL,
-        "explanation": [asdict(c) for c in exp.contributions],
+        "explanation": contributions,
         "v_conflict": v_conflict,
         "created_at": now,
     }
 
 
+@gc_paused()  # its passes walked every record and pair alive: blocking took 12x at 4x the data
 def resolve(
     store: GraphStore,
     *,
@@ -401,18 +447,29 @@ def resolve(
 ) -> ResolveReport:
     """Resolve new mentions (or, with ``full``, all of them) into persons and facilitators."""
     started = dt.datetime.now(dt.UTC)
+    stage = _Stages()
     limits = thresholds or Thresholds()
     state = _read(store)
+    stage("read")
     mode = "full" if full or state.last_run is None else "incremental"
     new = {r.id for r in state.records if r.id not in state.assigned}
-    pairs = sorted(
-        candidate_pairs(state.records, PERSON_RULES, new=None if mode == "full" else new)
-    )
+    pairs = blocked(state.records, PERSON_RULES, new=None if mode == "full" else new)
+    stage("blocking")
     gamma = vectors(pairs, state.by_id, PERSON)
+    stage("comparing")
     every = (pairs, gamma) if mode == "full" else None
     scorer = _scorer(state, retrain=retrain, seed=seed, candidates=every)
-    scored = score(pairs, state.by_id, scorer, gamma)
-    kept = {p: w for p, w in scored.items() if w >= limits.keep}
+    stage("training")
+    weights = scorer.weigh(gamma, pairs, state.by_id)
+    scored = PairWeights(pairs, weights)
+    strong = scored.rows_at_least(limits.keep)
+    kept = scored.at_least(limits.keep)
+    stored = [
+        i
+        for i, (p, w) in zip(strong.tolist(), kept.items(), strict=True)
+        if state.links.get(p) != round(w, 3)
+    ]  # links whose weight changed (all of them in a first run)
+    new_links = _Links(pairs.take(stored), gamma[stored], scorer, state.by_id, started)
     links = {**({} if mode == "full" else state.links), **{p: round(w, 3) for p, w in kept.items()}}
     same = [
         pair(d.props["left"], d.props["right"])
@@ -445,11 +502,14 @@ def resolve(
         different=[p for p in different if p[0] in scope and p[1] in scope],
         scored=scored,
     )
+    stage("clustering")
     people = _assign_ids(clusters, state.assigned)
     run_id = f"resolve-{started:%Y%m%dT%H%M%S%fZ}"
-    writes, report = _plan(state, people, scored, scope, scorer, limits, run_id, started, mode,
-                           operator)  # fmt: skip
+    writes, report = _plan(state, people, scored, new_links, scope, scorer, limits, run_id,
+                           started, mode, operator)  # fmt: skip
+    stage("planning")
     facilitators = _plan_facilitators(store, run_id)
+    stage("facilitators")
     report.new_mentions = len(new)
     report.candidate_pairs = len(pairs)
     report.facilitators = len(facilitators.rows)
@@ -471,9 +531,29 @@ def resolve(
     report.review_queue = len(queue)
     # the queue this run leaves, for the review page to read
     writes.run.update(review=_ranked(queue[:REVIEW_KEPT]), decisions=state.decided)
+    stage("review queue")
     _publish(store, writes, facilitators)
+    stage("writing")
     report.seconds = round((dt.datetime.now(dt.UTC) - started).total_seconds(), 2)
     return report
+
+
+class _Stages:
+    """Logs each stage's wall and CPU time and the peak memory so far (``workbench -vv resolve``).
+
+    CPU seconds are the figure to compare on a shared machine.
+    """
+
+    def __init__(self, what: str = "resolve") -> None:
+        self.what = what
+        self.mark, self.cpu = time.perf_counter(), time.process_time()
+
+    def __call__(self, name: str) -> None:
+        now, cpu = time.perf_counter(), time.process_time()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+        log.info("%s %s: %.1f s (%.1f CPU s), peak RSS %d MB", self.what, name,
+                 now - self.mark, cpu - self.cpu, peak)  # fmt: skip
+        self.mark, self.cpu = now, cpu
 
 
 def _ranked(queue: Sequence[tuple[Mapping[str, Any], int]]) -> list[tuple[str, int]]:
@@ -538,7 +618,7 @@ class _Writes:
     """Everything a run writes besides its facilitators, computed before any of it is."""
 
     stale: list[str]  # model links re-scored below ``keep``
-    links: list[dict[str, Any]]
+    links: _Links
     persons: _Identity
     run: dict[str, Any]
 
@@ -550,6 +630,7 @@ def _plan(
     state: _State,
     people: dict[str, list[str]],
     scored: Mapping[Pair, float],
+    link_rows: _Links,
     scope: set[str],
     scorer: Scorer,
     limits: Thresholds,
@@ -564,11 +645,6 @@ def _plan(
     removed = sorted(old_persons - set(people))
     changed = {p for p, ms in people.items() if p in old_persons and not moved.isdisjoint(ms)}
     created = [p for p in people if p not in old_persons]
-    link_rows = [
-        _link_row(scorer.explain(state.by_id[a], state.by_id[b]), started)
-        for (a, b), w in scored.items()
-        if w >= limits.keep and state.links.get((a, b)) != round(w, 3)
-    ]
     stale = [  # stored links that were re-scored below ``keep`` (or not at all, in a full run)
         f"MatchDecision:{_link_id(a, b)}"
         for a, b in state.links
@@ -634,23 +710,32 @@ def _publish(store: GraphStore, writes: _Writes, facilitators: _Identity) -> Non
     leaves the store as it was, and running again writes the same result
     (links, persons and facilitators are keyed by deterministic ids).
     """
+    stage = _Stages("write")
     with store.staged(rows=writes.size() + facilitators.size()):
+        stage("staging")
         with store.writer() as w:
             w.delete_nodes(writes.stale)
-            w.upsert_nodes("MatchDecision", writes.links)
+        for rows in writes.links.chunks():  # a unit each: a unit's memory grows with its rows
+            with store.writer() as w:
+                w.upsert_nodes("MatchDecision", rows)
+        stage(f"{len(writes.links)} links")
         with store.writer() as w:
             writes.persons.write(w)
+        stage(f"{len(writes.persons.rows)} persons")
         with store.writer() as w:
             facilitators.write(w)
         with store.writer() as w:
             w.upsert_nodes(
                 "ResolutionRun", [{**writes.run, "finished_at": dt.datetime.now(dt.UTC)}]
             )
+        stage("facilitators and run")
+    stage("publishing")
 
 
 def _membership(m: str, members: Sequence[str], scored: Mapping[Pair, float]) -> float:
     """How firmly a mention sits in its person: its best link's probability (1 alone)."""
-    weights = [scored[pair(m, o)] for o in members if o != m and pair(m, o) in scored]
+    found = (scored.get(pair(m, o)) for o in members if o != m)
+    weights = [w for w in found if w is not None]
     return round(probability(max(weights)), 6) if weights else 1.0
 
 
