@@ -308,3 +308,21 @@ def test_two_unrelated_v_numbers_go_first_in_the_queue_and_a_joined_person_is_fl
     assert person.props["v_numbers"] == ["1271828182", "3314159265"]
     queue = review_queue(Session(resolved, Unrestricted()), limit=500)
     assert not any({i.left.id, i.right.id} == {left, right} for i in queue)
+
+
+def test_an_incremental_scope_reaches_the_rivals_that_decide_a_merge() -> None:
+    """A new mention links at merge strength to ``a``; ``a``'s namesake ``r`` (a link
+    between the rival and the merge line) decides with its person whether ``a`` may
+    merge, so ``r`` and its person's other mention belong in the scope too; a link
+    below the rival line does not pull its end in."""
+    from workbench.resolve.pipeline import Thresholds
+    from workbench.resolve.service import _closure, _State
+
+    limits = Thresholds()
+    state = _State([], {}, {"a": "P1", "r": "P2", "r2": "P2", "far": "P3"}, {}, [], None)
+    links = {
+        ("a", "new"): limits.merge + 1,
+        ("a", "r"): (limits.rival + limits.merge) / 2,
+        ("far", "r2"): limits.rival - 1,
+    }
+    assert _closure({"new"}, state, links, [], limits) == {"new", "a", "r", "r2"}
