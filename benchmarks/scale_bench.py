@@ -77,7 +77,7 @@ class Stage:
         )
 
 
-def run(home: Path, *args: str) -> Stage:
+def timed(home: Path, *args: str) -> Stage:
     """``workbench --home HOME ARGS`` in a child process: its wall, CPU and peak RSS."""
     start = time.perf_counter()
     proc = subprocess.Popen([str(BIN / "workbench"), "--home", str(home), *args],
@@ -111,7 +111,7 @@ def pipeline(home: Path, files: list[str]) -> list[Stage]:
     """Load, resolve and detect into a fresh store at ``home``."""
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
-    return [run(home, "load", *files), run(home, "resolve"), run(home, "detect")]
+    return [timed(home, "load", *files), timed(home, "resolve"), timed(home, "detect")]
 
 
 def outcome_of(home: Path) -> Outcome:
@@ -179,17 +179,17 @@ def main() -> None:
 
     print(f"\ndelivery of {args.delivery:.0%} into the {largest:,}-row store", flush=True)
     folder = args.work / f"corpus-{largest}"
-    daily = [run(home, "load", *exports(folder / "delivery"))]
+    daily = [timed(home, "load", *exports(folder / "delivery"))]
     reference = args.work / f"store-{largest}-full"  # the same store, for the full run
     shutil.rmtree(reference, ignore_errors=True)
     # Without detection's memo of untouched components: the full run reuses nothing.
     shutil.copytree(home, reference, ignore=shutil.ignore_patterns("*.lock", "detect-memo.json"))
-    daily += [run(home, "resolve"), run(home, "detect")]
+    daily += [timed(home, "resolve"), timed(home, "detect")]
     daily_total = sum(s.wall for s in daily)
     print(f"  delivery  {daily_total:8.1f} s (target {DELIVERY_SECONDS:.0f} s)", flush=True)
     print("  full run on the same data (resolve --full, detect), for comparison:", flush=True)
-    run(reference, "resolve", "--full")
-    run(reference, "detect")
+    timed(reference, "resolve", "--full")
+    timed(reference, "detect")
     same = outcome_of(home) == outcome_of(reference)
     print(f"  same persons and clusters as the full run: {'yes' if same else 'NO'}")
 
