@@ -1,8 +1,9 @@
-"""The cyclic garbage collector paused around bulk work: a load, a store write, a parse.
+"""The cyclic garbage collector paused around bulk work: a load, a store write, a parse,
+a resolution or detection run, the generator.
 
-Shared by ingest and the store (and the loading benchmark): the loaders
-themselves only parse, so whoever runs them in bulk decides about the
-collector.
+Shared by ingest, the store, resolution, detection and the generator (and
+the loading benchmark): the loaders themselves only parse, so whoever runs
+them in bulk decides about the collector.
 """
 
 from __future__ import annotations

@@ -15,7 +15,6 @@ cluster ``same`` and raises no alert.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 import importlib.metadata
 import logging
@@ -29,6 +28,7 @@ from typing import Any
 import igraph as ig  # type: ignore[import-untyped]
 
 from graph_schema.model import model
+from workbench.collector import gc_paused
 from workbench.detect import (
     benign,
     extract,
@@ -307,13 +307,8 @@ def detect(
     # Millions of small acyclic objects (edges, incidences, things, links): the
     # cyclic collector finds nothing in them but rescans them all again and
     # again, which made reading the store superlinear (as in the generator).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _detect(store, params or DetectionParams(), now, memo_path)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _detect(

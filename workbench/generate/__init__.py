@@ -64,12 +64,12 @@ the one ``records`` describes (same subject either way).
 
 from __future__ import annotations
 
-import gc
 import logging
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbench.collector import gc_paused
 from workbench.generate.delivery import DeliveryMix, delivery_mix, split_delivery
 from workbench.generate.mess import Files, make_mess
 from workbench.generate.networks import plant_decoys, plant_networks
@@ -113,13 +113,8 @@ def generate(
     out_dir.mkdir(parents=True, exist_ok=True)
     # Millions of small, acyclic objects: the cyclic collector finds nothing
     # here but costs a third of the run at 80k persons.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():
         return _generate(out_dir, persons=persons, seed=seed, bad_rows=bad_rows, delivery=delivery)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _stream(seed: int, stage: str) -> random.Random:
