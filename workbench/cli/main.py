@@ -101,8 +101,9 @@ def generate(
         float,
         typer.Option(
             "--delivery",
-            help="Hold back the newest FRACTION of the records (e.g. 0.01) as a daily "
-            "delivery in OUT/delivery/, to load after the rest.",
+            help="Hold back FRACTION of the records (e.g. 0.01: all records of some "
+            "persons, single records of others) as a daily delivery in OUT/delivery/, "
+            "to load after the rest.",
             metavar="FRACTION",
         ),
     ] = 0.0,

@@ -109,7 +109,6 @@ class Memo:
 
     header: str
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
-    reused: int = 0
 
     @classmethod
     def load(cls, path: Path | None, header: str) -> Memo:
@@ -127,10 +126,7 @@ class Memo:
         return cls(header, dict(data.get("entries") or {}))
 
     def get(self, digest: str) -> dict[str, Any] | None:
-        found = self.entries.get(digest)
-        if found is not None:
-            self.reused += 1
-        return found
+        return self.entries.get(digest)
 
     def save(self, path: Path, entries: Mapping[str, Mapping[str, Any]]) -> None:
         """Replace the file with this run's entries (written aside, then renamed)."""

@@ -106,12 +106,10 @@ def run_as_data(store: GraphStore) -> dict[str, Any]:
             return {}
         clusters = store.find_nodes("Cluster", {"run_id": run.props["run_id"]})
         ids = [c.id for c in clusters]
-        members = store.find_edges("MEMBER_OF", dst=ids)
+        members = _members(store, ids)
         lineage = store.find_edges("LINEAGE", src=ids)
         alerts = store.find_nodes("Alert", {"run_id": run.props["run_id"]})
-    roles: dict[str, list[Any]] = {c: [] for c in ids}
-    for e in members:
-        roles[e.dst].append((e.src, e.props))
+    roles = {c: [(e.src, e.props) for e in edges] for c, edges in members.items()}
     data = {
         "run": {
             k: v

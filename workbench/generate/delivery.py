@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from workbench.generate.mess import Files
 from workbench.generate.records import Row
@@ -37,12 +37,7 @@ class DeliveryMix:
     network_records: int  # records carrying a network's markers
 
     def to_dict(self) -> dict[str, int]:
-        return {
-            "records": self.records,
-            "new_persons": self.new_persons,
-            "known_persons": self.known_persons,
-            "network_records": self.network_records,
-        }
+        return asdict(self)
 
 
 def _key(row: Row) -> tuple[str, str]:
