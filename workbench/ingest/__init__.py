@@ -5,9 +5,10 @@ record again with identical content is a *duplicate* (counted, not stored
 twice); the same id with other content is a *conflict*, kept as a Conflict
 node for review and never overwriting the first. Rows the loader rejected are
 quarantined as Reject nodes with file, row, field and reason. A load is
-written in one transaction (a big one in one per file, on a staged copy), so
-a failure leaves nothing half-written; a file that cannot be read is reported
-and the other files still load.
+written in one transaction (a big one in a unit per 50,000 records of a file,
+on a staged copy published at once), so a failure leaves nothing
+half-written; a file that cannot be read is reported and the other files
+still load.
 """
 
 from __future__ import annotations
@@ -37,10 +38,10 @@ ROWS_PER_RECORD = 8
 # rows): at 88k persons a 1% delivery spent 5.4 of its 10.5 CPU seconds in four
 # such commits (ADR 0019). One unit of 250k rows holds ~0.6 GB more memory.
 ONE_UNIT_ROWS = 250_000
-# Fewest bytes a record takes per format in the generated corpora (IND CSV 237,
-# KMar JSON Lines 675, COA workbook 71), rounded down.
 # Records a unit of a big load writes (~400k graph rows; ADR 0019).
 RECORDS_PER_UNIT = 50_000
+# Fewest bytes a record takes per format in the generated corpora (IND CSV 237,
+# KMar JSON Lines 675, COA workbook 71), rounded down.
 BYTES_PER_RECORD = {".csv": 200, ".jsonl": 600, ".xlsx": 64}
 
 
