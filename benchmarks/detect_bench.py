@@ -40,7 +40,6 @@ import os
 import random
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -50,10 +49,12 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
+sys.path.insert(0, str(Path(__file__).parent))
 
 import igraph as ig
 import leidenalg
 import networkx as nx
+from child import run_child
 from sklearn.metrics import normalized_mutual_info_score
 
 from graph_schema.types import plate
@@ -517,15 +518,9 @@ def _recovered(
 def _timed_detect(home: Path) -> tuple[dict[str, Any], float, float]:
     """``workbench detect`` in its own process: its report, wall seconds and peak RSS (GB)."""
     env = {**os.environ, "WORKBENCH_HOME": str(home), "WORKBENCH_STORE": "embedded"}
-    command = [sys.executable, "-m", "workbench", "detect", "--json"]
-    t0 = time.perf_counter()
-    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as child:
-        out = child.stdout.read() if child.stdout else ""
-        _, status, usage = os.wait4(child.pid, 0)
-        child.returncode = os.waitstatus_to_exitcode(status)
-    if child.returncode:
-        raise SystemExit(f"workbench detect failed in {home} (exit {child.returncode})")
-    return json.loads(out), time.perf_counter() - t0, usage.ru_maxrss / 1024**2
+    child = run_child([sys.executable, "-m", "workbench", "detect", "--json"], env=env,
+                      capture=True)  # fmt: skip
+    return json.loads(child.output), child.wall, child.rss_mb / 1024
 
 
 def delivery_section(home: Path) -> None:

@@ -36,9 +36,7 @@ import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +44,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parents[1]))
 sys.path.insert(0, str(Path(__file__).parent))
 
+from child import run_child
 from query_bench import ANALYST, account, pages, persons_json
 
 from workbench.config import Settings
@@ -79,14 +78,8 @@ class Stage:
 
 def timed(home: Path, *args: str) -> Stage:
     """``workbench --home HOME ARGS`` in a child process: its wall, CPU and peak RSS."""
-    start = time.perf_counter()
-    proc = subprocess.Popen([str(BIN / "workbench"), "--home", str(home), *args],
-                            stdout=subprocess.DEVNULL)  # fmt: skip
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"workbench {' '.join(args[:1])} failed in {home}")
-    stage = Stage(args[0], wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    child = run_child([str(BIN / "workbench"), "--home", str(home), *args])
+    stage = Stage(args[0], child.wall, child.cpu, child.rss_mb)
     print(stage.line(), flush=True)
     return stage
 
@@ -97,9 +90,8 @@ def corpus(work: Path, rows: int, delivery: float) -> Path:
     if not (out / "truth.json").exists():
         shutil.rmtree(out, ignore_errors=True)
         persons = round(rows / ROWS_PER_PERSON)
-        subprocess.run([str(BIN / "workbench"), "generate", "--out", str(out), "--persons",
-                        str(persons), "--seed", "1", "--delivery", str(delivery)],
-                       check=True, stdout=subprocess.DEVNULL)  # fmt: skip
+        run_child([str(BIN / "workbench"), "generate", "--out", str(out), "--persons",
+                   str(persons), "--seed", "1", "--delivery", str(delivery)])  # fmt: skip
     return out
 
 
