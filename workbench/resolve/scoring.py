@@ -12,7 +12,7 @@ the explanation stays exact.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -260,9 +260,9 @@ def positions(
     return list(by_id.values()), left, right
 
 
-def _same(records: Sequence[Record], others: Iterable[Record]) -> bool:
+def _same(records: Sequence[Record], others: Collection[Record]) -> bool:
     """Whether two collections hold the very same records in the same order."""
-    return len(records) == len(list(others)) and all(
+    return len(records) == len(others) and all(
         a is b for a, b in zip(records, others, strict=False)
     )
 
