@@ -25,6 +25,7 @@ from workbench.query.errors import NotFound
 from workbench.query.runs import RunInfo, latest_run, run_info
 from workbench.query.session import Session
 from workbench.query.signals import SignalRow, provenance, signal_rows
+from workbench.security import policy as need_to_know
 from workbench.store import Edge, Node
 
 HUB = 20
@@ -233,8 +234,10 @@ def _rows(session: Session, read: Sequence[tuple[Node, Node]]) -> list[ClusterRo
     records = {c.id: term(c.props.get("explanation"), "members").get("records") or {}
                for c in clusters}  # fmt: skip
     wanted = [s for rs in records.values() for ss in rs.values() for s in ss]
-    # a record's source and id are its signal's id: the signals are judged, not shaped
-    signals = visibility.seen_ids(session, session.store.get_nodes(wanted))
+    # A record's source and id are its signal's id: the signals are judged, not shaped,
+    # so only what sharing decides on is read of them, not their text and raw record.
+    judged = session.store.get_nodes(wanted, fields=need_to_know.JUDGED_SIGNAL_FIELDS)
+    signals = visibility.seen_ids(session, judged)
     edges_of: dict[str, list[Edge]] = defaultdict(list)
     for e in member_edges:
         edges_of[e.dst].append(e)

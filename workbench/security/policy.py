@@ -82,6 +82,8 @@ METADATA = frozenset({"LoadBatch", "DetectionRun", "ResolutionRun"})
 ENTITIES = frozenset({"Person", "FacilitatorEntity"})
 _CATALOG_MAX = 1_000_000
 SIGNAL_FACTS = ("source", "kind", "theme", "legal_regime")  # what sharing decides on
+# What judging a Signal node reads: its sharing facts and its own provenance.
+JUDGED_SIGNAL_FIELDS = (*SIGNAL_FACTS, "signals")
 
 
 @dataclass(frozen=True)
