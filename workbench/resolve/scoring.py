@@ -146,7 +146,9 @@ class Scorer:
         if comparison.term is None or not comparison.tf_levels or not tf:
             return None
         rows = np.flatnonzero(np.isin(gamma[:, j], comparison.tf_levels))
-        codes, shares = _value_codes(records, comparison.term, tf)
+        paired = np.zeros(len(records), dtype=bool)  # a chunk of links: a few of the records
+        paired[left[rows]] = paired[right[rows]] = True
+        codes, shares = _value_codes(records, comparison.term, tf, np.flatnonzero(paired).tolist())
         ca, cb = codes[left[rows]], codes[right[rows]]
         one = (ca >= 0) & (ca == cb)
         share = shares[ca[one]]
@@ -305,19 +307,21 @@ def _value_codes(
     records: Sequence[Record],
     term: Callable[[Record], Collection[str]],
     tf: Mapping[str, float],
+    needed: Sequence[int],
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """Per record a code of its one value (-1 none, ``MANY`` several), and each code's share.
+    """Per record at the positions ``needed`` a code of its one value (-1 none, ``MANY``
+    several; -1 for the records not needed), and each code's share.
 
     >>> codes, shares = _value_codes([Record("a", "x", nationality="SYR"),
     ...     Record("b", "y"), Record("c", "z", nationality="SYR")],
-    ...     lambda r: (r.nationality,) if r.nationality else (), {"SYR": 0.5})
+    ...     lambda r: (r.nationality,) if r.nationality else (), {"SYR": 0.5}, [0, 1, 2])
     >>> codes.tolist(), shares.tolist()
     ([0, -1, 0], [0.5])
     """
     seen: dict[str, int] = {}
     codes = np.full(len(records), -1, dtype=np.int64)
-    for k, r in enumerate(records):
-        held = term(r)
+    for k in needed:
+        held = term(records[k])
         if len(held) == 1:
             (value,) = held
             codes[k] = seen.setdefault(value, len(seen))
