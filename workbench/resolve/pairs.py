@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from workbench.resolve.records import Record
 
-__all__ = ["PairWeights", "Pairs", "ranks"]
+__all__ = ["PairWeights", "Pairs", "ranks", "sorted_unique"]
 
 Pair = tuple[str, str]
 Positions = npt.NDArray[np.int32]
@@ -39,6 +39,24 @@ def ranks(records: Sequence[Record]) -> npt.NDArray[np.int64]:
     out = np.empty(len(records), dtype=np.int64)
     out[order] = np.arange(len(records))
     return out
+
+
+def sorted_unique(values: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """The distinct integers of ``values``, sorted: ``np.unique`` by a sort.
+
+    Since numpy 2.3, ``np.unique`` of integers (asked for nothing else) first
+    collects them in a hash table: for pair codes it took 1.6 CPU s for 2.6
+    million codes and 12.9 s for 14 million (the candidates at 88,000
+    persons), where a sort takes 0.16 and 1.0 s - most of blocking's growth.
+
+    >>> sorted_unique([5, 1, 5, 3]).tolist()
+    [1, 3, 5]
+    """
+    out = np.sort(np.asarray(values, dtype=np.int64))
+    keep = np.empty(len(out), dtype=bool)
+    keep[:1] = True
+    np.not_equal(out[1:], out[:-1], out=keep[1:])
+    return out[keep]
 
 
 class Pairs(Sequence[Pair]):
@@ -72,7 +90,7 @@ class Pairs(Sequence[Pair]):
         """
         n = len(records)
         found = codes if isinstance(codes, array) else array("q", codes)
-        unique = np.unique(np.frombuffer(found, dtype=np.int64))
+        unique = sorted_unique(np.frombuffer(found, dtype=np.int64))
         order = np.argsort(ranks(records) if rank is None else rank)  # rank -> position
         left = order[unique // max(n, 1)].astype(np.int32)
         right = order[unique % max(n, 1)].astype(np.int32)

@@ -23,7 +23,7 @@ from workbench.resolve.api import Contribution, PairExplanation
 from workbench.resolve.clustering import Pair
 from workbench.resolve.compare import Comparison
 from workbench.resolve.fellegi_sunter import FSModel, tf_bits
-from workbench.resolve.pairs import Pairs
+from workbench.resolve.pairs import Pairs, sorted_unique
 from workbench.resolve.records import Record
 
 __all__ = ["Scorer", "positions", "probability"]
@@ -211,7 +211,7 @@ class Scorer:
         # Display values, once per record that appears in a pair.
         shown: dict[int, list[str | None]] = {
             k: [c.show(parts.records[k]) for c in self.comparisons]
-            for k in np.unique(np.concatenate([parts.left, parts.right])).tolist()
+            for k in sorted_unique(np.concatenate([parts.left, parts.right])).tolist()
         }
         names = [c.name for c in self.comparisons]
         labels = [c.levels for c in self.comparisons]
