@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from workbench.resolve.records import Record
 
-__all__ = ["PairWeights", "Pairs", "ranks", "sorted_unique"]
+__all__ = ["PairWeights", "Pairs", "ranks", "sorted_unique", "unique_inverse"]
 
 Pair = tuple[str, str]
 Positions = npt.NDArray[np.int32]
@@ -57,6 +57,36 @@ def sorted_unique(values: npt.ArrayLike) -> npt.NDArray[np.int64]:
     keep[:1] = True
     np.not_equal(out[1:], out[:-1], out=keep[1:])
     return out[keep]
+
+
+def unique_inverse(
+    values: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]:
+    """``np.unique(values, return_inverse=True)`` of non-negative integers, by a direct sort.
+
+    Each value is packed with its position into one integer and sorted, where
+    ``np.unique`` sorts the positions indirectly (``argsort``: a cache miss a
+    comparison, 1.8 against 1.2 CPU s for 6.4 million pair codes). Values too
+    large to pack go to ``np.unique``.
+
+    >>> distinct, inverse = unique_inverse(np.array([7, 3, 7, 0]))
+    >>> distinct.tolist(), inverse.tolist()
+    ([0, 3, 7], [2, 1, 2, 0])
+    """
+    n = len(values)
+    bits = max(int(n - 1).bit_length(), 1)
+    if n == 0 or int(values.min()) < 0 or int(values.max()) >= 1 << (62 - bits):
+        distinct, inverse = np.unique(values, return_inverse=True)
+        return distinct, inverse
+    packed = (values.astype(np.int64) << bits) | np.arange(n, dtype=np.int64)
+    packed.sort()
+    ordered = packed >> bits
+    keep = np.empty(n, dtype=bool)
+    keep[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    inverse = np.empty(n, dtype=np.intp)
+    inverse[packed & ((1 << bits) - 1)] = np.cumsum(keep) - 1
+    return ordered[keep], inverse
 
 
 class Pairs(Sequence[Pair]):

@@ -26,7 +26,7 @@ from workbench.resolve.fellegi_sunter import (
     level_frequencies,
     term_frequencies,
 )
-from workbench.resolve.pairs import Pairs, PairWeights
+from workbench.resolve.pairs import Pairs, PairWeights, unique_inverse
 from workbench.resolve.records import Record, v_number_typo
 from workbench.resolve.scoring import Scorer, positions
 
@@ -100,7 +100,7 @@ def vectors(
                 out[i, j] = -1 if level is None else level
             continue
         codes, firsts = _key_codes(records, c.key, needed)
-        distinct, inverse = np.unique(codes[left] * len(firsts) + codes[right], return_inverse=True)
+        distinct, inverse = unique_inverse(codes[left] * len(firsts) + codes[right])
         levels = np.array(
             [c.level(records[firsts[x]], records[firsts[y]]) for x, y in
              zip(*np.divmod(distinct, len(firsts)), strict=True)],
