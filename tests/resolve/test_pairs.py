@@ -12,12 +12,13 @@ from collections import defaultdict
 from dataclasses import asdict
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.resolve.generated import generated_records
 from workbench.resolve.blocking import PERSON_RULES, PERSON_TRAINING, blocked, person_identifier
 from workbench.resolve.compare import PERSON
-from workbench.resolve.pairs import Pairs, PairWeights
+from workbench.resolve.pairs import Pairs, PairWeights, sorted_unique, unique_inverse
 from workbench.resolve.pipeline import score, train, vectors
 from workbench.resolve.records import Record
 from workbench.resolve.scoring import Scorer
@@ -83,3 +84,17 @@ def test_weights_and_explanations_equal_the_pair_by_pair_ones(records: list[Reco
         one = scorer.explain(by_id[a], by_id[b])
         assert (probability, total) == (one.score, one.weight)
         assert contributions == [asdict(c) for c in one.contributions]
+
+
+def test_sorted_unique_and_unique_inverse_equal_numpys_unique() -> None:
+    rng = np.random.default_rng(3)
+    for values in (
+        rng.integers(0, 5000, 100_000),  # many repeats
+        rng.integers(0, 2**40, 100_000),  # few
+        np.array([2**61, 5, 2**61]),  # too large to pack: numpy's own
+        np.array([], dtype=np.int64),
+    ):
+        assert sorted_unique(values).tolist() == np.unique(values).tolist()
+        distinct, inverse = unique_inverse(values)
+        expected, where = np.unique(values, return_inverse=True)
+        assert distinct.tolist() == expected.tolist() and inverse.tolist() == where.tolist()

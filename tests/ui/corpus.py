@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -326,8 +326,10 @@ def add_review_pairs(store: CypherStore, limit: int = 3) -> int:
     gets real near-threshold pairs while persons stay the truth's.
     """
     from workbench.resolve.blocking import PERSON_RULES, candidate_pairs
-    from workbench.resolve.pipeline import Thresholds
-    from workbench.resolve.service import _link_row, _read, _scorer
+    from workbench.resolve.compare import PERSON
+    from workbench.resolve.pairs import Pairs
+    from workbench.resolve.pipeline import Thresholds, vectors
+    from workbench.resolve.service import _Links, _parameters, _read, _scorer
 
     state = _read(store)
     scorer = _scorer(state, retrain=True, seed=0)
@@ -339,14 +341,18 @@ def add_review_pairs(store: CypherStore, limit: int = 3) -> int:
         weight = scorer.weight(state.by_id[a], state.by_id[b])
         if band.review_low <= weight <= band.review_high:
             near.append((abs(weight - band.merge), a, b))
-    explained = [scorer.explain(state.by_id[a], state.by_id[b]) for _, a, b in sorted(near)]
-    rows = [
-        _link_row(e.left, e.right, e.score, e.weight, [asdict(c) for c in e.contributions], NOW)
-        for e in explained
-    ]
+    chosen = Pairs.of([(a, b) for _, a, b in sorted(near)[:limit]], state.records)
+    run = "resolve-review-pairs"  # the links' explanations are rebuilt with its parameters
+    links = _Links(chosen, vectors(chosen, state.by_id, PERSON), scorer, state.by_id, run, NOW)
     with store.writer() as w:
-        w.upsert_nodes("MatchDecision", rows[:limit])
-    return len(rows[:limit])
+        w.upsert_nodes(
+            "ResolutionRun",
+            [{"run_id": run, "started_at": NOW, "mode": "full", "operator": "test",
+              "parameters": _parameters(scorer, band)}],
+        )  # fmt: skip
+        for rows in links.chunks():
+            w.upsert_nodes("MatchDecision", rows)
+    return len(links)
 
 
 def build(store: CypherStore, work: Path, *, persons: int = PERSONS, seed: int = 5) -> Corpus:

@@ -61,8 +61,7 @@ class PersonRow:
             "nationality": self.nationality,
             "v_number_conflict": self.v_number_conflict,
             "records": [
-                {"source": r.source, "record_id": r.record_id, "role": r.role}
-                for r in self.records
+                {"source": r.source, "record_id": r.record_id, "role": r.role} for r in self.records
             ],
         }
 
@@ -152,7 +151,8 @@ def _decisions(session: Session, members: set[str], **where: str) -> list[Any]:
         for d in session.store.find_nodes("MatchDecision", {side: m, **where})
     ]
     unique = {d.id: d for d in found}
-    return list(visibility.view_nodes(session, unique.values()).values())
+    shown = _resolve_api().explained(session.store, unique.values())
+    return list(visibility.view_nodes(session, shown).values())
 
 
 def _links(session: Session, members: set[str]) -> list[Any]:
@@ -168,7 +168,8 @@ def _links(session: Session, members: set[str]) -> list[Any]:
     ordered = sorted(members)
     keys = [f"MatchDecision:{api.link_key(a, b)}" for i, a in enumerate(ordered)
             for b in ordered[i + 1 :]]  # fmt: skip
-    return list(visibility.nodes(session, keys).values())
+    found = session.store.get_nodes(keys).values() if keys else ()
+    return list(visibility.view_nodes(session, api.explained(session.store, found)).values())
 
 
 def _analyst_decisions(session: Session, members: set[str]) -> list[Any]:

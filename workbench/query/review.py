@@ -116,7 +116,10 @@ def review(session: Session, *, limit: int = 50) -> ReviewQueue:
     with session.store.reader():
         for start in range(0, len(ranked), step):
             chunk = ranked[start : start + step]
-            links = visibility.by_stored_id(session, [i for i, _ in chunk])
+            found = session.store.get_nodes([i for i, _ in chunk])
+            links = visibility.shown_by_stored_id(
+                session, api.explained(session.store, found.values())
+            )
             sides = visibility.nodes(
                 session, [x for d in links.values() for x in (d.props["left"], d.props["right"])]
             )

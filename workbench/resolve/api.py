@@ -6,7 +6,7 @@ Mentions are ``PersonMention`` node ids; persons are ``Person`` node ids.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -26,6 +26,15 @@ def last_run(store: GraphStore, fields: Sequence[str] | None = None) -> Node | N
     runs = store.find_nodes("ResolutionRun", fields=["started_at"])
     newest = max(runs, key=lambda n: (n.props["started_at"], n.id), default=None)
     return None if newest is None else store.get_nodes([newest.id], fields=fields)[newest.id]
+
+
+def explained(store: GraphStore, decisions: Iterable[Node]) -> list[Node]:
+    """The decisions as stored, each model link with its explanation: rebuilt from its
+    levels when it stored none (``workbench.resolve.links``). For the query layer, which
+    shows them through the viewer's policy as it would a stored explanation."""
+    from workbench.resolve.links import explained as rebuilt  # numpy: loaded when needed
+
+    return rebuilt(store, decisions)
 
 
 def link_key(left: str, right: str) -> str:

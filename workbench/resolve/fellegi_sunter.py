@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,6 +114,19 @@ class FSModel:
         if share is None:
             return 0.0
         return float(tf_bits(self.u[feature][level], share))
+
+    @classmethod
+    def from_json(cls, params: Mapping[str, Any]) -> FSModel:
+        """The model :meth:`to_json` stored (a run's ``parameters``)."""
+        return cls(
+            features=tuple(params["features"]),
+            levels=tuple(tuple(x) for x in params["levels"]),
+            m=params["m"],
+            u=params["u"],
+            prior=params["prior"],
+            iterations=params.get("iterations", 0),
+            tf=_tf_tables(params.get("tf") or {}),
+        )
 
     def to_json(self) -> dict[str, Any]:
         """Parameters as plain JSON (stored with each resolution run)."""
@@ -269,3 +282,10 @@ def _log_prob(
         ok = g >= 0
         total[ok] += np.log(np.maximum(col[g[ok]], SMOOTH))
     return total
+
+
+def _tf_tables(tf: Mapping[str, Any]) -> dict[str, dict[str, float]]:
+    """Frequency tables as stored; a run before they were per feature kept the names' only."""
+    if any(not isinstance(v, dict) for v in tf.values()):
+        return {"name": {k: float(v) for k, v in tf.items()}}
+    return {feature: dict(values) for feature, values in tf.items()}

@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from workbench.resolve.records import Record
 
-__all__ = ["PairWeights", "Pairs", "ranks"]
+__all__ = ["PairWeights", "Pairs", "ranks", "sorted_unique", "unique_inverse"]
 
 Pair = tuple[str, str]
 Positions = npt.NDArray[np.int32]
@@ -39,6 +39,54 @@ def ranks(records: Sequence[Record]) -> npt.NDArray[np.int64]:
     out = np.empty(len(records), dtype=np.int64)
     out[order] = np.arange(len(records))
     return out
+
+
+def sorted_unique(values: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    """The distinct integers of ``values``, sorted: ``np.unique`` by a sort.
+
+    Since numpy 2.3, ``np.unique`` of integers (asked for nothing else) first
+    collects them in a hash table: for pair codes it took 1.6 CPU s for 2.6
+    million codes and 12.9 s for 14 million (the candidates at 88,000
+    persons), where a sort takes 0.16 and 1.0 s - most of blocking's growth.
+
+    >>> sorted_unique([5, 1, 5, 3]).tolist()
+    [1, 3, 5]
+    """
+    out = np.sort(np.asarray(values, dtype=np.int64))
+    keep = np.empty(len(out), dtype=bool)
+    keep[:1] = True
+    np.not_equal(out[1:], out[:-1], out=keep[1:])
+    return out[keep]
+
+
+def unique_inverse(
+    values: npt.NDArray[np.int64],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.intp]]:
+    """``np.unique(values, return_inverse=True)`` of non-negative integers, by a direct sort.
+
+    Each value is packed with its position into one integer and sorted, where
+    ``np.unique`` sorts the positions indirectly (``argsort``: a cache miss a
+    comparison, 1.8 against 1.2 CPU s for 6.4 million pair codes). Values too
+    large to pack go to ``np.unique``.
+
+    >>> distinct, inverse = unique_inverse(np.array([7, 3, 7, 0]))
+    >>> distinct.tolist(), inverse.tolist()
+    ([0, 3, 7], [2, 1, 2, 0])
+    """
+    n = len(values)
+    bits = max(int(n - 1).bit_length(), 1)
+    if n == 0 or int(values.min()) < 0 or int(values.max()) >= 1 << (62 - bits):
+        distinct, inverse = np.unique(values, return_inverse=True)
+        return distinct, inverse
+    packed = (values.astype(np.int64) << bits) | np.arange(n, dtype=np.int64)
+    packed.sort()
+    ordered = packed >> bits
+    keep = np.empty(n, dtype=bool)
+    keep[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    inverse = np.empty(n, dtype=np.intp)
+    inverse[packed & ((1 << bits) - 1)] = np.cumsum(keep) - 1
+    return ordered[keep], inverse
 
 
 class Pairs(Sequence[Pair]):
@@ -72,7 +120,7 @@ class Pairs(Sequence[Pair]):
         """
         n = len(records)
         found = codes if isinstance(codes, array) else array("q", codes)
-        unique = np.unique(np.frombuffer(found, dtype=np.int64))
+        unique = sorted_unique(np.frombuffer(found, dtype=np.int64))
         order = np.argsort(ranks(records) if rank is None else rank)  # rank -> position
         left = order[unique // max(n, 1)].astype(np.int32)
         right = order[unique % max(n, 1)].astype(np.int32)

@@ -26,7 +26,7 @@ from workbench.resolve.fellegi_sunter import (
     level_frequencies,
     term_frequencies,
 )
-from workbench.resolve.pairs import Pairs, PairWeights
+from workbench.resolve.pairs import Pairs, PairWeights, unique_inverse
 from workbench.resolve.records import Record, v_number_typo
 from workbench.resolve.scoring import Scorer, positions
 
@@ -88,14 +88,19 @@ def vectors(
     if not pairs:
         return out
     records, left, right = positions(pairs, by_id)
+    # Keys of the records in a pair only: training compares a few thousand
+    # pairs (random pairs, each EM session) against a store of records.
+    paired = np.zeros(len(records), dtype=bool)
+    paired[left] = paired[right] = True
+    needed = np.flatnonzero(paired).tolist()
     for j, c in enumerate(comparisons):
         if c.key is None:
             for i, (a, b) in enumerate(pairs):
                 level = c.level(by_id[a], by_id[b])
                 out[i, j] = -1 if level is None else level
             continue
-        codes, firsts = _key_codes(records, c.key)
-        distinct, inverse = np.unique(codes[left] * len(firsts) + codes[right], return_inverse=True)
+        codes, firsts = _key_codes(records, c.key, needed)
+        distinct, inverse = unique_inverse(codes[left] * len(firsts) + codes[right])
         levels = np.array(
             [c.level(records[firsts[x]], records[firsts[y]]) for x, y in
              zip(*np.divmod(distinct, len(firsts)), strict=True)],
@@ -106,14 +111,15 @@ def vectors(
 
 
 def _key_codes(
-    records: Sequence[Record], key: Callable[[Record], Hashable]
+    records: Sequence[Record], key: Callable[[Record], Hashable], needed: Sequence[int]
 ) -> tuple[npt.NDArray[np.int64], list[int]]:
-    """A code per record for its key, and the first record holding each code."""
+    """A code for the key of each record at the positions ``needed`` (-1 for the others),
+    and the first record holding each code."""
     seen: dict[Hashable, int] = {}
     firsts: list[int] = []
-    codes = np.empty(len(records), dtype=np.int64)
-    for k, r in enumerate(records):
-        value = key(r)
+    codes = np.full(len(records), -1, dtype=np.int64)
+    for k in needed:
+        value = key(records[k])
         code = seen.get(value)
         if code is None:
             code = seen[value] = len(firsts)

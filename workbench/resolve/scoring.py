@@ -23,7 +23,7 @@ from workbench.resolve.api import Contribution, PairExplanation
 from workbench.resolve.clustering import Pair
 from workbench.resolve.compare import Comparison
 from workbench.resolve.fellegi_sunter import FSModel, tf_bits
-from workbench.resolve.pairs import Pairs
+from workbench.resolve.pairs import Pairs, sorted_unique
 from workbench.resolve.records import Record
 
 __all__ = ["Scorer", "positions", "probability"]
@@ -51,6 +51,19 @@ class Scorer:
         self._weights = self.model.weights
         if not self.scale:
             self.scale = [1.0] * len(self.comparisons)
+
+    @classmethod
+    def of_run(
+        cls, params: Mapping[str, Any], comparisons: tuple[Comparison, ...]
+    ) -> Scorer | None:
+        """The scorer a run's stored ``parameters`` describe, or None when they were
+        learned for other comparison levels than ``comparisons`` (older code)."""
+        if [tuple(x) for x in params["levels"]] != [c.levels for c in comparisons]:
+            return None
+        return cls(
+            FSModel.from_json(params), comparisons, params.get("scale") or [],
+            params.get("offset", 0.0),
+        )  # fmt: skip
 
     def vector(self, a: Record, b: Record) -> list[int | None]:
         """The level each comparison reaches for the pair."""
@@ -133,7 +146,9 @@ class Scorer:
         if comparison.term is None or not comparison.tf_levels or not tf:
             return None
         rows = np.flatnonzero(np.isin(gamma[:, j], comparison.tf_levels))
-        codes, shares = _value_codes(records, comparison.term, tf)
+        paired = np.zeros(len(records), dtype=bool)  # a chunk of links: a few of the records
+        paired[left[rows]] = paired[right[rows]] = True
+        codes, shares = _value_codes(records, comparison.term, tf, np.flatnonzero(paired).tolist())
         ca, cb = codes[left[rows]], codes[right[rows]]
         one = (ca >= 0) & (ca == cb)
         share = shares[ca[one]]
@@ -149,19 +164,14 @@ class Scorer:
             np.concatenate([share, [s for _, s in single]]),
         )
 
-    def explanations(
+    def _shown(
         self, gamma: npt.NDArray[np.int8], pairs: Sequence[Pair], by_id: Mapping[str, Record]
-    ) -> list[tuple[float, float, list[dict[str, Any]]]]:
-        """``(score, weight, contributions as dicts)`` of :meth:`explain` for many pairs.
-
-        The same numbers as :meth:`explain` (the same float operations per
-        feature, rounded and summed per pair as there), built from the pairs'
-        comparison vectors instead of comparing every pair again: the links a
-        run stores are a quarter of its candidate pairs.
-        """
+    ) -> _Shown:
+        """Per pair and feature the weight an explanation shows (scaled, frequency-adjusted,
+        rounded to 3 places), the adjustment's unscaled bits and the agreed value's share."""
         n, width = gamma.shape
         records, left, right = positions(pairs, by_id)
-        parts = np.zeros((n, width))
+        shown = np.zeros((n, width))
         bits = np.zeros((n, width))
         shares = np.full((n, width), np.nan)
         for j, weights in enumerate(self._weights):
@@ -171,34 +181,57 @@ class Scorer:
                 rows, b, s = found
                 bits[rows, j] = np.where(np.isnan(s), 0.0, b)
                 shares[rows, j] = s
-            parts[:, j] = table[gamma[:, j]] + bits[:, j]
+            shown[:, j] = rounded(self.scale[j] * (table[gamma[:, j]] + bits[:, j]), 3)
+        total = np.full(n, self.model.prior_weight + self.offset)
+        for j in range(width):  # summed per pair in the explanation's order
+            total += shown[:, j]
+        return _Shown(records, left, right, shown, bits, shares, total)
+
+    def stored(
+        self, gamma: npt.NDArray[np.int8], pairs: Sequence[Pair], by_id: Mapping[str, Record]
+    ) -> tuple[list[float], list[float]]:
+        """Score (rounded to 6 places) and weight (to 3) of many pairs as a stored link
+        holds them: the sum of its explanation's lines, which :meth:`explanations`
+        rebuilds from the link's levels when it is read."""
+        total = self._shown(gamma, pairs, by_id).total.tolist()
+        return [round(probability(t), 6) for t in total], [round(t, 3) for t in total]
+
+    def explanations(
+        self, gamma: npt.NDArray[np.int8], pairs: Sequence[Pair], by_id: Mapping[str, Record]
+    ) -> list[tuple[float, float, list[dict[str, Any]]]]:
+        """``(score, weight, contributions as dicts)`` of :meth:`explain` for many pairs.
+
+        The same numbers as :meth:`explain` (the same float operations per
+        feature, rounded and summed per pair as there), built from the pairs'
+        comparison vectors instead of comparing every pair again: a stored
+        link keeps its vector, and its explanation is built from it when read.
+        """
+        width = gamma.shape[1]
+        parts = self._shown(gamma, pairs, by_id)
         # Display values, once per record that appears in a pair.
         shown: dict[int, list[str | None]] = {
-            k: [c.show(records[k]) for c in self.comparisons]
-            for k in np.unique(np.concatenate([left, right])).tolist()
+            k: [c.show(parts.records[k]) for c in self.comparisons]
+            for k in sorted_unique(np.concatenate([parts.left, parts.right])).tolist()
         }
-        base = self.model.prior_weight + self.offset
         names = [c.name for c in self.comparisons]
         labels = [c.levels for c in self.comparisons]
         scale = self.scale
-        prior = {"feature": "prior", "level": "candidate pair", "weight": base, "left": None,
-                 "right": None, "frequency": None, "adjustment": None}  # fmt: skip
+        prior = {"feature": "prior", "level": "candidate pair",
+                 "weight": self.model.prior_weight + self.offset, "left": None, "right": None,
+                 "frequency": None, "adjustment": None}  # fmt: skip
         out = []
-        for lv, part, bit, share, x, y in zip(
-            gamma.tolist(), parts.tolist(), bits.tolist(), shares.tolist(), left.tolist(),
-            right.tolist(), strict=True,
+        for lv, w, bit, share, x, y, total in zip(
+            gamma.tolist(), parts.weights.tolist(), parts.bits.tolist(), parts.shares.tolist(),
+            parts.left.tolist(), parts.right.tolist(), parts.total.tolist(), strict=True,
         ):  # fmt: skip
-            total = base
             lines: list[dict[str, Any]] = [{**prior}]
             for j in range(width):
                 known = not math.isnan(share[j])
-                w = round(scale[j] * part[j], 3)
-                total += w
                 lines.append(
                     {
                         "feature": names[j],
                         "level": "missing" if lv[j] < 0 else labels[j][lv[j]],
-                        "weight": w,
+                        "weight": w[j],
                         "left": shown[x][j],
                         "right": shown[y][j],
                         "frequency": round(share[j], 6) if known else None,
@@ -274,19 +307,21 @@ def _value_codes(
     records: Sequence[Record],
     term: Callable[[Record], Collection[str]],
     tf: Mapping[str, float],
+    needed: Sequence[int],
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """Per record a code of its one value (-1 none, ``MANY`` several), and each code's share.
+    """Per record at the positions ``needed`` a code of its one value (-1 none, ``MANY``
+    several; -1 for the records not needed), and each code's share.
 
     >>> codes, shares = _value_codes([Record("a", "x", nationality="SYR"),
     ...     Record("b", "y"), Record("c", "z", nationality="SYR")],
-    ...     lambda r: (r.nationality,) if r.nationality else (), {"SYR": 0.5})
+    ...     lambda r: (r.nationality,) if r.nationality else (), {"SYR": 0.5}, [0, 1, 2])
     >>> codes.tolist(), shares.tolist()
     ([0, -1, 0], [0.5])
     """
     seen: dict[str, int] = {}
     codes = np.full(len(records), -1, dtype=np.int64)
-    for k, r in enumerate(records):
-        held = term(r)
+    for k in needed:
+        held = term(records[k])
         if len(held) == 1:
             (value,) = held
             codes[k] = seen.setdefault(value, len(seen))
@@ -296,6 +331,39 @@ def _value_codes(
     for value, code in seen.items():
         shares[code] = tf.get(value, np.nan)
     return codes, shares
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """What the explanations of many pairs are made of (:meth:`Scorer._shown`)."""
+
+    records: Sequence[Record]
+    left: npt.NDArray[np.int64]
+    right: npt.NDArray[np.int64]
+    weights: npt.NDArray[np.float64]  # pairs x features, as shown (rounded)
+    bits: npt.NDArray[np.float64]  # pairs x features, the frequency adjustment, unscaled
+    shares: npt.NDArray[np.float64]  # pairs x features, the agreed value's share (nan: none)
+    total: npt.NDArray[np.float64]  # per pair: the prior plus the shown weights, in order
+
+
+def rounded(x: npt.NDArray[np.float64], digits: int) -> npt.NDArray[np.float64]:
+    """``round(v, digits)`` of every element, exactly as Python rounds, at numpy's speed.
+
+    Python rounds the exact decimal value; scaling by ``10**digits`` first (as
+    ``np.round`` does) can land a value a hair's breadth from a half on the other
+    side, so values that close to a half are rounded by Python one at a time.
+
+    >>> rounded(np.array([2.675, 0.0005, -1.23456, 1e-7]), 3).tolist()
+    [2.675, 0.001, -1.235, 0.0]
+    >>> [round(v, 3) for v in (2.675, 0.0005, -1.23456, 1e-7)]
+    [2.675, 0.001, -1.235, 0.0]
+    """
+    scale = 10.0**digits
+    scaled = x * scale
+    out: npt.NDArray[np.float64] = np.rint(scaled) / scale
+    near = np.flatnonzero(np.abs(np.abs(scaled - np.trunc(scaled)) - 0.5) < 1e-6)
+    out[near] = [round(v, digits) for v in x[near].tolist()]
+    return out
 
 
 @dataclass(frozen=True, slots=True)

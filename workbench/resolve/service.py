@@ -29,6 +29,7 @@ import numpy.typing as npt
 
 from workbench.collector import gc_paused
 from workbench.ingest.mapping import ROLE_EDGE
+from workbench.resolve import links
 from workbench.resolve.api import MODEL, Judgement, last_run, link_key
 from workbench.resolve.blocking import (
     PERSON_RULES,
@@ -39,10 +40,10 @@ from workbench.resolve.blocking import (
 from workbench.resolve.clustering import Pair, pair
 from workbench.resolve.compare import PERSON
 from workbench.resolve.facilitators import FacilitatorRecord, group_facilitators
-from workbench.resolve.fellegi_sunter import FSModel
+from workbench.resolve.mentions import MENTION_FIELDS, Context, context, record
 from workbench.resolve.pairs import Pairs, PairWeights
 from workbench.resolve.pipeline import Thresholds, cluster, train, vectors
-from workbench.resolve.records import TRAVELLING_ROLES, Birth, Record, v_number_typo
+from workbench.resolve.records import Record, v_number_typo
 from workbench.resolve.scoring import Scorer, probability, refine
 from workbench.store.base import GraphStore, Node, Writer
 
@@ -59,9 +60,6 @@ log = logging.getLogger(__name__)
 REVIEW_KEPT = 5000  # queue entries a run stores: far more than anyone reviews before the next
 MIN_DECISIONS = 30  # analysts' decisions needed (both kinds) before they retrain weights
 JUDGEMENTS = ("same", "different", "unsure")
-# What resolution reads of a mention: its record (``_record``) and its person's summary.
-MENTION_FIELDS = ("name", "given", "surname", "birth_date", "birth_administrative",
-                  "nationality", "sex", "v_number", "source", "record_id")  # fmt: skip
 # What resolution reads of a decision; the stored explanation is read only for display.
 DECISION_FIELDS = ("left", "right", "judgement", "weight", "score", "author", "reason",
                    "created_at", "deleted_at", "v_conflict")  # fmt: skip
@@ -128,7 +126,7 @@ def _read(store: GraphStore) -> _State:
         docs: dict[str, set[str]] = defaultdict(set)
         for e in store.find_edges("HAS_DOCUMENT"):
             docs[e.src].add(_value(e.dst))
-        context = _context(store, mentions)
+        around = _context(store, mentions)
         assigned = {e.src: e.dst for e in store.find_edges("RESOLVED_TO") if e.src in mentions}
         links: dict[Pair, float] = {}
         decisions: list[Node] = []
@@ -144,7 +142,7 @@ def _read(store: GraphStore) -> _State:
                 decisions.append(d)
         last = last_run(store)
     records = [
-        _record(n, phones.get(n.id, set()), docs.get(n.id, set()), context.get(n.id, _Context()))
+        record(n.id, n.props, phones.get(n.id, ()), docs.get(n.id, ()), around.get(n.id, Context()))
         for n in mentions.values()
     ]
     records.sort(key=lambda r: r.id)
@@ -152,82 +150,24 @@ def _read(store: GraphStore) -> _State:
     return _State(records, mentions, assigned, links, decisions, last, decided)
 
 
-@dataclass(frozen=True)
-class _Context:
-    """What a mention's record says around it: the journey, and the day it was made."""
-
-    route: tuple[str, ...] = ()
-    arrival: int | None = None
-    seen: int | None = None
-
-
-def _context(store: GraphStore, mentions: Mapping[str, Node]) -> dict[str, _Context]:
-    """Route, arrival day and record day of the record each mention came from.
-
-    A border record's route and arrival hold for the companions as well:
-    a household travels together, which tells its members' mentions apart
-    from namesakes who came another way or on another day. The record's own
-    day holds for everyone on it (records follow a person's arrival).
-    """
+def _context(store: GraphStore, mentions: Mapping[str, Node]) -> dict[str, Context]:
+    """Route, arrival day and record day of the record each mention came from (``context``)."""
     routes = {e.src: _value(e.dst) for e in store.find_edges("TRAVELLED")}
     signals = {
         n.id: (n.props.get("date"), n.props.get("arrival_date"))
         for n in store.find_nodes("Signal", fields=["date", "arrival_date"])
     }
-    out: dict[str, _Context] = {}
+    out: dict[str, Context] = {}
     for role, edge in ROLE_EDGE.items():
-        travelling = role in TRAVELLING_ROLES
         for e in store.find_edges(edge):
             if e.dst not in mentions or e.src not in signals:
                 continue
             day, arrival = signals[e.src]
-            route = routes.get(e.src) if travelling else None
-            out[e.dst] = _Context(
-                tuple(route.split(">")) if route else (),
-                arrival.toordinal() if travelling and arrival is not None else None,
-                day.toordinal() if day is not None else None,
-            )
+            out[e.dst] = context(role, day, arrival, routes.get(e.src))
     return out
 
 
-def _record(n: Node, phones: Iterable[str], docs: Iterable[str], context: _Context) -> Record:
-    p = n.props
-    return Record(
-        n.id,
-        p.get("name") or " ".join(x for x in (p.get("given"), p.get("surname")) if x),
-        Birth.parse(p.get("birth_date"), administrative=bool(p.get("birth_administrative"))),
-        nationality=p.get("nationality"),
-        sex=p.get("sex"),
-        v_number=p.get("v_number"),
-        phones=frozenset(phones),
-        documents=frozenset(docs),
-        group=f"{p['source']}:{p['record_id']}",  # two people in one record are two people
-        route=context.route,
-        arrival=context.arrival,
-        seen=context.seen,
-    )
-
-
 # -- the model --------------------------------------------------------------------------
-
-
-def _model_from(params: Mapping[str, Any]) -> FSModel:
-    return FSModel(
-        features=tuple(params["features"]),
-        levels=tuple(tuple(x) for x in params["levels"]),
-        m=params["m"],
-        u=params["u"],
-        prior=params["prior"],
-        iterations=params.get("iterations", 0),
-        tf=_tf_tables(params.get("tf") or {}),
-    )
-
-
-def _tf_tables(tf: Mapping[str, Any]) -> dict[str, dict[str, float]]:
-    """Frequency tables as stored; a run before they were per feature kept the names' only."""
-    if any(not isinstance(v, dict) for v in tf.values()):
-        return {"name": {k: float(v) for k, v in tf.items()}}
-    return {feature: dict(values) for feature, values in tf.items()}
 
 
 def _scorer(
@@ -239,11 +179,9 @@ def _scorer(
 ) -> Scorer:
     """The last run's weights, or new ones learned from the mentions (and decisions)."""
     params = state.last_run.props["parameters"] if state.last_run and not retrain else None
-    if params and [tuple(x) for x in params["levels"]] == [c.levels for c in PERSON]:
-        scorer = Scorer(
-            _model_from(params), PERSON, params.get("scale") or [], params.get("offset", 0.0)
-        )
-        return scorer
+    stored = Scorer.of_run(params, PERSON) if params else None
+    if stored is not None:
+        return stored
     pairs, gamma = candidates if candidates is not None else (None, None)
     model = train(
         state.records,
@@ -378,35 +316,51 @@ def _v_conflict(a: Record, b: Record) -> bool:
     return bool(a.v_number and b.v_number and a.v_number != b.v_number)
 
 
-LINK_CHUNK = 50_000  # links explained and written at a time: their explanations are large
+LINK_CHUNK = 50_000  # links scored and written at a time (one unit of work each)
 
 
 @dataclass
 class _Links:
-    """The model's links a run stores, explained a chunk at a time as they are written.
+    """The model's links a run stores, a chunk at a time as they are written.
 
-    A link's stored explanation is a dozen small maps; at a million rows the
-    links of a full run are millions, so they are never all in memory.
+    A link stores its comparison levels and its run, not its explanation
+    (``workbench.resolve.links`` rebuilds that when it is read): the score
+    and weight are summed here as the explanation sums them.
     """
 
     pairs: Pairs
     gamma: npt.NDArray[np.int8]
     scorer: Scorer
     by_id: Mapping[str, Record]
+    run: str
     now: dt.datetime
 
     def __len__(self) -> int:
         return len(self.pairs)
 
     def chunks(self) -> Iterator[list[dict[str, Any]]]:
+        conflict = _v_conflict_levels(self.scorer)
         for start in range(0, len(self.pairs), LINK_CHUNK):
             part = self.pairs[start : start + LINK_CHUNK]
-            explained = self.scorer.explanations(
-                self.gamma[start : start + LINK_CHUNK], part, self.by_id
-            )
+            gamma = self.gamma[start : start + LINK_CHUNK]
+            scores, weights = self.scorer.stored(gamma, part, self.by_id)
             yield [
-                _link_row(a, b, *exp, self.now) for (a, b), exp in zip(part, explained, strict=True)
+                _link_row(a, b, score, weight, lv, bool(v), self.run, self.now)
+                for (a, b), score, weight, lv, v in zip(
+                    part,
+                    scores,
+                    weights,
+                    links.levels(gamma),
+                    np.isin(gamma[:, conflict[0]], conflict[1]),
+                    strict=True,
+                )
             ]
+
+
+def _v_conflict_levels(scorer: Scorer) -> tuple[int, list[int]]:
+    """The V-number feature and its levels at which both mentions hold one and they differ."""
+    j = next(j for j, c in enumerate(scorer.comparisons) if c.name == "v_number")
+    return j, [k for k, label in enumerate(scorer.comparisons[j].levels) if label != "same"]
 
 
 def _link_row(
@@ -414,22 +368,22 @@ def _link_row(
     right: str,
     score: float,
     weight: float,
-    contributions: list[dict[str, Any]],
+    levels: str,
+    v_conflict: bool,
+    run: str,
     now: dt.datetime,
 ) -> dict[str, Any]:
-    # The explanation's V-number line says whether both mentions hold one and they differ.
-    v_conflict = any(
-        c["feature"] == "v_number" and c["level"] not in ("same", "missing") for c in contributions
-    )
     return {
         "decision_id": _link_id(left, right),
         "left": left,
         "right": right,
         "judgement": "suggested",
-        "score": round(score, 6),
+        "score": score,
         "weight": weight,
         "author": MODEL,
-        "explanation": contributions,
+        "levels": levels,
+        "run": run,
+        "explanation": None,  # rebuilt when read; a stored one (older code) would be stale
         "v_conflict": v_conflict,
         "created_at": now,
     }
@@ -469,7 +423,8 @@ def resolve(
         for i, (p, w) in zip(strong.tolist(), kept.items(), strict=True)
         if state.links.get(p) != round(w, 3)
     ]  # links whose weight changed (all of them in a first run)
-    new_links = _Links(pairs.take(stored), gamma[stored], scorer, state.by_id, started)
+    run_id = f"resolve-{started:%Y%m%dT%H%M%S%fZ}"
+    new_links = _Links(pairs.take(stored), gamma[stored], scorer, state.by_id, run_id, started)
     links = {**({} if mode == "full" else state.links), **{p: round(w, 3) for p, w in kept.items()}}
     same = [
         pair(d.props["left"], d.props["right"])
@@ -504,7 +459,6 @@ def resolve(
     )
     stage("clustering")
     people = _assign_ids(clusters, state.assigned)
-    run_id = f"resolve-{started:%Y%m%dT%H%M%S%fZ}"
     writes, report = _plan(state, people, scored, new_links, scope, scorer, limits, run_id,
                            started, mode, operator)  # fmt: skip
     stage("planning")

@@ -1,0 +1,111 @@
+"""The model's links as stored, and their explanations rebuilt when read.
+
+A link (a ``suggested`` ``MatchDecision`` by ``model``) keeps its score and
+weight, the level each comparison reached (``levels``, a character per
+feature) and the run that scored it (``run``). Its explanation - a line per
+feature with the two mentions' values, the agreed value's frequency and the
+adjustment - is not stored: it was ~1.5 KB of a link's row and most of a full
+run's write time (ADR 0002, sixth round). A reader gets it from
+:func:`explained`, which rebuilds it from the levels, the two mentions and
+the run's stored parameters with ``Scorer.explanations`` - the code that
+summed the stored weight - so it is the explanation the run would have stored.
+
+A store written before keeps its stored explanations; they are read as they are.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from workbench.resolve.compare import PERSON
+from workbench.resolve.mentions import records_of
+from workbench.resolve.scoring import Scorer
+from workbench.store.base import GraphStore, Node
+
+__all__ = ["MISSING", "explained", "levels", "vectors"]
+
+MISSING = "-"  # a level the pair could not be compared at (a value missing on a side)
+SCORERS_KEPT = 4  # runs whose scorer a process keeps: readers ask about the latest few
+_scorers: dict[str, Scorer | None] = {}
+
+
+def levels(gamma: npt.NDArray[np.int8]) -> list[str]:
+    """Each comparison vector as stored: a digit per feature's level, ``-`` for missing.
+
+    >>> levels(np.array([[0, -1, 5], [2, 1, 0]], dtype=np.int8))
+    ['0-5', '210']
+    """
+    if gamma.size and int(gamma.max()) > 9:
+        raise ValueError("a comparison with more than 10 levels cannot be stored as a digit")
+    codes = np.where(gamma < 0, ord(MISSING), gamma.astype(np.int16) + ord("0"))
+    text = codes.astype(np.uint8).tobytes().decode("ascii")
+    width = gamma.shape[1]
+    return [text[i : i + width] for i in range(0, len(text), width)]
+
+
+def vectors(stored: Sequence[str]) -> npt.NDArray[np.int8]:
+    """The comparison vectors of stored ``levels`` strings (of one width).
+
+    >>> vectors(["0-5", "210"]).tolist()
+    [[0, -1, 5], [2, 1, 0]]
+    """
+    raw = np.frombuffer("".join(stored).encode("ascii"), dtype=np.uint8).astype(np.int16)
+    gamma = np.where(raw == ord(MISSING), -1, raw - ord("0")).astype(np.int8)
+    return gamma.reshape(len(stored), -1)
+
+
+def explained(store: GraphStore, decisions: Iterable[Node]) -> list[Node]:
+    """The decisions as read, each model link that stored its levels with its explanation.
+
+    Decisions with a stored explanation, analysts' decisions, and links whose
+    run or mentions are gone (or whose run compared other levels) are
+    returned unchanged. A handful of queries for any number of links: the
+    mentions by id, and each run's parameters once per process.
+    """
+    found = list(decisions)
+    todo: dict[str, list[int]] = defaultdict(list)  # run -> positions of its links in found
+    for k, d in enumerate(found):
+        p = d.props
+        if p.get("explanation") is None and p.get("levels") and p.get("run"):
+            todo[str(p["run"])].append(k)
+    if not todo:
+        return found
+    records = records_of(
+        store,
+        sorted({found[k].props[s] for ks in todo.values() for k in ks for s in ("left", "right")}),
+    )
+    for run, ks in todo.items():
+        scorer = _scorer(store, run)
+        ks = [
+            k
+            for k in ks
+            if found[k].props["left"] in records and found[k].props["right"] in records
+        ]
+        stored = [str(found[k].props["levels"]) for k in ks]
+        if scorer is None or not ks or {len(s) for s in stored} != {len(scorer.comparisons)}:
+            continue
+        pairs = [(found[k].props["left"], found[k].props["right"]) for k in ks]
+        for k, (_, _, lines) in zip(
+            ks, scorer.explanations(vectors(stored), pairs, records), strict=True
+        ):
+            d = found[k]
+            found[k] = Node(d.id, d.label, {**d.props, "explanation": lines})
+    return found
+
+
+def _scorer(store: GraphStore, run: str) -> Scorer | None:
+    """The scorer of the run ``run`` (None if it is gone or compared other levels), kept
+    for the next reader: a run's parameters never change once it is written."""
+    if run not in _scorers:
+        key = f"ResolutionRun:{run}"
+        node = store.get_nodes([key], fields=["parameters"]).get(key)
+        if node is None or not node.props.get("parameters"):
+            return None
+        if len(_scorers) >= SCORERS_KEPT:
+            del _scorers[next(iter(_scorers))]
+        _scorers[run] = Scorer.of_run(node.props["parameters"], PERSON)
+    return _scorers[run]
