@@ -30,7 +30,7 @@ __all__ = ["MISSING", "explained", "levels", "vectors"]
 
 MISSING = "-"  # a level the pair could not be compared at (a value missing on a side)
 SCORERS_KEPT = 4  # runs whose scorer a process keeps: readers ask about the latest few
-_scorers: dict[str, Scorer | None] = {}
+_scorers: dict[tuple[str, str, str], Scorer | None] = {}  # (store kind, location, run) -> scorer
 
 
 def levels(gamma: npt.NDArray[np.int8]) -> list[str]:
@@ -99,13 +99,15 @@ def explained(store: GraphStore, decisions: Iterable[Node]) -> list[Node]:
 
 def _scorer(store: GraphStore, run: str) -> Scorer | None:
     """The scorer of the run ``run`` (None if it is gone or compared other levels), kept
-    for the next reader: a run's parameters never change once it is written."""
-    if run not in _scorers:
+    for the next reader: a run's parameters never change once it is written. Kept per
+    store, as the policy's signal facts are: two stores may hold runs of one name."""
+    cached = (store.kind, store.location, run)
+    if cached not in _scorers:
         key = f"ResolutionRun:{run}"
         node = store.get_nodes([key], fields=["parameters"]).get(key)
         if node is None or not node.props.get("parameters"):
             return None
         if len(_scorers) >= SCORERS_KEPT:
             del _scorers[next(iter(_scorers))]
-        _scorers[run] = Scorer.of_run(node.props["parameters"], PERSON)
-    return _scorers[run]
+        _scorers[cached] = Scorer.of_run(node.props["parameters"], PERSON)
+    return _scorers[cached]
