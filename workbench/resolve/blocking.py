@@ -21,6 +21,9 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
+
 from workbench.resolve.names import skeleton
 from workbench.resolve.pairs import Pairs, ranks
 from workbench.resolve.records import Record
@@ -30,12 +33,14 @@ __all__ = [
     "FEBRL_TRAINING",
     "PERSON_RULES",
     "PERSON_TRAINING",
+    "Reblocked",
     "Rule",
     "Sorted",
     "Wide",
     "blocked",
     "candidate_pairs",
     "person_identifier",
+    "reblocked",
 ]
 
 Rule = Callable[[Record], Iterable[str]]
@@ -206,35 +211,123 @@ def blocked(
     """The pairs of records sharing a key under some rule, in id order.
 
     With ``new``, only pairs with at least one new record (incremental
-    resolution: the old pairs were compared before). Records of one
+    resolution: the old pairs were compared before; :func:`reblocked` also
+    says which old pairs stopped being candidates). Records of one
     ``group`` are never paired. Pairs are made as integer codes (see
     :mod:`workbench.resolve.pairs`): a block's pairs cost no tuples.
     """
-    n = len(records)
-    ranked_ids = ranks(records)
-    rank = ranked_ids.tolist()
-    group_codes: dict[str, int] = {}
-    groups = [-1 if r.group is None else group_codes.setdefault(r.group, len(group_codes))
-              for r in records]  # fmt: skip
     fresh = None if new is None else [r.id in new for r in records]
-    pairing = _Pairing(n, rank, groups, fresh)
+    pairing = _Pairing.of(records, fresh)
     for rule in rules:
-        blocks: dict[str, list[int]] = defaultdict(list)
-        for k, r in enumerate(records):
-            for key in set(rule(r)):
-                blocks[key].append(k)
-        for block in blocks.values():
-            if len(block) < 2 or (fresh is not None and not any(fresh[k] for k in block)):
+        for block in _keyed(records, rule).values():
+            if len(block) >= 2 and (fresh is None or any(fresh[k] for k in block)):
+                pairing.block(records, rule, block, max_block)
+    return pairing.pairs(records)
+
+
+@dataclass(frozen=True)
+class Reblocked:
+    """Blocking for an incremental run: the pairs to compare, and the links to forget."""
+
+    pairs: Pairs  # candidate pairs with at least one new record
+    lost: set[Pair]  # old pairs given that are candidates no longer
+
+
+def reblocked(
+    records: Sequence[Record],
+    rules: Sequence[Rule],
+    new: Collection[str],
+    old: Iterable[Pair],
+    *,
+    max_block: int = 30,
+) -> Reblocked:
+    """:func:`blocked` with ``new``, and which ``old`` pairs new records pushed out.
+
+    Blocking is not stable under insertion: a block that grows past
+    ``max_block`` is paired by its windows (``Sorted``) or its pivots
+    (``Wide``) instead of in full, or not at all, and a record inserted into
+    a sorted block pushes two old neighbours out of each other's window. A
+    full run no longer compares such a pair, so its stored link must go
+    (ADR 0002, sixth round). New records only ever take candidacy away from
+    two old ones: blocks only grow, and in a grown block two old records are
+    at least as far apart in each order. So only an ``old`` pair (a stored
+    link: a candidate when it was made) whose two records share a block that
+    gained a record can be lost: every pair of those blocks is made, old
+    ones too, and a pair they no longer make is lost unless a block without
+    new records still pairs it.
+    """
+    fresh = [r.id in new for r in records]
+    index = {r.id: k for k, r in enumerate(records)}
+    partners: dict[int, set[int]] = defaultdict(set)
+    for a, b in old:
+        x, y = index.get(a), index.get(b)
+        if x is not None and y is not None and not (fresh[x] or fresh[y]):
+            partners[x].add(y)
+            partners[y].add(x)
+    pairing = _Pairing.of(records, None)  # every pair of the blocks that gained a record
+    exposed: set[tuple[int, int]] = set()  # old pairs inside such a block
+    unchanged = _Unchanged(records, rules, pairing, max_block)
+    for j, rule in enumerate(rules):
+        for key, block in _keyed(records, rule).items():
+            if len(block) < 2:
                 continue
-            if len(block) <= max_block:
-                pairing.all(block)
-            elif isinstance(rule, Wide) and len(block) <= rule.max_block:
-                pairing.across([k for k in block if rule.pivot(records[k])], block)
-            elif isinstance(rule, Sorted):
-                for order in rule.orders:
-                    ranked = sorted(block, key=lambda k: (order(records[k]), records[k].id))
-                    pairing.window(ranked, rule.window)
-    return Pairs.from_codes(records, pairing.codes, ranked_ids)
+            if not any(fresh[k] for k in block):
+                if len(block) > max_block:
+                    unchanged.oversized[j][key] = block
+                continue
+            unchanged.grown[j].add(key)
+            pairing.block(records, rule, block, max_block)
+            inside = set(block)
+            exposed.update(
+                (a, b) for a in block if a in partners for b in partners[a] if a < b and b in inside
+            )
+    made = pairing.pairs(records)
+    is_new = np.array(fresh, dtype=bool)
+    with_new = is_new[made.left] | is_new[made.right]
+    still = set(made.codes[~with_new].tolist())
+    lost = {
+        (records[a].id, records[b].id) if records[a].id < records[b].id
+        else (records[b].id, records[a].id)
+        for a, b in exposed
+        if pairing.code(a, b) not in still and not unchanged.pairs(a, b)
+    }  # fmt: skip
+    return Reblocked(made.take(np.flatnonzero(with_new)), lost)
+
+
+class _Unchanged:
+    """Whether a block that gained no record pairs two records (as it did before)."""
+
+    def __init__(
+        self, records: Sequence[Record], rules: Sequence[Rule], pairing: _Pairing, max_block: int
+    ) -> None:
+        self.records, self.rules, self.pairing, self.max_block = records, rules, pairing, max_block
+        self.grown: list[set[str]] = [set() for _ in rules]  # keys of blocks that gained one
+        self.oversized: list[dict[str, list[int]]] = [{} for _ in rules]  # the others over max
+        self.made: dict[tuple[int, str], set[int]] = {}  # an oversized block's pair codes
+
+    def pairs(self, a: int, b: int) -> bool:
+        ra, rb = self.records[a], self.records[b]
+        for j, rule in enumerate(self.rules):
+            for key in (set(rule(ra)) & set(rule(rb))) - self.grown[j]:
+                block = self.oversized[j].get(key)
+                if block is None:  # at most max_block: every pair
+                    return True
+                if (j, key) not in self.made:
+                    alone = self.pairing.empty()
+                    alone.block(self.records, rule, block, self.max_block)
+                    self.made[(j, key)] = set(alone.codes)
+                if self.pairing.code(a, b) in self.made[(j, key)]:
+                    return True
+        return False
+
+
+def _keyed(records: Sequence[Record], rule: Rule) -> dict[str, list[int]]:
+    """The records (by position) under each key of the rule."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for k, r in enumerate(records):
+        for key in set(rule(r)):
+            blocks[key].append(k)
+    return blocks
 
 
 class _Pairing:
@@ -245,14 +338,51 @@ class _Pairing:
     ) -> None:
         self.n, self.rank, self.groups, self.fresh = n, rank, groups, fresh
         self.codes = array("q")  # 8 bytes a code; a list of ints held ~36 (tens of millions)
+        self.ranked_ids: npt.NDArray[np.int64] | None = None
+
+    @classmethod
+    def of(cls, records: Sequence[Record], fresh: list[bool] | None) -> _Pairing:
+        """An empty pairing of the records (with ``fresh``, only pairs with a fresh one)."""
+        ranked_ids = ranks(records)
+        group_codes: dict[str, int] = {}
+        groups = [-1 if r.group is None else group_codes.setdefault(r.group, len(group_codes))
+                  for r in records]  # fmt: skip
+        pairing = cls(len(records), ranked_ids.tolist(), groups, fresh)
+        pairing.ranked_ids = ranked_ids
+        return pairing
+
+    def empty(self) -> _Pairing:
+        """A new empty pairing of the same records, of every pair."""
+        pairing = _Pairing(self.n, self.rank, self.groups, None)
+        pairing.ranked_ids = self.ranked_ids
+        return pairing
+
+    def pairs(self, records: Sequence[Record]) -> Pairs:
+        return Pairs.from_codes(records, self.codes, self.ranked_ids)
+
+    def code(self, a: int, b: int) -> int:
+        x, y = self.rank[a], self.rank[b]
+        return x * self.n + y if x < y else y * self.n + x
 
     def add(self, a: int, b: int) -> None:
         if a == b or (self.groups[a] >= 0 and self.groups[a] == self.groups[b]):
             return
         if self.fresh is not None and not (self.fresh[a] or self.fresh[b]):
             return
-        x, y = self.rank[a], self.rank[b]
-        self.codes.append(x * self.n + y if x < y else y * self.n + x)
+        self.codes.append(self.code(a, b))
+
+    def block(
+        self, records: Sequence[Record], rule: Rule, block: Sequence[int], max_block: int
+    ) -> None:
+        """The pairs a rule makes of one block: all of them, or an oversized block's few."""
+        if len(block) <= max_block:
+            self.all(block)
+        elif isinstance(rule, Wide) and len(block) <= rule.max_block:
+            self.across([k for k in block if rule.pivot(records[k])], block)
+        elif isinstance(rule, Sorted):
+            for order in rule.orders:
+                ranked = sorted(block, key=lambda k: (order(records[k]), records[k].id))
+                self.window(ranked, rule.window)
 
     def all(self, block: Sequence[int]) -> None:
         """Every pair within the block."""

@@ -35,6 +35,7 @@ from workbench.resolve.blocking import (
     PERSON_TRAINING,
     blocked,
     person_identifier,
+    reblocked,
 )
 from workbench.resolve.clustering import Pair, pair
 from workbench.resolve.compare import PERSON
@@ -453,7 +454,11 @@ def resolve(
     stage("read")
     mode = "full" if full or state.last_run is None else "incremental"
     new = {r.id for r in state.records if r.id not in state.assigned}
-    pairs = blocked(state.records, PERSON_RULES, new=None if mode == "full" else new)
+    if mode == "full":
+        pairs, lost = blocked(state.records, PERSON_RULES), set()
+    else:  # stored links that the new mentions pushed out of blocking go, as in a full run
+        delivered = reblocked(state.records, PERSON_RULES, new, state.links)
+        pairs, lost = delivered.pairs, delivered.lost
     stage("blocking")
     gamma = vectors(pairs, state.by_id, PERSON)
     stage("comparing")
@@ -470,7 +475,8 @@ def resolve(
         if state.links.get(p) != round(w, 3)
     ]  # links whose weight changed (all of them in a first run)
     new_links = _Links(pairs.take(stored), gamma[stored], scorer, state.by_id, started)
-    links = {**({} if mode == "full" else state.links), **{p: round(w, 3) for p, w in kept.items()}}
+    old = {} if mode == "full" else {p: w for p, w in state.links.items() if p not in lost}
+    links = {**old, **{p: round(w, 3) for p, w in kept.items()}}
     same = [
         pair(d.props["left"], d.props["right"])
         for d in state.decisions
@@ -489,7 +495,7 @@ def resolve(
         for d in state.decisions:
             if since is None or d.props["created_at"] >= since:
                 touched |= {d.props["left"], d.props["right"]}
-        for a, b in kept:
+        for a, b in [*kept, *lost]:
             touched |= {a, b}
         scope = _closure(touched, state, links, same, limits)
     records = [state.by_id[i] for i in sorted(scope) if i in state.by_id]
@@ -505,8 +511,8 @@ def resolve(
     stage("clustering")
     people = _assign_ids(clusters, state.assigned)
     run_id = f"resolve-{started:%Y%m%dT%H%M%S%fZ}"
-    writes, report = _plan(state, people, scored, new_links, scope, scorer, limits, run_id,
-                           started, mode, operator)  # fmt: skip
+    writes, report = _plan(state, people, scored, links, new_links, scope, scorer, limits,
+                           run_id, started, mode, operator)  # fmt: skip
     stage("planning")
     facilitators = _plan_facilitators(store, run_id)
     stage("facilitators")
@@ -636,6 +642,7 @@ def _plan(
     state: _State,
     people: dict[str, list[str]],
     scored: Mapping[Pair, float],
+    links: Mapping[Pair, float],
     link_rows: _Links,
     scope: set[str],
     scorer: Scorer,
@@ -651,11 +658,10 @@ def _plan(
     removed = sorted(old_persons - set(people))
     changed = {p for p, ms in people.items() if p in old_persons and not moved.isdisjoint(ms)}
     created = [p for p in people if p not in old_persons]
-    stale = [  # stored links that were re-scored below ``keep`` (or not at all, in a full run)
+    stale = [  # stored links the run dropped, or re-scored below ``keep``
         f"MatchDecision:{_link_id(a, b)}"
         for a, b in state.links
-        if ((a, b) in scored or mode == "full")
-        and scored.get((a, b), limits.keep - 1) < limits.keep
+        if (a, b) not in links or scored.get((a, b), limits.keep) < limits.keep
     ]
     edges = []
     for p, ms in people.items():
