@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -237,7 +237,7 @@ def reblocked(
     records: Sequence[Record],
     rules: Sequence[Rule],
     new: Collection[str],
-    old: Iterable[Pair],
+    old: Container[Pair],
     *,
     max_block: int = 30,
 ) -> Reblocked:
@@ -250,73 +250,62 @@ def reblocked(
     full run no longer compares such a pair, so its stored link must go
     (ADR 0002, sixth round). New records only ever take candidacy away from
     two old ones: blocks only grow, and in a grown block two old records are
-    at least as far apart in each order. So only an ``old`` pair (a stored
-    link: a candidate when it was made) whose two records share a block that
-    gained a record can be lost: every pair of those blocks is made, old
-    ones too, and a pair they no longer make is lost unless a block without
-    new records still pairs it.
+    at least as far apart in each order. So a pair is lost only where a
+    block over ``max_block`` gained a record and no longer makes a pair it
+    made before; it is lost for good if no block (grown or not) makes it now.
+    ``old`` are the pairs that matter (the stored links).
     """
     fresh = [r.id in new for r in records]
-    index = {r.id: k for k, r in enumerate(records)}
-    partners: dict[int, set[int]] = defaultdict(set)
-    for a, b in old:
-        x, y = index.get(a), index.get(b)
-        if x is not None and y is not None and not (fresh[x] or fresh[y]):
-            partners[x].add(y)
-            partners[y].add(x)
-    pairing = _Pairing.of(records, None)  # every pair of the blocks that gained a record
-    exposed: set[tuple[int, int]] = set()  # old pairs inside such a block
-    unchanged = _Unchanged(records, rules, pairing, max_block)
+    pairing = _Pairing.of(records, fresh)
+    now = _Oversized(records, rules, pairing.empty(), max_block)
+    dropped: set[int] = set()  # pairs an oversized block made before the new records came
     for j, rule in enumerate(rules):
         for key, block in _keyed(records, rule).items():
-            if len(block) < 2:
+            if len(block) > max_block:
+                now.blocks[j][key] = block
+            if len(block) < 2 or not any(fresh[k] for k in block):
                 continue
-            if not any(fresh[k] for k in block):
-                if len(block) > max_block:
-                    unchanged.oversized[j][key] = block
-                continue
-            unchanged.grown[j].add(key)
             pairing.block(records, rule, block, max_block)
-            inside = set(block)
-            exposed.update(
-                (a, b) for a in block if a in partners for b in partners[a] if a < b and b in inside
-            )
-    made = pairing.pairs(records)
-    is_new = np.array(fresh, dtype=bool)
-    with_new = is_new[made.left] | is_new[made.right]
-    still = set(made.codes[~with_new].tolist())
-    lost = {
-        (records[a].id, records[b].id) if records[a].id < records[b].id
-        else (records[b].id, records[a].id)
-        for a, b in exposed
-        if pairing.code(a, b) not in still and not unchanged.pairs(a, b)
-    }  # fmt: skip
-    return Reblocked(made.take(np.flatnonzero(with_new)), lost)
+            if len(block) > max_block:
+                before = pairing.empty()
+                before.block(records, rule, [k for k in block if not fresh[k]], max_block)
+                dropped.update(set(before.codes) - now.made(j, key))
+    n = len(records)
+    position = np.argsort(pairing.ranked_ids)  # rank -> position
+    lost = set()
+    for code in dropped:
+        a, b = int(position[code // n]), int(position[code % n])
+        ids = (records[a].id, records[b].id)
+        if ids in old and not now.pairs(a, b):
+            lost.add(ids)
+    return Reblocked(pairing.pairs(records), lost)
 
 
-class _Unchanged:
-    """Whether a block that gained no record pairs two records (as it did before)."""
+class _Oversized:
+    """The blocks over ``max_block`` (by rule and key) and the pairs each makes, on demand."""
 
     def __init__(
         self, records: Sequence[Record], rules: Sequence[Rule], pairing: _Pairing, max_block: int
     ) -> None:
         self.records, self.rules, self.pairing, self.max_block = records, rules, pairing, max_block
-        self.grown: list[set[str]] = [set() for _ in rules]  # keys of blocks that gained one
-        self.oversized: list[dict[str, list[int]]] = [{} for _ in rules]  # the others over max
-        self.made: dict[tuple[int, str], set[int]] = {}  # an oversized block's pair codes
+        self.blocks: list[dict[str, list[int]]] = [{} for _ in rules]
+        self.codes: dict[tuple[int, str], set[int]] = {}
+
+    def made(self, j: int, key: str) -> set[int]:
+        """The pair codes the block of rule ``j`` under ``key`` makes."""
+        if (j, key) not in self.codes:
+            alone = self.pairing.empty()
+            alone.block(self.records, self.rules[j], self.blocks[j][key], self.max_block)
+            self.codes[(j, key)] = set(alone.codes)
+        return self.codes[(j, key)]
 
     def pairs(self, a: int, b: int) -> bool:
+        """Whether some block pairs the two records: a shared block of at most
+        ``max_block`` pairs all of its records, an oversized one its few."""
         ra, rb = self.records[a], self.records[b]
         for j, rule in enumerate(self.rules):
-            for key in (set(rule(ra)) & set(rule(rb))) - self.grown[j]:
-                block = self.oversized[j].get(key)
-                if block is None:  # at most max_block: every pair
-                    return True
-                if (j, key) not in self.made:
-                    alone = self.pairing.empty()
-                    alone.block(self.records, rule, block, self.max_block)
-                    self.made[(j, key)] = set(alone.codes)
-                if self.pairing.code(a, b) in self.made[(j, key)]:
+            for key in set(rule(ra)) & set(rule(rb)):
+                if key not in self.blocks[j] or self.pairing.code(a, b) in self.made(j, key):
                     return True
         return False
 
@@ -334,11 +323,15 @@ class _Pairing:
     """Collects pair codes (``rank * n + rank``), skipping one group's and old-old pairs."""
 
     def __init__(
-        self, n: int, rank: list[int], groups: list[int], fresh: list[bool] | None
+        self,
+        ranked_ids: npt.NDArray[np.int64],
+        rank: list[int],
+        groups: list[int],
+        fresh: list[bool] | None,
     ) -> None:
-        self.n, self.rank, self.groups, self.fresh = n, rank, groups, fresh
+        self.ranked_ids, self.rank, self.groups, self.fresh = ranked_ids, rank, groups, fresh
+        self.n = len(rank)
         self.codes = array("q")  # 8 bytes a code; a list of ints held ~36 (tens of millions)
-        self.ranked_ids: npt.NDArray[np.int64] | None = None
 
     @classmethod
     def of(cls, records: Sequence[Record], fresh: list[bool] | None) -> _Pairing:
@@ -347,15 +340,11 @@ class _Pairing:
         group_codes: dict[str, int] = {}
         groups = [-1 if r.group is None else group_codes.setdefault(r.group, len(group_codes))
                   for r in records]  # fmt: skip
-        pairing = cls(len(records), ranked_ids.tolist(), groups, fresh)
-        pairing.ranked_ids = ranked_ids
-        return pairing
+        return cls(ranked_ids, ranked_ids.tolist(), groups, fresh)
 
     def empty(self) -> _Pairing:
         """A new empty pairing of the same records, of every pair."""
-        pairing = _Pairing(self.n, self.rank, self.groups, None)
-        pairing.ranked_ids = self.ranked_ids
-        return pairing
+        return _Pairing(self.ranked_ids, self.rank, self.groups, None)
 
     def pairs(self, records: Sequence[Record]) -> Pairs:
         return Pairs.from_codes(records, self.codes, self.ranked_ids)

@@ -498,6 +498,7 @@ def resolve(
         for a, b in [*kept, *lost]:
             touched |= {a, b}
         scope = _closure(touched, state, links, same, limits)
+        links.update(_reweighed(old, scope, scorer, state))
     records = [state.by_id[i] for i in sorted(scope) if i in state.by_id]
     clusters = cluster(
         records,
@@ -566,6 +567,33 @@ def _ranked(queue: Sequence[tuple[Mapping[str, Any], int]]) -> list[tuple[str, i
     return [(f"MatchDecision:{_link_id(p['left'], p['right'])}", n) for p, n in queue]
 
 
+# How far a stored weight (its explanation's total: a sum of rounded contributions) may lie
+# from the rounded sum ``Scorer.weigh`` gives, which is what clustering reads.
+ROUNDING = 0.001 * (len(PERSON) + 2)
+
+
+def _reweighed(
+    old: Mapping[Pair, float], scope: set[str], scorer: Scorer, state: _State
+) -> dict[Pair, float]:
+    """The stored links inside the scope, weighed again as a full run weighs them.
+
+    A stored link's weight is its explanation's total; a run clusters on
+    ``Scorer.weigh`` rounded, a thousandth away in about half the links at
+    225k rows - enough to reorder links of equal weight and so change a
+    merge (4 persons apart from a full run after a delivery, ADR 0002).
+    """
+    inside = Pairs.of(
+        [
+            (a, b)
+            for a, b in old
+            if a in scope and b in scope and a in state.by_id and b in state.by_id
+        ],
+        state.records,
+    )
+    weights = scorer.weigh(vectors(inside, state.by_id, PERSON), inside, state.by_id)
+    return {p: round(w, 3) for p, w in zip(inside, weights.tolist(), strict=True)}
+
+
 def _closure(
     seeds: set[str],
     state: _State,
@@ -578,11 +606,12 @@ def _closure(
     since a group's rivals (clustering's ``odds_against_alternatives``) decide
     whether it may merge. Following merge-strength links only left a namesake
     outside the scope, so the incremental run merged what a full run held back
-    (8 of 29,067 persons at 56k rows)."""
+    (8 of 29,067 persons at 56k rows). Stored weights are followed from a
+    little below the line: they are their explanations' totals."""
     members: dict[str, list[str]] = defaultdict(list)
     for m, p in state.assigned.items():
         members[p].append(m)
-    reach = min(limits.merge, limits.rival)
+    reach = min(limits.merge, limits.rival) - ROUNDING  # stored weights, see ``ROUNDING``
     adjacent: dict[str, set[str]] = defaultdict(set)
     for (a, b), w in links.items():
         if w >= reach:
