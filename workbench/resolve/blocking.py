@@ -266,9 +266,10 @@ def reblocked(
             if len(block) < 2 or not any(fresh[k] for k in block):
                 continue
             pairing.block(records, rule, block, max_block)
-            if len(block) > max_block:
+            kept = [k for k in block if not fresh[k]]
+            if len(block) > max_block and _may_drop(rule, len(kept), len(block), max_block):
                 before = pairing.empty()
-                before.block(records, rule, [k for k in block if not fresh[k]], max_block)
+                before.block(records, rule, kept, max_block)
                 dropped.update(set(before.codes) - now.made(j, key))
     n = len(records)
     position = np.argsort(pairing.ranked_ids)  # rank -> position
@@ -279,6 +280,15 @@ def reblocked(
         if ids in old and not now.pairs(a, b):
             lost.add(ids)
     return Reblocked(pairing.pairs(records), lost)
+
+
+def _may_drop(rule: Rule, before: int, after: int, max_block: int) -> bool:
+    """Whether a block grown from ``before`` to ``after`` records may stop making a pair."""
+    if before <= max_block:  # it made every pair
+        return True
+    if isinstance(rule, Sorted):  # windows shift
+        return True
+    return isinstance(rule, Wide) and before <= rule.max_block < after  # pivots stop pairing
 
 
 class _Oversized:
