@@ -9,7 +9,6 @@ from dataclasses import asdict
 import numpy as np
 import pytest
 
-from tests.resolve.test_service import corpus, resolved, resolved_home  # noqa: F401 (fixtures)
 from workbench.query import Session
 from workbench.query.persons import person_links
 from workbench.resolve.api import explained, last_run
@@ -26,7 +25,7 @@ def _links(store: CypherStore) -> list:  # type: ignore[type-arg]
 
 
 def test_a_link_stores_its_levels_and_reads_with_the_explanation_its_run_summed(
-    resolved: CypherStore,  # noqa: F811
+    resolved: CypherStore,
 ) -> None:
     run = last_run(resolved)
     assert run is not None
@@ -49,7 +48,7 @@ def test_a_link_stores_its_levels_and_reads_with_the_explanation_its_run_summed(
 
 
 def test_a_link_stored_with_its_explanation_reads_as_stored(
-    resolved: CypherStore,  # noqa: F811
+    resolved: CypherStore,
 ) -> None:
     person = next(
         p for p in {e.dst for e in resolved.find_edges("RESOLVED_TO")}

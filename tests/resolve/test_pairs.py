@@ -16,7 +16,13 @@ import numpy as np
 import pytest
 
 from tests.resolve.generated import generated_records
-from workbench.resolve.blocking import PERSON_RULES, PERSON_TRAINING, blocked, person_identifier
+from workbench.resolve.blocking import (
+    PERSON_RULES,
+    PERSON_TRAINING,
+    blocked,
+    person_identifier,
+    reblocked,
+)
 from workbench.resolve.compare import PERSON
 from workbench.resolve.pairs import Pairs, PairWeights, sorted_unique, unique_inverse
 from workbench.resolve.pipeline import score, train, vectors
@@ -54,6 +60,28 @@ def test_blocking_by_codes_equals_the_naive_pairs(records: list[Record]) -> None
     assert set(blocked(records, PERSON_RULES[:3])) == _naive(records, None)
     new = {r.id for r in records[::7]}
     assert set(blocked(records, PERSON_RULES[:3], new=new)) == _naive(records, new)
+
+
+@pytest.mark.parametrize("max_block", [6, 12])
+def test_new_records_only_take_candidacy_from_old_pairs_and_reblocking_finds_which(
+    records: list[Record], max_block: int
+) -> None:
+    """A full blocking before and after some records arrive: the old pairs it still
+    makes were all made before, and ``reblocked`` names exactly the ones it lost
+    (a small ``max_block`` makes many blocks oversized: windows, pivots, skipped)."""
+    new = {r.id for r in records[::20]}
+    before = set(
+        blocked([r for r in records if r.id not in new], PERSON_RULES, max_block=max_block)
+    )
+    after = set(blocked(records, PERSON_RULES, max_block=max_block))
+    with_new = set(blocked(records, PERSON_RULES, max_block=max_block, new=new))
+    assert after - with_new <= before
+    assert before - after, "the delivery pushes some old pairs out"
+    delivered = reblocked(records, PERSON_RULES, new, before, max_block=max_block)
+    assert set(delivered.pairs) == with_new
+    assert delivered.lost == before - after
+    some = set(sorted(before)[::3])  # the stored links: a part of the old candidates
+    assert reblocked(records, PERSON_RULES, new, some, max_block=max_block).lost == some - after
 
 
 def test_pairs_are_in_id_order_whatever_the_records_order(records: list[Record]) -> None:

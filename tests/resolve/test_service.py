@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from tests.views import persons_json as persons
-from workbench.generate import generate
 from workbench.ingest import ingest
 from workbench.query import ReviewPair, Session, review_queue
 from workbench.query.persons import person_history, person_links
@@ -19,34 +18,8 @@ from workbench.resolve import ResolveError, decide, resolve
 from workbench.security.policy import Unrestricted
 from workbench.store.base import CypherStore
 
-from ..conftest import copy_home, make_store
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("corpus")
-    generate(out, persons=150, seed=3)
-    return out
-
-
-def _files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.iterdir() if p.suffix in (".csv", ".jsonl", ".xlsx"))
-
-
-@pytest.fixture(scope="module")
-def resolved_home(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    home = tmp_path_factory.mktemp("resolved") / "home"
-    store = make_store("embedded", home)
-    ingest(store, _files(corpus), operator="test")
-    resolve(store, operator="test")
-    store.close()
-    return home
-
-
-@pytest.fixture
-def resolved(resolved_home: Path, tmp_path: Path) -> CypherStore:
-    """A private copy of the resolved store, so a test may decide and re-resolve."""
-    return make_store("embedded", copy_home(resolved_home, tmp_path / "home"))
+from ..conftest import make_store
+from .conftest import exports, politie_csv
 
 
 def _groups(store: CypherStore) -> set[frozenset[tuple[str, str, str]]]:
@@ -99,7 +72,7 @@ def test_resolving_again_changes_nothing_and_full_gives_the_same_persons(
 
 
 def test_incremental_loads_resolve_like_one_full_run(corpus: Path, tmp_path: Path) -> None:
-    files = _files(corpus)
+    files = exports(corpus)
     step = make_store("embedded", tmp_path / "step")
     ingest(step, files[:2], operator="test")
     resolve(step, operator="test")
@@ -263,21 +236,6 @@ def test_a_facilitator_edge_always_says_how_its_mention_was_placed(
     assert all(e.props["score"] == JOIN_SCORE[e.props["method"]] for e in placed.values())
 
 
-def _politie_rows(path: Path, rows: list[dict[str, str]]) -> Path:
-    import csv
-
-    header = ["registratie_id", "datum", "signaalsoort", "thema", "v_nummer", "achternaam",
-              "voornaam", "geboortedatum", "nationaliteit", "geslacht", "telefoon",
-              "document_type", "document_nummer", "document_land", "locatie", "facilitator",
-              "omschrijving"]  # fmt: skip
-    with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=header)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: row.get(k, "") for k in header})
-    return path
-
-
 def test_two_unrelated_v_numbers_go_first_in_the_queue_and_a_joined_person_is_flagged(
     resolved: CypherStore, tmp_path: Path
 ) -> None:
@@ -285,7 +243,7 @@ def test_two_unrelated_v_numbers_go_first_in_the_queue_and_a_joined_person_is_fl
     alike = {"datum": "2016-03-01", "signaalsoort": "zacht", "thema": "overig",
              "achternaam": "GEBREMESKEL", "voornaam": "Tesfalidet", "geboortedatum": "1987-04-19",
              "nationaliteit": "ERI", "geslacht": "M", "locatie": "Assen"}  # fmt: skip
-    path = _politie_rows(
+    path = politie_csv(
         tmp_path / "politie_conflict.csv",
         [
             {**alike, "registratie_id": "PL-2016-990101", "v_nummer": "3314159265"},

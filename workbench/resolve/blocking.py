@@ -18,8 +18,11 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Container, Iterable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
 
 from workbench.resolve.names import skeleton
 from workbench.resolve.pairs import Pairs, ranks
@@ -30,12 +33,14 @@ __all__ = [
     "FEBRL_TRAINING",
     "PERSON_RULES",
     "PERSON_TRAINING",
+    "Reblocked",
     "Rule",
     "Sorted",
     "Wide",
     "blocked",
     "candidate_pairs",
     "person_identifier",
+    "reblocked",
 ]
 
 Rule = Callable[[Record], Iterable[str]]
@@ -206,53 +211,177 @@ def blocked(
     """The pairs of records sharing a key under some rule, in id order.
 
     With ``new``, only pairs with at least one new record (incremental
-    resolution: the old pairs were compared before). Records of one
+    resolution: the old pairs were compared before; :func:`reblocked` also
+    says which old pairs stopped being candidates). Records of one
     ``group`` are never paired. Pairs are made as integer codes (see
     :mod:`workbench.resolve.pairs`): a block's pairs cost no tuples.
     """
-    n = len(records)
-    ranked_ids = ranks(records)
-    rank = ranked_ids.tolist()
-    group_codes: dict[str, int] = {}
-    groups = [-1 if r.group is None else group_codes.setdefault(r.group, len(group_codes))
-              for r in records]  # fmt: skip
     fresh = None if new is None else [r.id in new for r in records]
-    pairing = _Pairing(n, rank, groups, fresh)
+    pairing = _Pairing.of(records, fresh)
     for rule in rules:
-        blocks: dict[str, list[int]] = defaultdict(list)
-        for k, r in enumerate(records):
-            for key in set(rule(r)):
-                blocks[key].append(k)
-        for block in blocks.values():
-            if len(block) < 2 or (fresh is not None and not any(fresh[k] for k in block)):
+        for block in _keyed(records, rule).values():
+            if len(block) >= 2 and (fresh is None or any(fresh[k] for k in block)):
+                pairing.block(records, rule, block, max_block)
+    return pairing.pairs(records)
+
+
+@dataclass(frozen=True)
+class Reblocked:
+    """Blocking for an incremental run: the pairs to compare, and the links to forget."""
+
+    pairs: Pairs  # candidate pairs with at least one new record
+    lost: set[Pair]  # old pairs given that are candidates no longer
+
+
+def reblocked(
+    records: Sequence[Record],
+    rules: Sequence[Rule],
+    new: Collection[str],
+    old: Container[Pair],
+    *,
+    max_block: int = 30,
+) -> Reblocked:
+    """:func:`blocked` with ``new``, and which ``old`` pairs new records pushed out.
+
+    Blocking is not stable under insertion: a block that grows past
+    ``max_block`` is paired by its windows (``Sorted``) or its pivots
+    (``Wide``) instead of in full, or not at all, and a record inserted into
+    a sorted block pushes two old neighbours out of each other's window. A
+    full run no longer compares such a pair, so its stored link must go
+    (ADR 0002, seventh round). New records only ever take candidacy away from
+    two old ones: blocks only grow, and in a grown block two old records are
+    at least as far apart in each order. So a pair is lost only where a
+    block over ``max_block`` gained a record and no longer makes a pair it
+    made before; it is lost for good if no block (grown or not) makes it now.
+    ``old`` are the pairs that matter (the stored links).
+    """
+    fresh = [r.id in new for r in records]
+    pairing = _Pairing.of(records, fresh)
+    now = _Oversized(records, rules, pairing.empty(), max_block)
+    dropped: set[int] = set()  # pairs an oversized block made before the new records came
+    for j, rule in enumerate(rules):
+        for key, block in _keyed(records, rule).items():
+            if len(block) > max_block:
+                now.blocks[j][key] = block
+            if len(block) < 2 or not any(fresh[k] for k in block):
                 continue
-            if len(block) <= max_block:
-                pairing.all(block)
-            elif isinstance(rule, Wide) and len(block) <= rule.max_block:
-                pairing.across([k for k in block if rule.pivot(records[k])], block)
-            elif isinstance(rule, Sorted):
-                for order in rule.orders:
-                    ranked = sorted(block, key=lambda k: (order(records[k]), records[k].id))
-                    pairing.window(ranked, rule.window)
-    return Pairs.from_codes(records, pairing.codes, ranked_ids)
+            pairing.block(records, rule, block, max_block)
+            kept = [k for k in block if not fresh[k]]
+            if len(block) > max_block and _may_drop(rule, len(kept), len(block), max_block):
+                before = pairing.empty()
+                before.block(records, rule, kept, max_block)
+                dropped.update(set(before.codes) - now.made(j, key))
+    n = len(records)
+    position = np.argsort(pairing.ranked_ids)  # rank -> position
+    lost = set()
+    for code in dropped:
+        a, b = int(position[code // n]), int(position[code % n])
+        ids = (records[a].id, records[b].id)
+        if ids in old and not now.pairs(a, b):
+            lost.add(ids)
+    return Reblocked(pairing.pairs(records), lost)
+
+
+def _may_drop(rule: Rule, before: int, after: int, max_block: int) -> bool:
+    """Whether a block grown from ``before`` to ``after`` records may stop making a pair."""
+    if before <= max_block:  # it made every pair
+        return True
+    if isinstance(rule, Sorted):  # windows shift
+        return True
+    return isinstance(rule, Wide) and before <= rule.max_block < after  # pivots stop pairing
+
+
+class _Oversized:
+    """The blocks over ``max_block`` (by rule and key) and the pairs each makes, on demand."""
+
+    def __init__(
+        self, records: Sequence[Record], rules: Sequence[Rule], pairing: _Pairing, max_block: int
+    ) -> None:
+        self.records, self.rules, self.pairing, self.max_block = records, rules, pairing, max_block
+        self.blocks: list[dict[str, list[int]]] = [{} for _ in rules]
+        self.codes: dict[tuple[int, str], set[int]] = {}
+
+    def made(self, j: int, key: str) -> set[int]:
+        """The pair codes the block of rule ``j`` under ``key`` makes."""
+        if (j, key) not in self.codes:
+            alone = self.pairing.empty()
+            alone.block(self.records, self.rules[j], self.blocks[j][key], self.max_block)
+            self.codes[(j, key)] = set(alone.codes)
+        return self.codes[(j, key)]
+
+    def pairs(self, a: int, b: int) -> bool:
+        """Whether some block pairs the two records: a shared block of at most
+        ``max_block`` pairs all of its records, an oversized one its few."""
+        ra, rb = self.records[a], self.records[b]
+        for j, rule in enumerate(self.rules):
+            for key in set(rule(ra)) & set(rule(rb)):
+                if key not in self.blocks[j] or self.pairing.code(a, b) in self.made(j, key):
+                    return True
+        return False
+
+
+def _keyed(records: Sequence[Record], rule: Rule) -> dict[str, list[int]]:
+    """The records (by position) under each key of the rule."""
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for k, r in enumerate(records):
+        for key in set(rule(r)):
+            blocks[key].append(k)
+    return blocks
 
 
 class _Pairing:
     """Collects pair codes (``rank * n + rank``), skipping one group's and old-old pairs."""
 
     def __init__(
-        self, n: int, rank: list[int], groups: list[int], fresh: list[bool] | None
+        self,
+        ranked_ids: npt.NDArray[np.int64],
+        rank: list[int],
+        groups: list[int],
+        fresh: list[bool] | None,
     ) -> None:
-        self.n, self.rank, self.groups, self.fresh = n, rank, groups, fresh
+        self.ranked_ids, self.rank, self.groups, self.fresh = ranked_ids, rank, groups, fresh
+        self.n = len(rank)
         self.codes = array("q")  # 8 bytes a code; a list of ints held ~36 (tens of millions)
+
+    @classmethod
+    def of(cls, records: Sequence[Record], fresh: list[bool] | None) -> _Pairing:
+        """An empty pairing of the records (with ``fresh``, only pairs with a fresh one)."""
+        ranked_ids = ranks(records)
+        group_codes: dict[str, int] = {}
+        groups = [-1 if r.group is None else group_codes.setdefault(r.group, len(group_codes))
+                  for r in records]  # fmt: skip
+        return cls(ranked_ids, ranked_ids.tolist(), groups, fresh)
+
+    def empty(self) -> _Pairing:
+        """A new empty pairing of the same records, of every pair."""
+        return _Pairing(self.ranked_ids, self.rank, self.groups, None)
+
+    def pairs(self, records: Sequence[Record]) -> Pairs:
+        return Pairs.from_codes(records, self.codes, self.ranked_ids)
+
+    def code(self, a: int, b: int) -> int:
+        x, y = self.rank[a], self.rank[b]
+        return x * self.n + y if x < y else y * self.n + x
 
     def add(self, a: int, b: int) -> None:
         if a == b or (self.groups[a] >= 0 and self.groups[a] == self.groups[b]):
             return
         if self.fresh is not None and not (self.fresh[a] or self.fresh[b]):
             return
-        x, y = self.rank[a], self.rank[b]
-        self.codes.append(x * self.n + y if x < y else y * self.n + x)
+        self.codes.append(self.code(a, b))
+
+    def block(
+        self, records: Sequence[Record], rule: Rule, block: Sequence[int], max_block: int
+    ) -> None:
+        """The pairs a rule makes of one block: all of them, or an oversized block's few."""
+        if len(block) <= max_block:
+            self.all(block)
+        elif isinstance(rule, Wide) and len(block) <= rule.max_block:
+            self.across([k for k in block if rule.pivot(records[k])], block)
+        elif isinstance(rule, Sorted):
+            for order in rule.orders:
+                ranked = sorted(block, key=lambda k: (order(records[k]), records[k].id))
+                self.window(ranked, rule.window)
 
     def all(self, block: Sequence[int]) -> None:
         """Every pair within the block."""

@@ -36,6 +36,7 @@ from workbench.resolve.blocking import (
     PERSON_TRAINING,
     blocked,
     person_identifier,
+    reblocked,
 )
 from workbench.resolve.clustering import Pair, pair
 from workbench.resolve.compare import PERSON
@@ -407,7 +408,11 @@ def resolve(
     stage("read")
     mode = "full" if full or state.last_run is None else "incremental"
     new = {r.id for r in state.records if r.id not in state.assigned}
-    pairs = blocked(state.records, PERSON_RULES, new=None if mode == "full" else new)
+    if mode == "full":
+        pairs, lost = blocked(state.records, PERSON_RULES), set()
+    else:  # stored links that the new mentions pushed out of blocking go, as in a full run
+        delivered = reblocked(state.records, PERSON_RULES, new, state.links)
+        pairs, lost = delivered.pairs, delivered.lost
     stage("blocking")
     gamma = vectors(pairs, state.by_id, PERSON)
     stage("comparing")
@@ -425,7 +430,8 @@ def resolve(
     ]  # links whose weight changed (all of them in a first run)
     run_id = f"resolve-{started:%Y%m%dT%H%M%S%fZ}"
     new_links = _Links(pairs.take(stored), gamma[stored], scorer, state.by_id, run_id, started)
-    links = {**({} if mode == "full" else state.links), **{p: round(w, 3) for p, w in kept.items()}}
+    old = {} if mode == "full" else {p: w for p, w in state.links.items() if p not in lost}
+    links = {**old, **{p: round(w, 3) for p, w in kept.items()}}
     same = [
         pair(d.props["left"], d.props["right"])
         for d in state.decisions
@@ -444,9 +450,10 @@ def resolve(
         for d in state.decisions:
             if since is None or d.props["created_at"] >= since:
                 touched |= {d.props["left"], d.props["right"]}
-        for a, b in kept:
+        for a, b in [*kept, *lost]:
             touched |= {a, b}
         scope = _closure(touched, state, links, same, limits)
+        links.update(_reweighed(old, scope, scorer, state))
     records = [state.by_id[i] for i in sorted(scope) if i in state.by_id]
     clusters = cluster(
         records,
@@ -459,8 +466,8 @@ def resolve(
     )
     stage("clustering")
     people = _assign_ids(clusters, state.assigned)
-    writes, report = _plan(state, people, scored, new_links, scope, scorer, limits, run_id,
-                           started, mode, operator)  # fmt: skip
+    writes, report = _plan(state, people, scored, links, new_links, scope, scorer, limits,
+                           run_id, started, mode, operator)  # fmt: skip
     stage("planning")
     facilitators = _plan_facilitators(store, run_id)
     stage("facilitators")
@@ -514,6 +521,33 @@ def _ranked(queue: Sequence[tuple[Mapping[str, Any], int]]) -> list[tuple[str, i
     return [(f"MatchDecision:{_link_id(p['left'], p['right'])}", n) for p, n in queue]
 
 
+# How far a stored weight (its explanation's total: a sum of rounded contributions) may lie
+# from the rounded sum ``Scorer.weigh`` gives, which is what clustering reads.
+ROUNDING = 0.001 * (len(PERSON) + 2)
+
+
+def _reweighed(
+    old: Mapping[Pair, float], scope: set[str], scorer: Scorer, state: _State
+) -> dict[Pair, float]:
+    """The stored links inside the scope, weighed again as a full run weighs them.
+
+    A stored link's weight is its explanation's total; a run clusters on
+    ``Scorer.weigh`` rounded, a thousandth away in about half the links at
+    225k rows - enough to reorder links of equal weight and so change a
+    merge (4 persons apart from a full run after a delivery, ADR 0002).
+    """
+    inside = Pairs.of(
+        [
+            (a, b)
+            for a, b in old
+            if a in scope and b in scope and a in state.by_id and b in state.by_id
+        ],
+        state.records,
+    )
+    weights = scorer.weigh(vectors(inside, state.by_id, PERSON), inside, state.by_id)
+    return {p: round(w, 3) for p, w in zip(inside, weights.tolist(), strict=True)}
+
+
 def _closure(
     seeds: set[str],
     state: _State,
@@ -526,11 +560,12 @@ def _closure(
     since a group's rivals (clustering's ``odds_against_alternatives``) decide
     whether it may merge. Following merge-strength links only left a namesake
     outside the scope, so the incremental run merged what a full run held back
-    (8 of 29,067 persons at 56k rows)."""
+    (8 of 29,067 persons at 56k rows). Stored weights are followed from a
+    little below the line: they are their explanations' totals."""
     members: dict[str, list[str]] = defaultdict(list)
     for m, p in state.assigned.items():
         members[p].append(m)
-    reach = min(limits.merge, limits.rival)
+    reach = min(limits.merge, limits.rival) - ROUNDING  # stored weights, see ``ROUNDING``
     adjacent: dict[str, set[str]] = defaultdict(set)
     for (a, b), w in links.items():
         if w >= reach:
@@ -590,6 +625,7 @@ def _plan(
     state: _State,
     people: dict[str, list[str]],
     scored: Mapping[Pair, float],
+    links: Mapping[Pair, float],
     link_rows: _Links,
     scope: set[str],
     scorer: Scorer,
@@ -605,11 +641,10 @@ def _plan(
     removed = sorted(old_persons - set(people))
     changed = {p for p, ms in people.items() if p in old_persons and not moved.isdisjoint(ms)}
     created = [p for p in people if p not in old_persons]
-    stale = [  # stored links that were re-scored below ``keep`` (or not at all, in a full run)
+    stale = [  # stored links the run dropped, or re-scored below ``keep``
         f"MatchDecision:{_link_id(a, b)}"
         for a, b in state.links
-        if ((a, b) in scored or mode == "full")
-        and scored.get((a, b), limits.keep - 1) < limits.keep
+        if (a, b) not in links or scored.get((a, b), limits.keep) < limits.keep
     ]
     edges = []
     for p, ms in people.items():
