@@ -792,20 +792,21 @@ class CypherStore(ABC):
             f"w{i}": self._encode_value(node.properties.get(k), v)
             for i, (k, v) in enumerate(where.items())
         }
-        query = cypher.find_nodes(node, list(where), limit, fields, paged=after is not None)
+        chosen = None if fields is None else tuple(f for f in fields if f != "id")
+        props = node.properties if chosen is None else self._subset(label, chosen)
+        query = cypher.find_nodes(node, list(where), limit, chosen, paged=after is not None)
         if limit is not None:
             params["limit"] = limit
         if after is not None:
             params["after"] = after
         with self._unit() as r:
-            rows = r.run(query, params)
-        if fields is not None:
-            props = node.properties
-            return [
-                Node(row["id"], label, {f: decode(props.get(f), row[f]) for f in fields})
-                for row in rows
-            ]
-        return [self._node_from(label, row) for row in rows]
+            rows = r.tabular(query, params)[1]  # id, then the properties in order
+        # Rows as lists, read by position: a dict per row was most of the time of a
+        # scan (28k clusters of a run, 1.2 s at a million rows).
+        read = self._values_reader(props, range(1, len(props) + 1))
+        if fields is not None and "id" in fields:
+            return [Node(row[0], label, {"id": row[0], **read(row)}) for row in rows]
+        return [Node(row[0], label, read(row)) for row in rows]
 
     def find_edges(
         self, type_: str, *, src: Sequence[str] | None = None, dst: Sequence[str] | None = None
