@@ -2,7 +2,10 @@
 
 Shared by the benchmarks that time ``workbench`` commands as a user runs them
 (``scale_bench``, ``detect_bench --only delivery``): ``wait4`` gives the
-child's own CPU time and peak RSS, which an in-process timing cannot.
+child's own CPU time and peak RSS, which an in-process timing cannot. The peak
+is at least the parent's resident size when it forked the child (Linux keeps
+the high-water mark across exec): a benchmark keeps itself small while it
+times commands, and does its own big reads after the last one.
 """
 
 from __future__ import annotations
