@@ -18,7 +18,7 @@ from workbench.ingest.mapping import ROLE_EDGE
 from workbench.resolve.records import TRAVELLING_ROLES, Birth, Record
 from workbench.store.base import GraphStore
 
-__all__ = ["MENTION_FIELDS", "Context", "context", "record", "records_of"]
+__all__ = ["MENTION_FIELDS", "Context", "context", "key_value", "record", "records_of"]
 
 # What resolution reads of a mention: its record (``record``) and its person's summary.
 MENTION_FIELDS = ("name", "given", "surname", "birth_date", "birth_administrative",
@@ -86,15 +86,15 @@ def records_of(store: GraphStore, ids: Sequence[str]) -> dict[str, Record]:
         return {}
     phones: dict[str, set[str]] = defaultdict(set)
     for e in store.find_edges("HAS_PHONE", src=wanted):
-        phones[e.src].add(_value(e.dst))
+        phones[e.src].add(key_value(e.dst))
     docs: dict[str, set[str]] = defaultdict(set)
     for e in store.find_edges("HAS_DOCUMENT", src=wanted):
-        docs[e.src].add(_value(e.dst))
+        docs[e.src].add(key_value(e.dst))
     roles = [(role, e) for role, edge in ROLE_EDGE.items()
              for e in store.find_edges(edge, dst=wanted)]  # fmt: skip
     sources = sorted({e.src for _, e in roles})
     signals = store.get_nodes(sources, fields=["date", "arrival_date"]) if sources else {}
-    routes = ({e.src: _value(e.dst) for e in store.find_edges("TRAVELLED", src=sources)}
+    routes = ({e.src: key_value(e.dst) for e in store.find_edges("TRAVELLED", src=sources)}
               if sources else {})  # fmt: skip
     around: dict[str, Context] = {}
     for role, e in roles:  # in the bulk read's order: the last role edge read holds
@@ -107,5 +107,6 @@ def records_of(store: GraphStore, ids: Sequence[str]) -> dict[str, Record]:
     }
 
 
-def _value(node_id: str) -> str:
+def key_value(node_id: str) -> str:
+    """The key value a node id carries (``Phone:+31612345678`` -> ``+31612345678``)."""
     return node_id.partition(":")[2]

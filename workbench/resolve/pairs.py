@@ -53,10 +53,15 @@ def sorted_unique(values: npt.ArrayLike) -> npt.NDArray[np.int64]:
     [1, 3, 5]
     """
     out = np.sort(np.asarray(values, dtype=np.int64))
-    keep = np.empty(len(out), dtype=bool)
+    return out[_firsts(out)]
+
+
+def _firsts(ordered: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Where each run of equal values in the sorted ``ordered`` starts."""
+    keep = np.empty(len(ordered), dtype=bool)
     keep[:1] = True
-    np.not_equal(out[1:], out[:-1], out=keep[1:])
-    return out[keep]
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return keep
 
 
 def unique_inverse(
@@ -81,9 +86,7 @@ def unique_inverse(
     packed = (values.astype(np.int64) << bits) | np.arange(n, dtype=np.int64)
     packed.sort()
     ordered = packed >> bits
-    keep = np.empty(n, dtype=bool)
-    keep[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    keep = _firsts(ordered)
     inverse = np.empty(n, dtype=np.intp)
     inverse[packed & ((1 << bits) - 1)] = np.cumsum(keep) - 1
     return ordered[keep], inverse

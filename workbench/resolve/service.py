@@ -29,7 +29,6 @@ import numpy.typing as npt
 
 from workbench.collector import gc_paused
 from workbench.ingest.mapping import ROLE_EDGE
-from workbench.resolve import links
 from workbench.resolve.api import MODEL, Judgement, last_run, link_key
 from workbench.resolve.blocking import (
     PERSON_RULES,
@@ -41,7 +40,8 @@ from workbench.resolve.blocking import (
 from workbench.resolve.clustering import Pair, pair
 from workbench.resolve.compare import PERSON
 from workbench.resolve.facilitators import FacilitatorRecord, group_facilitators
-from workbench.resolve.mentions import MENTION_FIELDS, Context, context, record
+from workbench.resolve.links import levels as stored_levels
+from workbench.resolve.mentions import MENTION_FIELDS, Context, context, key_value, record
 from workbench.resolve.pairs import Pairs, PairWeights
 from workbench.resolve.pipeline import Thresholds, cluster, train, vectors
 from workbench.resolve.records import Record, v_number_typo
@@ -113,20 +113,16 @@ class _State:
         self.by_id = {r.id: r for r in self.records}
 
 
-def _value(node_id: str) -> str:
-    return node_id.partition(":")[2]
-
-
 def _read(store: GraphStore) -> _State:
     with store.reader():
         mentions = {n.id: n for n in store.find_nodes("PersonMention", fields=MENTION_FIELDS)}
         phones: dict[str, set[str]] = defaultdict(set)
         for e in store.find_edges("HAS_PHONE"):
             if e.src in mentions:
-                phones[e.src].add(_value(e.dst))
+                phones[e.src].add(key_value(e.dst))
         docs: dict[str, set[str]] = defaultdict(set)
         for e in store.find_edges("HAS_DOCUMENT"):
-            docs[e.src].add(_value(e.dst))
+            docs[e.src].add(key_value(e.dst))
         around = _context(store, mentions)
         assigned = {e.src: e.dst for e in store.find_edges("RESOLVED_TO") if e.src in mentions}
         links: dict[Pair, float] = {}
@@ -153,7 +149,7 @@ def _read(store: GraphStore) -> _State:
 
 def _context(store: GraphStore, mentions: Mapping[str, Node]) -> dict[str, Context]:
     """Route, arrival day and record day of the record each mention came from (``context``)."""
-    routes = {e.src: _value(e.dst) for e in store.find_edges("TRAVELLED")}
+    routes = {e.src: key_value(e.dst) for e in store.find_edges("TRAVELLED")}
     signals = {
         n.id: (n.props.get("date"), n.props.get("arrival_date"))
         for n in store.find_nodes("Signal", fields=["date", "arrival_date"])
@@ -285,7 +281,7 @@ def _person_props(person_id: str, members: Sequence[str], state: _State) -> dict
         default=None,
     )
     return {
-        "person_id": _value(person_id),
+        "person_id": key_value(person_id),
         "name": mode("name"),
         "v_number": mode("v_number"),
         "v_numbers": v_numbers,
@@ -351,7 +347,7 @@ class _Links:
                     part,
                     scores,
                     weights,
-                    links.levels(gamma),
+                    stored_levels(gamma),
                     np.isin(gamma[:, conflict[0]], conflict[1]),
                     strict=True,
                 )
@@ -748,7 +744,7 @@ def _facilitator_context(
     signal = {e.dst: e.src for e in store.find_edges("NAMES_FACILITATOR") if e.dst in mentions}
     markers: dict[str, set[str]] = defaultdict(set)
     for e in store.find_edges("MENTIONS_PHONE"):
-        markers[e.src].add(f"phone:{_value(e.dst)}")
+        markers[e.src].add(f"phone:{key_value(e.dst)}")
     for m, number in phone.items():
         if m in signal:
             markers[signal[m]].add(f"phone:{number}")
@@ -759,7 +755,9 @@ def _plan_facilitators(store: GraphStore, run_id: str) -> _Identity:
     """Facilitator mentions into facilitators (recomputed whole: they are few)."""
     with store.reader():
         mentions = {n.id: n for n in store.find_nodes("FacilitatorMention")}
-        phone = {e.src: _value(e.dst) for e in store.find_edges("HAS_PHONE") if e.src in mentions}
+        phone = {
+            e.src: key_value(e.dst) for e in store.find_edges("HAS_PHONE") if e.src in mentions
+        }
         placed = {e.src: e for e in store.find_edges("RESOLVED_TO") if e.src in mentions}
         old = {n.id for n in store.find_nodes("FacilitatorEntity")}
         context = _facilitator_context(store, mentions, phone)
