@@ -35,7 +35,7 @@ from graph_schema.model import EdgeType, Model, NodeType, Property
 from workbench.config import BUFFER_POOL_MB, DIRECT_ROWS
 from workbench.store import cypher, staging
 from workbench.store.base import CypherStore, Edge, Hop, Row, Runner, SearchHit, encode
-from workbench.store.errors import InvalidWrite, StoreError, StoreUnavailable
+from workbench.store.errors import InvalidWrite, LostKeys, StoreError, StoreUnavailable
 from workbench.store.fts import TextIndex
 from workbench.store.locking import locked
 
@@ -45,6 +45,9 @@ log = logging.getLogger(__name__)
 # delivery checkpoints once, at its end; a first load of a million rows every
 # few hundred MB, so its memory stays bounded.
 STAGED_CHECKPOINT_BYTES = 256 * 1024 * 1024
+# Times a write puts lost keys back (by re-creating their nodes) before it fails
+# (ADR 0019); once has always been enough.
+REKEY_ATTEMPTS = 2
 
 ARROW_TYPES = {
     "string": pa.string(),
@@ -123,6 +126,11 @@ def _commit(conn: ladybug.Connection) -> None:
         log.warning("store committed; its checkpoint will finish on the next open (%s)", exc)
 
 
+def _rollback(conn: ladybug.Connection) -> None:
+    with suppress(RuntimeError):  # a failed query may have ended the transaction already
+        conn.execute("ROLLBACK")
+
+
 class EmbeddedStore(CypherStore):
     """LadybugDB graph plus a SQLite FTS5 side index, both under ``home``."""
 
@@ -155,6 +163,7 @@ class EmbeddedStore(CypherStore):
         self._stage: Path | None = None  # the copy a staged run writes, while it runs
         self._staged: tuple[ladybug.Database, TextIndex] | None = None  # the copy, kept open
         self._fts: TextIndex | None = None
+        self._copied: set[str] = set()  # labels the open transaction COPYed nodes into
         self._touching: dict[str, set[str]] = {label: set() for label in model.nodes}  # types
         self._columns: dict[tuple[tuple[str, ...], tuple[str, ...] | None], list[str]] = {}
         # An edge's direction seen from one end, from the labels of both ends,
@@ -219,19 +228,21 @@ class EmbeddedStore(CypherStore):
         conn = ladybug.Connection(db) if write else ladybug.Connection(db, num_threads=1)
         self._fts = fts
         try:
+            runner = LadybugRunner(conn)
             if write:
                 conn.execute("BEGIN TRANSACTION")
+                self._copied = set()
             try:
-                yield LadybugRunner(conn)
+                yield runner
             except BaseException:
                 if write:
-                    with suppress(RuntimeError):  # a failed query may have ended it already
-                        conn.execute("ROLLBACK")
+                    _rollback(conn)
                     fts.rollback()
                 raise
             if write:
                 fts.commit()  # before the graph: extra index entries are harmless
                 _commit(conn)
+                self._keep_keys(conn, runner)
         finally:
             self._fts = None
             conn.close()
@@ -266,6 +277,51 @@ class EmbeddedStore(CypherStore):
             self._staged = None
             fts.close()
             db.close()
+
+    def _keep_keys(self, conn: ladybug.Connection, r: Runner) -> None:
+        """After a commit that copied nodes: every node of those labels is found by its key.
+
+        LadybugDB 0.22 can drop keys of a label's committed nodes from its key
+        index when a later transaction ``COPY``s many nodes into the label (3 of
+        349,194 mentions in a load of 88,000 persons; ADR 0019). Such a node is
+        still there, but a lookup by id misses it, so the next unit of the run
+        would copy it again or fail on its edges. The check asks the database
+        for one key lookup per node of each label copied into (~2 us a node);
+        a lost key is put back by re-creating its node and edges in a
+        transaction of its own (``_rekey``), and a key that stays lost fails
+        the write, naming the ids.
+        """
+        labels, self._copied = sorted(self._copied), set()
+        for attempt in range(REKEY_ATTEMPTS + 1):
+            lost = {label: ids for label in labels if (ids := self._unkeyed(r, label))}
+            if not lost:
+                return
+            named = "; ".join(
+                f"{len(ids)} {label}: {', '.join(ids[:5])}" for label, ids in lost.items()
+            )
+            if attempt == REKEY_ATTEMPTS:
+                raise LostKeys(
+                    f"the store holds nodes it cannot find by their id after a write ({named}); "
+                    f"re-creating them did not help. Keep the store as it is and report it "
+                    f"(ADR 0019); a staged load or run was not published."
+                )
+            log.warning("the key index lost %s: re-created them with their edges", named)
+            conn.execute("BEGIN TRANSACTION")
+            try:
+                self._rekey(r, lost)
+            except BaseException:
+                _rollback(conn)
+                raise
+            _commit(conn)
+            labels = sorted(lost)  # the re-creation inserted keys there: check those again
+
+    def _unkeyed(self, r: Runner, label: str) -> list[str]:
+        """Ids of ``label``'s nodes that their key does not find: usually two counts, no ids."""
+        total = r.run(cypher.count_nodes(label))[0]["n"]
+        if r.run(cypher.keyed_nodes(label))[0]["n"] == total:
+            return []
+        ids = [row[0] for row in r.tabular(cypher.all_ids(label))[1]]
+        return sorted(set(ids) - self._existing_ids(r, label, ids))
 
     def _write_lock(self) -> AbstractContextManager[None]:
         """Held by every writer: one at a time, whether it writes the store or a copy."""
@@ -360,6 +416,7 @@ class EmbeddedStore(CypherStore):
     def _create_nodes(self, r: Runner, node: NodeType, rows: list[Row]) -> None:
         table = _arrow_table(node.properties, rows, ["id"])
         r.run(f"COPY {node.label} FROM $batch", {"batch": table})
+        self._copied.add(node.label)
 
     def _create_edges(self, r: Runner, edge: EdgeType, src: str, dst: str, rows: list[Row]) -> None:
         table = _arrow_table(edge.properties, rows, ["src", "dst"])
