@@ -1,4 +1,4 @@
-"""Every node stays findable by its key after a bulk write (the embedded store, ADR 0019).
+"""Every node stays findable by its key after a bulk write (ADR 0019).
 
 LadybugDB 0.22 can drop keys of committed nodes from a label's primary-key
 index when a later transaction ``COPY``s many new nodes into the label: the
@@ -9,6 +9,7 @@ made before the store checked its keys after each unit.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import random
 from pathlib import Path
@@ -17,9 +18,9 @@ from typing import Any
 import pytest
 
 from graph_schema.model import model
+from tests.store.test_contract import phone, signal
+from workbench.store.base import CypherStore
 from workbench.store.embedded import EmbeddedStore
-
-pytestmark = pytest.mark.slow
 
 UNIT = 50_000
 
@@ -40,6 +41,7 @@ def _numbers() -> list[int]:
     return random.Random(1).sample(range(70_000, 250_000), 2 * UNIT)
 
 
+@pytest.mark.slow
 def test_a_second_bulk_unit_leaves_every_earlier_node_findable_with_its_edges(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -77,3 +79,29 @@ def test_a_second_bulk_unit_leaves_every_earlier_node_findable_with_its_edges(
     # a key the index lost was put back, and the log says which
     for record in caplog.records:
         assert "re-created" in record.getMessage()
+
+
+def test_re_creating_nodes_keeps_them_their_properties_and_edges(store: CypherStore) -> None:
+    """The repair of lost keys (``_rekey``), here on nodes whose keys are fine: what it
+    re-creates is what was there, edges between two re-created nodes included, once."""
+    sid, mention = "Signal:politie|PL-2015-1", "PersonMention:politie|PL-2015-1|subject|0"
+    stamp = dt.datetime(2015, 9, 14, 8, 32, tzinfo=dt.UTC)
+    with store.writer() as w:
+        w.upsert_nodes("Signal", [signal("PL-2015-1", timestamp=stamp, indicators=["VERMIST"])])
+        w.upsert_nodes("Phone", [phone("+31612345678", sid)])
+        person = {**_mention(1), "source": "politie", "record_id": "PL-2015-1"}
+        w.upsert_nodes("PersonMention", [{**person, "birth_administrative": True}])
+        w.upsert_edges("SUBJECT", [{"src": sid, "dst": mention, "signals": [sid]}])
+        w.upsert_edges("HAS_PHONE", [{"src": mention, "dst": "Phone:+31612345678",
+                                      "raw": "06-12345678", "signals": [sid]}])  # fmt: skip
+
+    def snapshot() -> tuple[object, ...]:
+        nodes = store.get_nodes([sid, mention, "Phone:+31612345678"])
+        edges = [store.find_edges(t, src=[sid, mention]) for t in ("SUBJECT", "HAS_PHONE")]
+        return {i: n.props for i, n in nodes.items()}, edges, store.counts()
+
+    before = snapshot()
+    with store._unit(write=True) as r:
+        store._rekey(r, {"Signal": [sid], "PersonMention": [mention]})
+    assert snapshot() == before
+    assert len(before[0]) == 3 and [len(e) for e in before[1]] == [1, 1]

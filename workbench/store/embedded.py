@@ -292,8 +292,12 @@ class EmbeddedStore(CypherStore):
         the write, naming the ids.
         """
         labels, self._copied = sorted(self._copied), set()
+        if not labels:
+            return
         for attempt in range(REKEY_ATTEMPTS + 1):
+            clock = time.perf_counter()
             lost = {label: ids for label in labels if (ids := self._unkeyed(r, label))}
+            log.debug("keys of %s checked (%.2f s)", labels, time.perf_counter() - clock)
             if not lost:
                 return
             named = "; ".join(
@@ -302,10 +306,10 @@ class EmbeddedStore(CypherStore):
             if attempt == REKEY_ATTEMPTS:
                 raise LostKeys(
                     f"the store holds nodes it cannot find by their id after a write ({named}); "
-                    f"re-creating them did not help. Keep the store as it is and report it "
-                    f"(ADR 0019); a staged load or run was not published."
+                    "re-creating them did not help. A staged run (a big load, a resolution) is "
+                    "not published; a small write is committed with them. Keep the store as it "
+                    "is and report it (docs/decisions/0019)."
                 )
-            log.warning("the key index lost %s: re-created them with their edges", named)
             conn.execute("BEGIN TRANSACTION")
             try:
                 self._rekey(r, lost)
@@ -313,6 +317,7 @@ class EmbeddedStore(CypherStore):
                 _rollback(conn)
                 raise
             _commit(conn)
+            log.warning("the key index lost %s: re-created them with their edges", named)
             labels = sorted(lost)  # the re-creation inserted keys there: check those again
 
     def _unkeyed(self, r: Runner, label: str) -> list[str]:
