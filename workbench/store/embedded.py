@@ -321,12 +321,24 @@ class EmbeddedStore(CypherStore):
             labels = sorted(lost)  # the re-creation inserted keys there: check those again
 
     def _unkeyed(self, r: Runner, label: str) -> list[str]:
-        """Ids of ``label``'s nodes that their key does not find: usually two counts, no ids."""
+        """Ids of ``label``'s nodes that their key does not find: usually two counts, no ids.
+
+        Counts that differ while every id is found mean ids that lead to another
+        node (two nodes with one id): nothing here can mend that, so it raises.
+        """
         total = r.run(cypher.count_nodes(label))[0]["n"]
-        if r.run(cypher.keyed_nodes(label))[0]["n"] == total:
+        keyed = r.run(cypher.keyed_nodes(label))[0]["n"]
+        if keyed == total:
             return []
         ids = [row[0] for row in r.tabular(cypher.all_ids(label))[1]]
-        return sorted(set(ids) - self._existing_ids(r, label, ids))
+        lost = sorted(set(ids) - self._existing_ids(r, label, ids))
+        if not lost:
+            raise LostKeys(
+                f"{label}: {total} nodes, {keyed} of them found by their own id, yet every id "
+                "is found: some ids lead to another node. Keep the store as it is and report "
+                "it (docs/decisions/0019)."
+            )
+        return lost
 
     def _write_lock(self) -> AbstractContextManager[None]:
         """Held by every writer: one at a time, whether it writes the store or a copy."""
