@@ -109,11 +109,11 @@ def review(session: Session, *, limit: int = 50) -> ReviewQueue:
     """
     resolve = _resolve("review_candidates")
     api = importlib.import_module("workbench.resolve.api")
-    ranked = resolve.review_candidates(session.store)
     out = ReviewQueue()
     waiting: dict[str, dict[str, None]] = defaultdict(dict)
     step = max(2 * limit, 100)
     with session.store.reader():
+        ranked = resolve.review_candidates(session.store)
         for start in range(0, len(ranked), step):
             chunk = ranked[start : start + step]
             found = session.store.get_nodes([i for i, _ in chunk])

@@ -84,6 +84,16 @@ _CATALOG_MAX = 1_000_000
 SIGNAL_FACTS = ("source", "kind", "theme", "legal_regime")  # what sharing decides on
 # What judging a Signal node reads: its sharing facts and its own provenance.
 JUDGED_SIGNAL_FIELDS = (*SIGNAL_FACTS, "signals")
+# Nodes judged by what they are made of (read by ``_follow``), not by their own values:
+# read only these fields when the policy fetches one itself. A caller's view of such a
+# node is shaped from the node the caller passes, never from the policy's copy. An
+# alert page judging 121 clusters spent 0.11 s decoding their explanations.
+_JUDGED_BY_INPUTS: dict[str, tuple[str, ...]] = {
+    "Person": (),
+    "FacilitatorEntity": ("phones",),
+    "Cluster": (),
+    "Alert": (),
+}
 
 
 @dataclass(frozen=True)
@@ -268,10 +278,18 @@ class NeedToKnow:
             for i in dict.fromkeys(ids)
             if i not in self._nodes and ":" in i and i.partition(":")[0] in known
         ]
-        if missing:
-            found = self.store.get_nodes(missing)
-            for i in missing:
-                self._remember(i, found.get(i))
+        if not missing:
+            return
+        by_inputs: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        whole: list[str] = []
+        for i in missing:
+            fields = _JUDGED_BY_INPUTS.get(i.partition(":")[0])
+            (whole if fields is None else by_inputs[fields]).append(i)
+        found = self.store.get_nodes(whole) if whole else {}
+        for fields, ids in by_inputs.items():
+            found.update(self.store.get_nodes(ids, fields=fields))
+        for i in missing:
+            self._remember(i, found.get(i))
 
     def _follow(self, nodes: Sequence[Node]) -> list[str]:
         """Record what derived ``nodes`` are made of (one query per label); ids to read next."""
