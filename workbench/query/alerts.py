@@ -59,8 +59,8 @@ def alerts(
         found = visibility.find(session, "Alert", {"run_id": run_id} if run_id else None)
         about = visibility.edges(session, "ABOUT", src=[a.id for a in found])
         # An alert is about a cluster: its name and score are shown, not its explanation.
-        shown = [f for f in (caption_field("Cluster"), "score") if f]
-        targets = visibility.nodes(session, [e.dst for e in about], fields=shown)
+        named = [f for f in (caption_field("Cluster"), "score") if f]
+        targets = visibility.nodes(session, [e.dst for e in about], fields=named)
     target_of = {e.src: targets.get(e.dst) for e in about}
     rows = []
     for a in found:
