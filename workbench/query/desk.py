@@ -16,7 +16,7 @@ from workbench.query.alerts import AlertRow, alerts
 from workbench.query.errors import FeatureUnavailable
 from workbench.query.exchange import mine as exchange_mine
 from workbench.query.exchange import queue
-from workbench.query.review import review_queue
+from workbench.query.review import review
 from workbench.query.runs import RunInfo, latest_run
 from workbench.query.session import Session
 from workbench.query.watch import WatchHit, WatchRow, followed_clusters, hits, watches
@@ -64,14 +64,14 @@ def desk(session: Session, home: Path, *, limit: int = 20) -> Desk:
         run = latest_run(session)
         new_alerts = alerts(session, statuses=["new"], limit=None) if run else []
         try:
-            review: int | None = len(review_queue(session, limit=REVIEW_CAP))
+            waiting: int | None = len(review(session, limit=REVIEW_CAP, explain=False).pairs)
         except FeatureUnavailable:
-            review = None
+            waiting = None
         found = hits(session, home, limit=limit)
     return Desk(
         hits=found,
         alerts=[a for a in new_alerts if a.about is not None and a.about.id in followed][:limit],
-        review=review,
+        review=waiting,
         requests=desk_requests(session, home),
         run=run,
         run_alerts=sum(1 for a in new_alerts if run is not None and a.run_id == run.run_id),
