@@ -14,6 +14,7 @@ from tests.views import persons_json as persons
 from workbench.ingest import ingest
 from workbench.query import ReviewPair, Session, review_queue
 from workbench.query.persons import person_history, person_links
+from workbench.query.review import review
 from workbench.resolve import ResolveError, decide, resolve
 from workbench.security.policy import Unrestricted
 from workbench.store.base import CypherStore
@@ -159,6 +160,17 @@ def test_companions_carry_the_route_and_arrival_of_their_border_record(
     for r in kmar:
         by_group.setdefault(str(r.group), set()).add((r.route, r.arrival))
     assert all(len(v) == 1 for v in by_group.values())  # one context per record
+
+
+def test_a_count_of_the_review_queue_reads_the_same_pairs_without_explanations(
+    resolved: CypherStore,
+) -> None:
+    """The desk counts the queue without rebuilding explanations: same pairs, same order."""
+    session = Session(resolved, Unrestricted())
+    full, counted = review(session, limit=20), review(session, limit=20, explain=False)
+    assert [(p.left, p.right) for p in counted.pairs] == [(p.left, p.right) for p in full.pairs]
+    assert len(full.pairs) == 20 and all(p.contributions for p in full.pairs)
+    assert not any(p.contributions for p in counted.pairs)
 
 
 def _v_conflict(item: ReviewPair) -> bool:

@@ -119,6 +119,21 @@ def test_person_shows_only_values_a_visible_mention_supports(
     assert ind.props["name"] == IND_NAME and ind.props["v_number"] == IND_VNUMBER
 
 
+def test_a_member_judged_with_its_cluster_is_viewed_from_its_mentions_in_full(
+    embedded: EmbeddedStore, ids: Ids, as_user: Context
+) -> None:
+    """Judging a cluster reads its members' mentions thin (signals and source); a member
+    viewed after that is derived from its mentions' values, read again in full."""
+    for user in ("coa.analyst", "ind.analyst"):
+        policy = as_user(user).policy
+        assert policy.view_node(embedded.get_nodes([ids.cluster])[ids.cluster]) is not None
+        assert ids.ind_pm in policy._partial  # judged, not read whole
+        assert _one(policy, embedded, ids.person) == _one(
+            as_user(user).policy, embedded, ids.person
+        )
+        assert ids.ind_pm not in policy._partial
+
+
 def test_facilitator_known_only_from_a_soft_signal_is_pseudonymised(
     embedded: EmbeddedStore, ids: Ids, as_user: Context
 ) -> None:

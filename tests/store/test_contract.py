@@ -236,12 +236,19 @@ def test_find_nodes_pages_in_id_order(store: CypherStore) -> None:
     assert [i for p in pages for i in p] == sorted(everything)
 
 
-def test_edges_into_an_id_range(store: CypherStore) -> None:
-    _star(store, 5)
-    phone = "Phone:+905321234567"
-    assert {e.dst for e in store.edges_into("HAS_PHONE", "Phone", phone, phone)} == {phone}
-    assert len(store.edges_into("HAS_PHONE", "Phone", "Phone:+0", "Phone:+99")) == 5
-    assert store.edges_into("HAS_PHONE", "Phone", "Phone:+0", "Phone:+1") == []
+def test_find_edges_skips_ends_without_edges_and_unknown_ids(store: CypherStore) -> None:
+    """An end that exists but has no edge of the type, or does not exist, adds nothing:
+    the query reads each end by its key and its edges by an optional match."""
+    _star(store, 3)
+    with store.writer() as w:
+        w.upsert_nodes("Phone", [phone("+31612345678")])  # no edges at all
+    used, unused = "Phone:+905321234567", "Phone:+31612345678"
+    assert store.find_edges("HAS_PHONE", dst=[unused, "Phone:+999"]) == []
+    into = store.find_edges("HAS_PHONE", dst=[unused, used])
+    assert {(e.dst, len(e.props["signals"])) for e in into} == {(used, 1)} and len(into) == 3
+    mentions = [n.id for n in store.find_nodes("PersonMention")]
+    assert len(store.find_edges("HAS_PHONE", src=[*mentions, "PersonMention:nobody"])) == 3
+    assert store.find_edges("RESOLVED_TO", src=mentions) == []
 
 
 def test_find_edges_into_many_ids_reads_each_edge_once(store: CypherStore) -> None:

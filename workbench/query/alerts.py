@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.query import visibility
-from workbench.query.describe import Ref, ref
+from workbench.query.describe import Ref, caption_field, ref
 from workbench.query.errors import InvalidInput, NotFound
 from workbench.query.session import Session
 
@@ -58,7 +58,9 @@ def alerts(
     with session.store.reader():
         found = visibility.find(session, "Alert", {"run_id": run_id} if run_id else None)
         about = visibility.edges(session, "ABOUT", src=[a.id for a in found])
-        targets = visibility.nodes(session, [e.dst for e in about])
+        # An alert is about a cluster: its name and score are shown, not its explanation.
+        named = [f for f in (caption_field("Cluster"), "score") if f]
+        targets = visibility.nodes(session, [e.dst for e in about], fields=named)
     target_of = {e.src: targets.get(e.dst) for e in about}
     rows = []
     for a in found:

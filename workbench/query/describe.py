@@ -45,6 +45,12 @@ def style(label: str) -> tuple[str, str]:
     return entry.get("color", "#999999"), entry.get("shape", "dot")
 
 
+def caption_field(label: str) -> str | None:
+    """The property a node of ``label`` is called by (read it to make a :class:`Ref`)."""
+    entry = _legend().get(label)
+    return entry["caption"] if entry and entry.get("caption") else None
+
+
 def caption(node: Node) -> str:
     """What to call a node: its caption property, else its key, else its id."""
     entry = _legend().get(node.label)

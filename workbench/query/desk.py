@@ -16,7 +16,7 @@ from workbench.query.alerts import AlertRow, alerts
 from workbench.query.errors import FeatureUnavailable
 from workbench.query.exchange import mine as exchange_mine
 from workbench.query.exchange import queue
-from workbench.query.review import review_queue
+from workbench.query.review import review
 from workbench.query.runs import RunInfo, latest_run
 from workbench.query.session import Session
 from workbench.query.watch import WatchHit, WatchRow, followed_clusters, hits, watches
@@ -54,18 +54,24 @@ def desk_requests(session: Session, home: Path) -> list[Request]:
 
 
 def desk(session: Session, home: Path, *, limit: int = 20) -> Desk:
-    """The viewer's desk: at most ``limit`` new hits and alerts on followed clusters."""
+    """The viewer's desk: at most ``limit`` new hits and alerts on followed clusters.
+
+    Its parts read in one unit of work: each would open the store on its own
+    (36 ms an open at 225k rows, six opens a desk).
+    """
     followed = followed_clusters(session, home)
-    run = latest_run(session)
-    new_alerts = alerts(session, statuses=["new"], limit=None) if run else []
-    try:
-        review: int | None = len(review_queue(session, limit=REVIEW_CAP))
-    except FeatureUnavailable:
-        review = None
+    with session.store.reader():
+        run = latest_run(session)
+        new_alerts = alerts(session, statuses=["new"], limit=None) if run else []
+        try:
+            waiting: int | None = len(review(session, limit=REVIEW_CAP, explain=False).pairs)
+        except FeatureUnavailable:
+            waiting = None
+        found = hits(session, home, limit=limit)
     return Desk(
-        hits=hits(session, home, limit=limit),
+        hits=found,
         alerts=[a for a in new_alerts if a.about is not None and a.about.id in followed][:limit],
-        review=review,
+        review=waiting,
         requests=desk_requests(session, home),
         run=run,
         run_alerts=sum(1 for a in new_alerts if run is not None and a.run_id == run.run_id),

@@ -72,7 +72,7 @@ def _page(session: Session, people: Sequence[Node]) -> list[PersonRow]:
     A record's source, id and role are kept in a pseudonymised mention, so
     for the records the mentions are only judged, not shaped.
     """
-    links = session.store.edges_into("RESOLVED_TO", "Person", people[0].id, people[-1].id)
+    links = session.store.find_edges("RESOLVED_TO", dst=[p.id for p in people])
     mentions = session.store.get_nodes([e.src for e in links])
     visibility.known_resolution(session, people, links)
     seen = visibility.seen_ids(session, mentions, prefetch=people)

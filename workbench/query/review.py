@@ -98,28 +98,28 @@ def _unreadable(session: Session, sides: Iterable[Node]) -> dict[str, list[str]]
     return out
 
 
-def review(session: Session, *, limit: int = 50) -> ReviewQueue:
+def review(session: Session, *, limit: int = 50, explain: bool = True) -> ReviewQueue:
     """Near-threshold pairs for this viewer, most consequential first (as resolution ranks).
 
     Resolution ranks every undecided link; this reads them in that order,
     a chunk at a time, through the viewer's policy, and keeps a pair only
     when the viewer may read both mentions in full, until ``limit`` are
     found. A pair with a pseudonymised side is counted for the organisation
-    holding it instead.
+    holding it instead. Without ``explain`` the pairs come without their
+    contributions (rebuilt from the run's model: half the time of a desk's count).
     """
     resolve = _resolve("review_candidates")
     api = importlib.import_module("workbench.resolve.api")
-    ranked = resolve.review_candidates(session.store)
     out = ReviewQueue()
     waiting: dict[str, dict[str, None]] = defaultdict(dict)
     step = max(2 * limit, 100)
     with session.store.reader():
+        ranked = resolve.review_candidates(session.store)
         for start in range(0, len(ranked), step):
             chunk = ranked[start : start + step]
             found = session.store.get_nodes([i for i, _ in chunk])
-            links = visibility.shown_by_stored_id(
-                session, api.explained(session.store, found.values())
-            )
+            stored = api.explained(session.store, found.values()) if explain else found.values()
+            links = visibility.shown_by_stored_id(session, stored)
             sides = visibility.nodes(
                 session, [x for d in links.values() for x in (d.props["left"], d.props["right"])]
             )

@@ -37,12 +37,18 @@ def view_edges(session: Session, found: Iterable[Edge], visible: Mapping[str, An
     return out
 
 
-def nodes(session: Session, ids: Sequence[str]) -> dict[str, Node]:
-    """Fetch nodes by id and keep the visible ones (unknown ids are skipped)."""
+def nodes(
+    session: Session, ids: Sequence[str], *, fields: Sequence[str] | None = None
+) -> dict[str, Node]:
+    """Fetch nodes by id and keep the visible ones (unknown ids are skipped).
+
+    ``fields`` reads only those properties, for a list that shows a few of them
+    (the others are absent, so the view of them is absent too).
+    """
     wanted = [i for i in dict.fromkeys(ids) if ":" in i]
     if not wanted:
         return {}
-    return view_nodes(session, session.store.get_nodes(wanted).values())
+    return view_nodes(session, session.store.get_nodes(wanted, fields=fields).values())
 
 
 def by_stored_id(

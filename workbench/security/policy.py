@@ -84,6 +84,21 @@ _CATALOG_MAX = 1_000_000
 SIGNAL_FACTS = ("source", "kind", "theme", "legal_regime")  # what sharing decides on
 # What judging a Signal node reads: its sharing facts and its own provenance.
 JUDGED_SIGNAL_FIELDS = (*SIGNAL_FACTS, "signals")
+# What the policy reads of a node it fetches itself to judge it (others: every property).
+# Entities, clusters and alerts are judged by what they are made of (read by
+# ``_follow``), mentions by their signals; their other values are not read. A view is
+# shaped from the node the caller passes, never from the policy's copy, except an
+# entity's, derived from its mentions: ``_mentions`` reads those again in full. An alert
+# page judging 121 clusters spent 0.11 s decoding their explanations; 6,500 mentions
+# read whole took 0.30 s at a million rows, their signals and source 0.20 s.
+_JUDGING_FIELDS: dict[str, tuple[str, ...]] = {
+    "Person": (),
+    "FacilitatorEntity": ("phones",),
+    "Cluster": (),
+    "Alert": (),
+    "PersonMention": ("signals", "source"),
+    "FacilitatorMention": ("signals", "source"),
+}
 
 
 @dataclass(frozen=True)
@@ -204,11 +219,13 @@ class NeedToKnow:
         self._span: dict[str, tuple[Access, Access]] = {}
         self._signals: dict[str, Access] = {}
         self._unexpanded: set[str] = set()  # read, but their inputs not yet followed
+        self._partial: set[str] = set()  # read with only their ``_JUDGING_FIELDS``
 
     # bulk reading ---------------------------------------------------------------------
 
     def prefetch(self, items: Iterable[Node | Edge | str]) -> None:
         """Read, in bulk, everything needed to judge ``items`` (nodes, edges or ids)."""
+        items = list(items)
         ids: list[str] = []
         signal_ids: list[str] = []
         for item in items:
@@ -222,16 +239,19 @@ class NeedToKnow:
         known = model().nodes
         ids = [i for i in ids if i not in self._nodes and i.partition(":")[0] in known]
         signal_ids = [i for i in signal_ids if i not in self._signals]
-        if not (ids or signal_ids or self._unexpanded):
-            return
-        with self.store.reader():  # one open store for every read below
-            self._load(ids)
-            while self._unexpanded:
-                batch = [n for i in self._unexpanded if (n := self._nodes[i]) is not None]
-                self._unexpanded.clear()
-                self._load(self._follow(batch))
-                signal_ids += [s for n in batch for s in n.props.get("signals") or []]
-            self._load_signals(signal_ids)
+        if ids or signal_ids or self._unexpanded:
+            with self.store.reader():  # one open store for every read below
+                self._load(ids)
+                while self._unexpanded:
+                    batch = [n for i in self._unexpanded if (n := self._nodes[i]) is not None]
+                    self._unexpanded.clear()
+                    self._load(self._follow(batch))
+                    signal_ids += [s for n in batch for s in n.props.get("signals") or []]
+                self._load_signals(signal_ids)
+        # Entities handed in are to be viewed, and a view is derived from their mentions'
+        # values: read those in full now, in one go (judging may have read them thin).
+        viewed = [i.id for i in items if isinstance(i, Node) and i.label in ENTITIES]
+        self._read_whole([m for e in viewed for m in self._inputs.get(e, [])])
 
     def know_resolved(self, persons: Sequence[Node], links: Sequence[Edge]) -> None:
         """Take ``links`` as every ``RESOLVED_TO`` edge into ``persons``, read by the caller in
@@ -254,6 +274,7 @@ class NeedToKnow:
         self._access.clear()
         self._span.clear()
         self._unexpanded.clear()
+        self._partial.clear()
 
     def _remember(self, node_id: str, node: Node | None) -> None:
         if node_id not in self._nodes:
@@ -268,10 +289,19 @@ class NeedToKnow:
             for i in dict.fromkeys(ids)
             if i not in self._nodes and ":" in i and i.partition(":")[0] in known
         ]
-        if missing:
-            found = self.store.get_nodes(missing)
-            for i in missing:
-                self._remember(i, found.get(i))
+        if not missing:
+            return
+        partial: dict[tuple[str, ...], list[str]] = defaultdict(list)
+        whole: list[str] = []
+        for i in missing:
+            fields = _JUDGING_FIELDS.get(i.partition(":")[0])
+            (whole if fields is None else partial[fields]).append(i)
+        found = self.store.get_nodes(whole) if whole else {}
+        for fields, ids in partial.items():
+            found.update(self.store.get_nodes(ids, fields=fields))
+            self._partial.update(ids)
+        for i in missing:
+            self._remember(i, found.get(i))
 
     def _follow(self, nodes: Sequence[Node]) -> list[str]:
         """Record what derived ``nodes`` are made of (one query per label); ids to read next."""
@@ -499,7 +529,16 @@ class NeedToKnow:
         return sorted(owners)
 
     def _mentions(self, ids: Sequence[str], least: Access) -> list[Node]:
-        return [n for i in ids if self.access(i) >= least and (n := self._nodes[i]) is not None]
+        """The mentions among ``ids`` the viewer sees at least ``least`` of, read in full."""
+        shown = [i for i in ids if self.access(i) >= least and self._nodes[i] is not None]
+        self._read_whole(shown)
+        return [n for i in shown if (n := self._nodes[i]) is not None]
+
+    def _read_whole(self, ids: Sequence[str]) -> None:
+        """Read again in full the nodes among ``ids`` read only for judging."""
+        if thin := [i for i in ids if i in self._partial]:
+            self._nodes.update(self.store.get_nodes(thin))
+            self._partial.difference_update(thin)
 
     def _entity(self, node: Node, mentions: Sequence[str]) -> Node:
         full = self._mentions(mentions, Access.FULL)
@@ -578,6 +617,12 @@ def signal_levels(policy: Policy, ids: Iterable[str]) -> dict[str, Access]:
     wanted = list(dict.fromkeys(ids))
     bulk = getattr(policy, "signal_levels", None)
     return dict(bulk(wanted)) if bulk is not None else dict.fromkeys(wanted, Access.FULL)
+
+
+def judging_fields(label: str) -> tuple[str, ...] | None:
+    """The properties judging a ``label`` node reads (None: all of them), for a caller
+    that only asks whether nodes are visible (:func:`sees`) and reads them for that alone."""
+    return _JUDGING_FIELDS.get(label)
 
 
 def sees(policy: Policy, node: Node) -> bool:

@@ -168,7 +168,6 @@ class GraphStore(Protocol):
     def find_edges(
         self, type_: str, *, src: Sequence[str] | None = None, dst: Sequence[str] | None = None
     ) -> list[Edge]: ...
-    def edges_into(self, type_: str, label: str, first: str, last: str) -> list[Edge]: ...
     def neighbourhood(
         self,
         ids: Sequence[str],
@@ -365,6 +364,12 @@ def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
         yield items[i : i + size]
 
 
+def _found(rows: Iterable[Row]) -> Iterator[Row]:
+    """The rows of ``cypher.edges_from`` / ``edges_to`` that hold an edge: an end with no
+    edge of the type comes back once, with the other end null."""
+    return (row for row in rows if row["src"] is not None and row["dst"] is not None)
+
+
 def _retracted(
     rows: Iterable[Row], gone: set[str], keys: tuple[str, ...]
 ) -> tuple[list[Row], list[Row]]:
@@ -455,9 +460,6 @@ class CypherStore(ABC):
     kind = "abstract"
     location = ""
     _create_chunk = CHUNK  # rows per ``_create_nodes`` / ``_create_edges`` call
-    # Up to this many target ids, find_edges(dst=...) asks one id at a time (a backend
-    # whose plan for an id list is a join over every edge of the type sets it; ADR 0008).
-    _bound_lookups = 0
 
     def __init__(self, model: Model) -> None:
         self.model = model
@@ -828,34 +830,13 @@ class CypherStore(ABC):
                     ids = [i for i in targets if self.model.label_of(i) == b]
                     if not ids:
                         continue
-                    if len(ids) <= self._bound_lookups:
-                        one = cypher.edges_to_one(edge, a, b)
-                        rows = [row for i in ids for row in r.run(one, {"id": i})]
-                    else:
-                        rows = r.run(cypher.edges_to(edge, a, b), {"ids": ids})
+                    rows = r.run(cypher.edges_to(edge, a, b), {"ids": ids})
                 else:
                     rows = r.run(cypher.all_edges(edge, a, b))
-                for row in rows:
+                for row in _found(rows):
                     if wanted is not None and row["dst"] not in wanted:
                         continue  # with both src and dst: the edges between them
                     out.append(self._edge_from(edge, row))
-        return out
-
-    def edges_into(self, type_: str, label: str, first: str, last: str) -> list[Edge]:
-        """Edges of a type into every ``label`` node whose id lies from ``first`` to ``last``.
-
-        For a reader paging through a label in id order (``find_nodes(after=)``):
-        a range on the target's id is read through the adjacency lists, 0.11 s
-        for 2,000 persons' mentions at 97k persons, where ``find_edges(dst=ids)``
-        is planned as a join over every edge of the type (1.2 s, ADR 0008).
-        """
-        edge = self.model.edge(type_)
-        out: list[Edge] = []
-        with self._unit() as r:
-            for a, b in edge.endpoints:
-                if b == label:
-                    rows = r.run(cypher.edges_into_range(edge, a, b), {"lo": first, "hi": last})
-                    out += [self._edge_from(edge, row) for row in rows]
         return out
 
     def neighbourhood(
@@ -978,7 +959,7 @@ class CypherStore(ABC):
     ) -> dict[tuple[str, str], Row]:
         out: dict[tuple[str, str], Row] = {}
         for part in _chunks(list(dict.fromkeys(src_ids))):
-            for row in r.run(cypher.edges_from(edge, src, dst), {"ids": list(part)}):
+            for row in _found(r.run(cypher.edges_from(edge, src, dst), {"ids": list(part)})):
                 e = self._edge_from(edge, row)
                 out[(e.src, e.dst)] = e.props
         return out

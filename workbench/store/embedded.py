@@ -138,11 +138,6 @@ class EmbeddedStore(CypherStore):
     # Each COPY has a fixed cost: 95k nodes copied in one go took 0.31-0.33 s,
     # in 20k chunks 0.40-0.43 s. An Arrow table of 100k rows is a few MB.
     _create_chunk = 100_000
-    # An UNWIND of target ids is planned as a join over every edge of the type,
-    # which grows with the store (0.26 s for 50 persons' mentions at 97k persons,
-    # 4 s for 500 at 442k); one prepared lookup per id stays ~0.1 ms, so up to
-    # 20,000 ids (~2 s) one at a time is faster at any size we run.
-    _bound_lookups = 20_000
 
     def __init__(
         self,
