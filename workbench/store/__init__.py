@@ -18,6 +18,7 @@ from workbench.store.base import (
 )
 from workbench.store.errors import (
     InvalidWrite,
+    LostKeys,
     MissingEndpoint,
     StoreBusy,
     StoreError,
@@ -28,6 +29,7 @@ __all__ = [
     "Edge",
     "GraphStore",
     "InvalidWrite",
+    "LostKeys",
     "MissingEndpoint",
     "Node",
     "SearchHit",

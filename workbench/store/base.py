@@ -34,7 +34,7 @@ from graph_schema.model import (
 )
 from workbench.collector import gc_paused
 from workbench.store import cypher
-from workbench.store.errors import InvalidWrite, MissingEndpoint
+from workbench.store.errors import InvalidWrite, LostKeys, MissingEndpoint
 
 Row = dict[str, Any]
 CHUNK = 20_000
@@ -985,6 +985,49 @@ class CypherStore(ABC):
                 f"{len(missing)} edge endpoint(s) of label {label} do not exist, e.g. "
                 f"{missing[0]!r}; upsert the nodes before their edges"
             )
+
+    def _rekey(self, r: Runner, lost: Mapping[str, Sequence[str]]) -> None:
+        """Re-create the nodes of ``lost`` (ids per label) with their edges, as stored.
+
+        For nodes a scan finds but their key does not (LadybugDB, ADR 0019): they
+        and their edges are read by scans, deleted, and created again by
+        ``CREATE``, which gives each its key again. Values go back as they were
+        read, so nothing is converted; the text index keeps its entries (same
+        ids, same text). A far end of an edge that its key does not find either
+        raises ``LostKeys``: the edge could not be made again.
+        """
+        nodes: dict[str, list[Row]] = {}
+        edges: dict[tuple[str, str, str], dict[tuple[str, str], Row]] = defaultdict(dict)
+        for label, ids in lost.items():
+            nodes[label] = r.run(cypher.nodes_scanned(self.model.node(label)), {"ids": list(ids)})
+            for edge in self.model.edges.values():
+                for a, b in edge.endpoints:
+                    for end, side in (("a", a), ("b", b)):
+                        if side == label:
+                            query = cypher.edges_scanned(edge, a, b, end)
+                            for row in r.run(query, {"ids": list(ids)}):
+                                edges[edge.type, a, b][row["src"], row["dst"]] = row
+        gone = {i for ids in lost.values() for i in ids}
+        far = {i for group in edges.values() for pair in group for i in pair} - gone
+        for label, ids in self._group_by_label(far).items():
+            unfound = sorted(set(ids) - self._existing_ids(r, label, ids))
+            if unfound:
+                raise LostKeys(
+                    f"{len(unfound)} {label} node(s) that edges of nodes being repaired end at "
+                    f"are not found by their id either, e.g. {unfound[0]!r} (ADR 0019)"
+                )
+        for label, ids in lost.items():
+            r.run(cypher.delete_scanned(label), {"ids": list(ids)})
+        for label, rows in nodes.items():
+            node = self.model.node(label)
+            for part in _chunks(rows):
+                query = cypher.create_nodes(node, _all_null(node.properties, part))
+                r.run(query, {"rows": list(part)})
+        for (type_, a, b), group in edges.items():
+            edge = self.model.edge(type_)
+            for part in _chunks(list(group.values())):
+                query = cypher.create_edges(edge, a, b, _all_null(edge.properties, part))
+                r.run(query, {"rows": list(part)})
 
     def _adjacent(self, r: Runner, ids: Sequence[str], hop: Hop) -> list[Edge]:
         """Every edge of ``hop.types`` touching ``ids``, the frontier of ``hop``.

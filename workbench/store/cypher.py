@@ -68,8 +68,8 @@ def set_nodes(node: NodeType, nulls: Collection[str] = ()) -> str:
     return f"UNWIND $rows AS r MATCH (n:{node.label} {{id: r.id}}) SET {sets}"
 
 
-def create_nodes(node: NodeType) -> str:
-    sets = ", ".join(f"n.{p} = r.{p}" for p in node.properties)
+def create_nodes(node: NodeType, nulls: Collection[str] = ()) -> str:
+    sets = ", ".join(f"n.{p} = {_value('r', p, nulls)}" for p in node.properties)
     return f"UNWIND $rows AS r CREATE (n:{node.label} {{id: r.id}}) SET {sets}"
 
 
@@ -83,8 +83,8 @@ def set_edges(edge: EdgeType, src: str, dst: str, nulls: Collection[str] = ()) -
     return match + " SET " + ", ".join(f"e.{p} = {_value('r', p, nulls)}" for p in edge.properties)
 
 
-def create_edges(edge: EdgeType, src: str, dst: str) -> str:
-    sets = ", ".join(f"e.{p} = r.{p}" for p in edge.properties)
+def create_edges(edge: EdgeType, src: str, dst: str, nulls: Collection[str] = ()) -> str:
+    sets = ", ".join(f"e.{p} = {_value('r', p, nulls)}" for p in edge.properties)
     return (
         f"UNWIND $rows AS r MATCH (a:{src} {{id: r.src}}) MATCH (b:{dst} {{id: r.dst}}) "
         f"CREATE (a)-[e:{edge.type}]->(b)" + (f" SET {sets}" if sets else "")
@@ -93,6 +93,42 @@ def create_edges(edge: EdgeType, src: str, dst: str) -> str:
 
 def delete_nodes(label: str) -> str:
     return f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) DETACH DELETE n"
+
+
+# For nodes whose key the index lost (ADR 0019): found by a scan of their label,
+# the only way to reach them, and a count of the nodes that their own key finds.
+
+
+def nodes_scanned(node: NodeType) -> str:
+    return f"MATCH (n:{node.label}) WHERE n.id IN $ids RETURN " + node_columns(node.properties)
+
+
+def edges_scanned(edge: EdgeType, src: str, dst: str, end: str) -> str:
+    """Edges whose ``end`` (``a``, the source, or ``b``, the target) is in ``$ids``, by a scan."""
+    return (
+        f"MATCH (a:{src})-[e:{edge.type}]->(b:{dst}) WHERE {end}.id IN $ids RETURN "
+        + edge_columns(edge.properties)
+    )
+
+
+def delete_scanned(label: str) -> str:
+    return f"MATCH (n:{label}) WHERE n.id IN $ids DETACH DELETE n"
+
+
+def all_ids(label: str) -> str:
+    return f"MATCH (n:{label}) RETURN n.id AS id"
+
+
+def keyed_nodes(label: str) -> str:
+    """How many of a label's nodes their own key leads to: one key lookup per node.
+
+    LadybugDB looks each id up in the key index (measured: it counts the nodes
+    whose key was lost), ~2 us a node, without sending the ids to the client.
+    """
+    return (
+        f"MATCH (n:{label}) WITH n, n.id AS i MATCH (m:{label} {{id: i}}) WHERE m = n "
+        "RETURN count(m) AS n"
+    )
 
 
 def delete_edges_from(type_: str, src: str, dst: str) -> str:

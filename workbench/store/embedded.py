@@ -21,6 +21,7 @@ import datetime as dt
 import logging
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, ExitStack, closing, contextmanager, suppress
 from itertools import chain
@@ -35,7 +36,7 @@ from graph_schema.model import EdgeType, Model, NodeType, Property
 from workbench.config import BUFFER_POOL_MB, DIRECT_ROWS
 from workbench.store import cypher, staging
 from workbench.store.base import CypherStore, Edge, Hop, Row, Runner, SearchHit, encode
-from workbench.store.errors import InvalidWrite, StoreError, StoreUnavailable
+from workbench.store.errors import InvalidWrite, LostKeys, StoreError, StoreUnavailable
 from workbench.store.fts import TextIndex
 from workbench.store.locking import locked
 
@@ -45,6 +46,11 @@ log = logging.getLogger(__name__)
 # delivery checkpoints once, at its end; a first load of a million rows every
 # few hundred MB, so its memory stays bounded.
 STAGED_CHECKPOINT_BYTES = 256 * 1024 * 1024
+# Times a write puts lost keys back (by re-creating their nodes) before it fails
+# (ADR 0019); once has always been enough.
+REKEY_ATTEMPTS = 2
+# A direct write unit checks the keys of a label it grew by at least 1 / this (ADR 0019).
+DIRECT_CHECK_SHARE = 20
 
 ARROW_TYPES = {
     "string": pa.string(),
@@ -123,6 +129,11 @@ def _commit(conn: ladybug.Connection) -> None:
         log.warning("store committed; its checkpoint will finish on the next open (%s)", exc)
 
 
+def _rollback(conn: ladybug.Connection) -> None:
+    with suppress(RuntimeError):  # a failed query may have ended the transaction already
+        conn.execute("ROLLBACK")
+
+
 class EmbeddedStore(CypherStore):
     """LadybugDB graph plus a SQLite FTS5 side index, both under ``home``."""
 
@@ -150,6 +161,7 @@ class EmbeddedStore(CypherStore):
         self._stage: Path | None = None  # the copy a staged run writes, while it runs
         self._staged: tuple[ladybug.Database, TextIndex] | None = None  # the copy, kept open
         self._fts: TextIndex | None = None
+        self._copied: Counter[str] = Counter()  # nodes the open transaction COPYed, per label
         self._touching: dict[str, set[str]] = {label: set() for label in model.nodes}  # types
         self._columns: dict[tuple[tuple[str, ...], tuple[str, ...] | None], list[str]] = {}
         # An edge's direction seen from one end, from the labels of both ends,
@@ -214,19 +226,21 @@ class EmbeddedStore(CypherStore):
         conn = ladybug.Connection(db) if write else ladybug.Connection(db, num_threads=1)
         self._fts = fts
         try:
+            runner = LadybugRunner(conn)
             if write:
                 conn.execute("BEGIN TRANSACTION")
+                self._copied = Counter()
             try:
-                yield LadybugRunner(conn)
+                yield runner
             except BaseException:
                 if write:
-                    with suppress(RuntimeError):  # a failed query may have ended it already
-                        conn.execute("ROLLBACK")
+                    _rollback(conn)
                     fts.rollback()
                 raise
             if write:
                 fts.commit()  # before the graph: extra index entries are harmless
                 _commit(conn)
+                self._keep_keys(conn, runner)
         finally:
             self._fts = None
             conn.close()
@@ -261,6 +275,83 @@ class EmbeddedStore(CypherStore):
             self._staged = None
             fts.close()
             db.close()
+
+    def _keep_keys(self, conn: ladybug.Connection, r: Runner) -> None:
+        """After a commit that copied nodes: every node of those labels is found by its key.
+
+        LadybugDB 0.22 can drop keys of a label's committed nodes from its key
+        index when a later transaction ``COPY``s many nodes into the label (3 of
+        349,194 mentions in a load of 88,000 persons; ADR 0019). Such a node is
+        still there, but a lookup by id misses it, so the next unit of the run
+        would copy it again or fail on its edges. The check asks the database
+        for one key lookup per node of each label copied into (~2 us a node);
+        a lost key is put back by re-creating its node and edges in a
+        transaction of its own (``_rekey``), and a key that stays lost fails
+        the write, naming the ids.
+
+        A staged run's units are always checked (on the run's copy: readers do
+        not wait). A direct unit, which holds the store's lock, is checked
+        where it copied at least ``1 / DIRECT_CHECK_SHARE`` of a label's nodes:
+        every loss seen came from a commit that about doubled the label, none
+        from commits of a tenth, and checking a million mentions would hold
+        readers up 4-9 s for a delivery of a hundred records.
+        """
+        copied, self._copied = self._copied, Counter()
+        labels = sorted(copied)
+        if labels and self._stage is None:
+            labels = [
+                label
+                for label in labels
+                if copied[label] * DIRECT_CHECK_SHARE
+                >= r.run(cypher.count_nodes(label))[0]["n"]
+            ]
+        if not labels:
+            return
+        for attempt in range(REKEY_ATTEMPTS + 1):
+            clock = time.perf_counter()
+            lost = {label: ids for label in labels if (ids := self._unkeyed(r, label))}
+            log.debug("keys of %s checked (%.2f s)", labels, time.perf_counter() - clock)
+            if not lost:
+                return
+            named = "; ".join(
+                f"{len(ids)} {label}: {', '.join(ids[:5])}" for label, ids in lost.items()
+            )
+            if attempt == REKEY_ATTEMPTS:
+                raise LostKeys(
+                    f"the store holds nodes it cannot find by their id after a write ({named}); "
+                    "re-creating them did not help. A staged run (a big load, a resolution) is "
+                    "not published; a small write is committed with them. Keep the store as it "
+                    "is and report it (docs/decisions/0019)."
+                )
+            conn.execute("BEGIN TRANSACTION")
+            try:
+                self._rekey(r, lost)
+            except BaseException:
+                _rollback(conn)
+                raise
+            _commit(conn)
+            log.warning("the key index lost %s: re-created them with their edges", named)
+            labels = sorted(lost)  # the re-creation inserted keys there: check those again
+
+    def _unkeyed(self, r: Runner, label: str) -> list[str]:
+        """Ids of ``label``'s nodes that their key does not find: usually two counts, no ids.
+
+        Counts that differ while every id is found mean ids that lead to another
+        node (two nodes with one id): nothing here can mend that, so it raises.
+        """
+        total = r.run(cypher.count_nodes(label))[0]["n"]
+        keyed = r.run(cypher.keyed_nodes(label))[0]["n"]
+        if keyed == total:
+            return []
+        ids = [row[0] for row in r.tabular(cypher.all_ids(label))[1]]
+        lost = sorted(set(ids) - self._existing_ids(r, label, ids))
+        if not lost:
+            raise LostKeys(
+                f"{label}: {total} nodes, {keyed} of them found by their own id, yet every id "
+                "is found: some ids lead to another node. Keep the store as it is and report "
+                "it (docs/decisions/0019)."
+            )
+        return lost
 
     def _write_lock(self) -> AbstractContextManager[None]:
         """Held by every writer: one at a time, whether it writes the store or a copy."""
@@ -355,6 +446,7 @@ class EmbeddedStore(CypherStore):
     def _create_nodes(self, r: Runner, node: NodeType, rows: list[Row]) -> None:
         table = _arrow_table(node.properties, rows, ["id"])
         r.run(f"COPY {node.label} FROM $batch", {"batch": table})
+        self._copied[node.label] += len(rows)
 
     def _create_edges(self, r: Runner, edge: EdgeType, src: str, dst: str, rows: list[Row]) -> None:
         table = _arrow_table(edge.properties, rows, ["src", "dst"])

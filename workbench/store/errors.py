@@ -21,3 +21,7 @@ class MissingEndpoint(StoreError):
 
 class InvalidWrite(StoreError):
     """A node or edge does not fit the graph model (wrong type, unknown property)."""
+
+
+class LostKeys(StoreError):
+    """Nodes the store holds but no longer finds by their id (its key index lost them)."""
