@@ -94,6 +94,9 @@ def vectors(
     paired[left] = paired[right] = True
     needed = np.flatnonzero(paired).tolist()
     for j, c in enumerate(comparisons):
+        if c.batch is not None:
+            out[:, j] = c.batch(records, left, right, needed)
+            continue
         if c.key is None:
             for i, (a, b) in enumerate(pairs):
                 level = c.level(by_id[a], by_id[b])
@@ -101,8 +104,9 @@ def vectors(
             continue
         codes, firsts = _key_codes(records, c.key, needed)
         distinct, inverse = unique_inverse(codes[left] * len(firsts) + codes[right])
+        compare = c.compare  # what ``level`` calls, without the method call a pair
         levels = np.array(
-            [c.level(records[firsts[x]], records[firsts[y]]) for x, y in
+            [compare(records[firsts[x]], records[firsts[y]]) for x, y in
              zip(*np.divmod(distinct, len(firsts)), strict=True)],
             dtype=object,
         )  # fmt: skip
