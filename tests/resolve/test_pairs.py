@@ -185,3 +185,19 @@ def test_sorted_unique_and_unique_inverse_equal_numpys_unique() -> None:
         distinct, inverse = unique_inverse(values)
         expected, where = np.unique(values, return_inverse=True)
         assert distinct.tolist() == expected.tolist() and inverse.tolist() == where.tolist()
+
+
+def test_batched_v_numbers_find_the_typos_pair_by_pair() -> None:
+    """Swaps, one wrong digit (not in the last two), other lengths: every pair of them."""
+    numbers = [
+        *("2803456781", "2803456718", "2813456781", "2803456782", "1234567890", "280345678"),
+        *("8203456781", "2803456781", None, "28034567811", "2803465781"),
+    ]
+    records = [Record(str(i), "x", v_number=v) for i, v in enumerate(numbers)]
+    by_id = {r.id: r for r in records}
+    pairs = [(a.id, b.id) for a, b in itertools.combinations(records, 2)]
+    gamma = vectors(pairs, by_id, PERSON)
+    column = [c.name for c in PERSON].index("v_number")
+    expected = [PERSON[column].level(by_id[a], by_id[b]) for a, b in pairs]
+    assert gamma[:, column].tolist() == [-1 if lv is None else lv for lv in expected]
+    assert {1, 2, 0, -1} <= set(gamma[:, column].tolist())

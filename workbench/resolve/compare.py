@@ -207,6 +207,43 @@ def _timings(
     return np.where(known, levels, -1).astype(np.int8)
 
 
+def _v_numbers(
+    records: Sequence[Record], left: Positions, right: Positions, needed: Sequence[int]
+) -> npt.NDArray[np.int8]:
+    """:func:`_v_number` of many pairs: :func:`v_number_typo` on the numbers' characters."""
+    codes = np.full(len(records), -1, dtype=np.int64)
+    seen: dict[str, int] = {}
+    for k in needed:
+        value = records[k].v_number
+        if value:
+            codes[k] = seen.setdefault(value, len(seen))
+    a, b = codes[left], codes[right]
+    out = np.where((a < 0) | (b < 0), -1, np.where(a == b, 0, 2)).astype(np.int8)
+    if not seen:
+        return out
+    numbers = list(seen)
+    width = max(map(len, numbers))
+    chars = np.array(numbers, dtype=f"<U{width}").view(np.uint32).reshape(len(numbers), width)
+    length = np.array([len(v) for v in numbers], dtype=np.int64)
+    rows = np.flatnonzero(out == 2)
+    for chunk in np.array_split(rows, max(1, len(rows) // 1_000_000)):
+        x, y = a[chunk], b[chunk]
+        differs = chars[x] != chars[y]  # pairs x characters (padding agrees at equal lengths)
+        count = differs.sum(axis=1)
+        first = differs.argmax(axis=1)
+        last = width - 1 - differs[:, ::-1].argmax(axis=1)
+        swapped = (
+            (last == first + 1)
+            & (chars[x, first] == chars[y, last])
+            & (chars[x, last] == chars[y, first])
+        )
+        typo = (length[x] == length[y]) & (
+            ((count == 2) & swapped) | ((count == 1) & (first < length[x] - 2))
+        )
+        out[chunk[typo]] = 1
+    return out
+
+
 def _equals(attr: str) -> Batch:
     """:func:`_equal` of many pairs."""
 
@@ -350,6 +387,7 @@ PERSON: tuple[Comparison, ...] = (
         _v_number,
         _show("v_number"),
         key=lambda r: r.v_number,
+        batch=_v_numbers,
     ),
     Comparison(
         "phone",
