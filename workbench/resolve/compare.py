@@ -167,7 +167,8 @@ def _mean_of(columns: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     total = np.zeros(len(columns))
     for j in range(columns.shape[1]):
         total += columns[:, j]
-    return total / columns.shape[1]
+    mean: npt.NDArray[np.float64] = total / columns.shape[1]
+    return mean
 
 
 def _codes(values: Iterable[Hashable]) -> npt.NDArray[np.int64]:
