@@ -216,8 +216,8 @@ class _Agglomeration:
         for a, b in sorted(pair(*p) for p in self.cons.same):
             if a in self.owner and b in self.owner and self.owner[a] != self.owner[b]:
                 self.join(self.owner[a], self.owner[b])
-        todo = [p for p, w in sorted(self.links.items(), key=lambda kv: (-kv[1], kv[0]))
-                if w >= self.lines.merge]  # fmt: skip
+        strong = [(p, w) for p, w in self.links.items() if w >= self.lines.merge]
+        todo = [p for p, _ in sorted(strong, key=lambda kv: (-kv[1], kv[0]))]
         # A group left alone for a rival may be free to join once the rival has
         # merged into its target: passes repeat until nothing changes.
         while todo:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -100,6 +101,88 @@ def _name(a: Record, b: Record) -> Level:
     return 5
 
 
+def _coded(
+    records: Sequence[Record], needed: Sequence[int], value: Callable[[Record], Hashable | None]
+) -> tuple[npt.NDArray[np.int64], list[Any]]:
+    """A code per record at ``needed`` for its ``value`` (-1: none, and for the records not
+    needed), and the distinct values by code."""
+    codes = np.full(len(records), -1, dtype=np.int64)
+    seen: dict[Hashable, int] = {}
+    for k in needed:
+        held = value(records[k])
+        if held is not None:
+            codes[k] = seen.setdefault(held, len(seen))
+    return codes, list(seen)
+
+
+def _distinct(
+    records: Sequence[Record],
+    left: Positions,
+    right: Positions,
+    needed: Sequence[int],
+    value: Callable[[Record], Hashable | None],
+    levels: Callable[[list[Any], Positions, Positions], npt.NDArray[np.int8]],
+) -> npt.NDArray[np.int8]:
+    """Levels of many pairs from each distinct pair of values both records hold: missing
+    (-1) where either holds none - most pairs for phones and documents, which a keyed
+    comparison still sorted and compared one by one. ``levels`` gets the distinct values
+    and the pairs of them (by position) to level."""
+    codes, values = _coded(records, needed, value)
+    a, b = codes[left], codes[right]
+    out = np.full(len(left), -1, dtype=np.int8)
+    both = np.flatnonzero((a >= 0) & (b >= 0))
+    if len(both):
+        distinct, inverse = unique_inverse(a[both] * len(values) + b[both])
+        x, y = np.divmod(distinct, len(values))
+        out[both] = levels(values, x, y)[inverse]
+    return out
+
+
+def _each(
+    level: Callable[[Any, Any], int],
+) -> Callable[[list[Any], Positions, Positions], npt.NDArray[np.int8]]:
+    """Levels of pairs of values, one Python call per distinct pair."""
+
+    def levels(values: list[Any], x: Positions, y: Positions) -> npt.NDArray[np.int8]:
+        return np.array(
+            [level(values[i], values[j]) for i, j in zip(x.tolist(), y.tolist(), strict=True)],
+            dtype=np.int8,
+        )
+
+    return levels
+
+
+def _shares(attr: str) -> Batch:
+    """:func:`_shared` of many pairs."""
+
+    def batch(
+        records: Sequence[Record], left: Positions, right: Positions, needed: Sequence[int]
+    ) -> npt.NDArray[np.int8]:
+        return _distinct(records, left, right, needed, lambda r: getattr(r, attr) or None,
+                         _each(lambda x, y: 0 if x & y else 1))  # fmt: skip
+
+    return batch
+
+
+def _routes(
+    records: Sequence[Record], left: Positions, right: Positions, needed: Sequence[int]
+) -> npt.NDArray[np.int8]:
+    """:func:`_route` of many pairs."""
+    return _distinct(records, left, right, needed, _long_route, _each(_route_level))
+
+
+def _long_route(r: Record) -> tuple[str, ...] | None:
+    """A route of at least two countries (a shorter one says nothing to compare)."""
+    return r.route if len(r.route) >= 2 else None
+
+
+def _births(
+    records: Sequence[Record], left: Positions, right: Positions, needed: Sequence[int]
+) -> npt.NDArray[np.int8]:
+    """:func:`_birth` of many pairs."""
+    return _distinct(records, left, right, needed, lambda r: r.birth, _each(_birth_level))
+
+
 def _names(
     records: Sequence[Record], left: Positions, right: Positions, needed: Sequence[int]
 ) -> npt.NDArray[np.int8]:
@@ -110,22 +193,7 @@ def _names(
     4x at 88k persons); :func:`name_similarity` is rebuilt on arrays with the
     same float operations (row maxima summed in order, then divided).
     """
-    codes = np.full(len(records), -1, dtype=np.int64)
-    seen: dict[tuple[str, ...], int] = {}
-    for k in needed:
-        held = records[k].tokens
-        if held:
-            codes[k] = seen.setdefault(held, len(seen))
-    a, b = codes[left], codes[right]
-    out = np.full(len(left), -1, dtype=np.int8)
-    both = np.flatnonzero((a >= 0) & (b >= 0))
-    if not len(both):
-        return out
-    names = list(seen)
-    distinct, inverse = unique_inverse(a[both] * len(names) + b[both])
-    x, y = np.divmod(distinct, len(names))
-    out[both] = _name_levels(names, x, y)[inverse]
-    return out
+    return _distinct(records, left, right, needed, lambda r: r.tokens or None, _name_levels)
 
 
 def _name_levels(
@@ -181,6 +249,10 @@ def _birth(a: Record, b: Record) -> Level:
     x, y = a.birth, b.birth
     if x is None or y is None:
         return None
+    return _birth_level(x, y)
+
+
+def _birth_level(x: Birth, y: Birth) -> int:
     if x.precise and y.precise and x == y:
         return 0
     if x.day is not None and (x.year, x.month, x.day) == (y.year, y.month, y.day):
@@ -222,10 +294,14 @@ def _v_number(a: Record, b: Record) -> Level:
 def _route(a: Record, b: Record) -> Level:
     if len(a.route) < 2 or len(b.route) < 2:
         return None
-    if a.route == b.route:
+    return _route_level(a.route, b.route)
+
+
+def _route_level(x: tuple[str, ...], y: tuple[str, ...]) -> int:
+    if x == y:
         return 0
     # One transit country told at one interview and not at the other.
-    return 1 if Levenshtein.distance(a.route, b.route) == 1 else 2
+    return 1 if Levenshtein.distance(x, y) == 1 else 2
 
 
 def _arrival(a: Record, b: Record) -> Level:
@@ -289,17 +365,11 @@ def _v_numbers(
     records: Sequence[Record], left: Positions, right: Positions, needed: Sequence[int]
 ) -> npt.NDArray[np.int8]:
     """:func:`_v_number` of many pairs: :func:`v_number_typo` on the numbers' characters."""
-    codes = np.full(len(records), -1, dtype=np.int64)
-    seen: dict[str, int] = {}
-    for k in needed:
-        value = records[k].v_number
-        if value:
-            codes[k] = seen.setdefault(value, len(seen))
+    codes, numbers = _coded(records, needed, lambda r: r.v_number or None)
     a, b = codes[left], codes[right]
     out = np.where((a < 0) | (b < 0), -1, np.where(a == b, 0, 2)).astype(np.int8)
-    if not seen:
+    if not numbers:
         return out
-    numbers = list(seen)
     width = max(map(len, numbers))
     chars = np.array(numbers, dtype=f"<U{width}").view(np.uint32).reshape(len(numbers), width)
     length = np.array([len(v) for v in numbers], dtype=np.int64)
@@ -328,12 +398,7 @@ def _equals(attr: str) -> Batch:
     def batch(
         records: Sequence[Record], left: Positions, right: Positions, needed: Sequence[int]
     ) -> npt.NDArray[np.int8]:
-        codes = np.full(len(records), -1, dtype=np.int64)
-        seen: dict[object, int] = {}
-        for k in needed:
-            value = getattr(records[k], attr)
-            if value:
-                codes[k] = seen.setdefault(value, len(seen))
+        codes, _ = _coded(records, needed, lambda r: getattr(r, attr) or None)
         a, b = codes[left], codes[right]
         return np.where((a < 0) | (b < 0), -1, np.where(a == b, 0, 1)).astype(np.int8)
 
@@ -436,6 +501,7 @@ BIRTH = Comparison(
     key=lambda r: r.birth,
     term=_birth_term,
     tf_levels=(0, 1),  # the same day, or the same 1 January (administrative dates cluster)
+    batch=_births,
 )
 
 # Person mentions from the four chain partners.
@@ -476,6 +542,7 @@ PERSON: tuple[Comparison, ...] = (
         key=lambda r: r.phones,
         term=_attr("phones"),
         tf_levels=(0,),
+        batch=_shares("phones"),
     ),
     Comparison(
         "document",
@@ -485,6 +552,7 @@ PERSON: tuple[Comparison, ...] = (
         key=lambda r: r.documents,
         term=_attr("documents"),
         tf_levels=(0,),
+        batch=_shares("documents"),
     ),
     # Households travel together: a companion on a border record shares the
     # route and the arrival day of the person it travelled with.
@@ -497,6 +565,7 @@ PERSON: tuple[Comparison, ...] = (
         key=lambda r: r.route,
         term=_route_term,
         tf_levels=(0,),
+        batch=_routes,
     ),
     Comparison(
         "arrival",
