@@ -55,9 +55,6 @@ class Comparison:
     show: Callable[[Record], str | None]
     term: Callable[[Record], Collection[str]] | None = None
     tf_levels: tuple[int, ...] = ()
-    # What of a record the comparison reads: pairs with the same keys reach
-    # the same level, so a batch compares each distinct pair of keys once.
-    key: Callable[[Record], Hashable] | None = None
     # The same levels as ``compare`` for many pairs at once, in numpy: for features whose
     # distinct key pairs are nearly all pairs (a day and an arrival), a Python call each
     # was most of comparing's time and grew with the pairs (ADR 0002, eighth round).
@@ -481,7 +478,6 @@ NAME = Comparison(
     ),
     _name,
     _show("name"),
-    key=lambda r: r.tokens,
     batch=_names,
     term=_attr("key"),
     tf_levels=(0, 1),  # same words, or the same outline
@@ -498,7 +494,6 @@ BIRTH = Comparison(
     ),
     _birth,
     _show_birth,
-    key=lambda r: r.birth,
     term=_birth_term,
     tf_levels=(0, 1),  # the same day, or the same 1 January (administrative dates cluster)
     batch=_births,
@@ -513,7 +508,6 @@ PERSON: tuple[Comparison, ...] = (
         ("same", "different"),
         _equal("nationality"),
         _show("nationality"),
-        key=lambda r: r.nationality,
         batch=_equals("nationality"),
         term=_attr("nationality"),
         tf_levels=(0,),
@@ -523,7 +517,6 @@ PERSON: tuple[Comparison, ...] = (
         ("same", "different"),
         _equal("sex"),
         _show("sex"),
-        key=lambda r: r.sex,
         batch=_equals("sex"),
     ),
     Comparison(
@@ -531,7 +524,6 @@ PERSON: tuple[Comparison, ...] = (
         ("same", "one typo", "different"),
         _v_number,
         _show("v_number"),
-        key=lambda r: r.v_number,
         batch=_v_numbers,
     ),
     Comparison(
@@ -539,7 +531,6 @@ PERSON: tuple[Comparison, ...] = (
         ("shared", "none shared"),
         _shared("phones"),
         _show("phones"),
-        key=lambda r: r.phones,
         term=_attr("phones"),
         tf_levels=(0,),
         batch=_shares("phones"),
@@ -549,7 +540,6 @@ PERSON: tuple[Comparison, ...] = (
         ("shared", "none shared"),
         _shared("documents"),
         _show("documents"),
-        key=lambda r: r.documents,
         term=_attr("documents"),
         tf_levels=(0,),
         batch=_shares("documents"),
@@ -562,7 +552,6 @@ PERSON: tuple[Comparison, ...] = (
         ("same", "one country more or less", "different"),
         _route,
         _show_route,
-        key=lambda r: r.route,
         term=_route_term,
         tf_levels=(0,),
         batch=_routes,
@@ -572,7 +561,6 @@ PERSON: tuple[Comparison, ...] = (
         ("same day", "within 3 days", "different"),
         _arrival,
         _show_arrival,
-        key=lambda r: r.arrival,
         term=_arrival_term,
         tf_levels=(0,),
         batch=_arrivals,
@@ -584,7 +572,6 @@ PERSON: tuple[Comparison, ...] = (
         ("within 60 days after arrival", "later", "before arrival"),
         _timing,
         _show_seen,
-        key=lambda r: (r.arrival, r.seen),
         batch=_timings,
     ),
 )
@@ -598,7 +585,6 @@ FEBRL: tuple[Comparison, ...] = (
         ("same", "different"),
         _equal("region"),
         _show("region"),
-        key=lambda r: r.region,
         batch=_equals("region"),
         term=_attr("region"),
         tf_levels=(0,),
