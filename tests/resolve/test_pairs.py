@@ -19,6 +19,8 @@ from tests.resolve.generated import generated_records
 from workbench.resolve.blocking import (
     PERSON_RULES,
     PERSON_TRAINING,
+    Sorted,
+    Wide,
     blocked,
     person_identifier,
     reblocked,
@@ -54,6 +56,63 @@ def _naive(records: list[Record], new: set[str] | None) -> set[tuple[str, str]]:
                     continue
                 out.add((a.id, b.id) if a.id < b.id else (b.id, a.id))
     return out
+
+
+def _naive_every_rule(records: list[Record], max_block: int) -> set[tuple[str, str]]:
+    """Every rule, pair by pair: blocks in full, an oversized ``Wide`` block's pivots
+    with the rest, an oversized ``Sorted`` block's neighbours in each order."""
+    made: set[tuple[str, str]] = set()
+
+    def add(a: Record, b: Record) -> None:
+        if a.id != b.id and (a.group is None or a.group != b.group):
+            made.add((a.id, b.id) if a.id < b.id else (b.id, a.id))
+
+    for rule in PERSON_RULES:
+        blocks: dict[str, list[Record]] = defaultdict(list)
+        for r in records:
+            for key in set(rule(r)):
+                blocks[key].append(r)
+        for block in blocks.values():
+            if len(block) <= max_block:
+                for a, b in itertools.combinations(block, 2):
+                    add(a, b)
+            elif isinstance(rule, Wide) and len(block) <= rule.max_block:
+                for a in (r for r in block if rule.pivot(r)):
+                    for b in block:
+                        add(a, b)
+            elif isinstance(rule, Sorted):
+                for order in rule.orders:
+                    ranked = sorted(block, key=lambda r: (order(r), r.id))
+                    for i, a in enumerate(ranked):
+                        for b in ranked[i + 1 : i + 1 + rule.window]:
+                            add(a, b)
+    return made
+
+
+@pytest.mark.parametrize("max_block", [4, 12, 30])
+def test_blocking_by_arrays_equals_pair_by_pair_blocking(
+    records: list[Record], max_block: int
+) -> None:
+    """Pairs made a batch of blocks at a time by numpy (ADR 0002, eighth round) are the
+    pairs the rules make one by one, oversized blocks (windows, pivots) included."""
+    assert set(blocked(records, PERSON_RULES, max_block=max_block)) == _naive_every_rule(
+        records, max_block
+    )
+
+
+def test_batched_comparisons_equal_the_pair_by_pair_levels(records: list[Record]) -> None:
+    by_id = {r.id: r for r in records}
+    ids = sorted(by_id)
+    rng = np.random.default_rng(7)
+    others = [(ids[a], ids[b]) for a, b in rng.integers(0, len(ids), (3000, 2)) if a != b]
+    for pairs in (blocked(records, PERSON_RULES), others):
+        gamma = vectors(pairs, by_id, PERSON)
+        expected = [
+            [-1 if (lv := c.level(by_id[a], by_id[b])) is None else lv for c in PERSON]
+            for a, b in pairs
+        ]
+        assert gamma.tolist() == expected
+    assert any(c.batch is not None for c in PERSON)
 
 
 def test_blocking_by_codes_equals_the_naive_pairs(records: list[Record]) -> None:
@@ -126,3 +185,19 @@ def test_sorted_unique_and_unique_inverse_equal_numpys_unique() -> None:
         distinct, inverse = unique_inverse(values)
         expected, where = np.unique(values, return_inverse=True)
         assert distinct.tolist() == expected.tolist() and inverse.tolist() == where.tolist()
+
+
+def test_batched_v_numbers_find_the_typos_pair_by_pair() -> None:
+    """Swaps, one wrong digit (not in the last two), other lengths: every pair of them."""
+    numbers = [
+        *("2803456781", "2803456718", "2813456781", "2803456782", "1234567890", "280345678"),
+        *("8203456781", "2803456781", None, "28034567811", "2803465781"),
+    ]
+    records = [Record(str(i), "x", v_number=v) for i, v in enumerate(numbers)]
+    by_id = {r.id: r for r in records}
+    pairs = [(a.id, b.id) for a, b in itertools.combinations(records, 2)]
+    gamma = vectors(pairs, by_id, PERSON)
+    column = [c.name for c in PERSON].index("v_number")
+    expected = [PERSON[column].level(by_id[a], by_id[b]) for a, b in pairs]
+    assert gamma[:, column].tolist() == [-1 if lv is None else lv for lv in expected]
+    assert {1, 2, 0, -1} <= set(gamma[:, column].tolist())

@@ -122,8 +122,12 @@ class Pairs(Sequence[Pair]):
         ``rank``: :func:`ranks` of the records, when the caller has it.
         """
         n = len(records)
-        found = codes if isinstance(codes, array) else array("q", codes)
-        unique = sorted_unique(np.frombuffer(found, dtype=np.int64))
+        if isinstance(codes, np.ndarray):  # the caller's to sort in place (blocking's)
+            codes.sort()
+            unique = codes[_firsts(codes)]
+        else:
+            found = codes if isinstance(codes, array) else array("q", codes)
+            unique = sorted_unique(np.frombuffer(found, dtype=np.int64))
         order = np.argsort(ranks(records) if rank is None else rank)  # rank -> position
         left = order[unique // max(n, 1)].astype(np.int32)
         right = order[unique % max(n, 1)].astype(np.int32)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +26,7 @@ from workbench.resolve.fellegi_sunter import (
     level_frequencies,
     term_frequencies,
 )
-from workbench.resolve.pairs import Pairs, PairWeights, unique_inverse
+from workbench.resolve.pairs import Pairs, PairWeights
 from workbench.resolve.records import Record, v_number_typo
 from workbench.resolve.scoring import Scorer, positions
 
@@ -80,52 +80,27 @@ def vectors(
 ) -> npt.NDArray[np.int8]:
     """The comparison level of every pair for every feature (-1: missing).
 
-    A comparison with a ``key`` is made once per distinct pair of keys (names
-    and birth dates repeat: at 80,000 persons far fewer distinct pairs than
-    candidate pairs), the rest once per pair.
+    A comparison with a ``batch`` levels all pairs at once (each distinct pair
+    of values once: names and birth dates repeat, at 80,000 persons far fewer
+    distinct pairs than candidate pairs); the rest are compared pair by pair.
     """
     out = np.full((len(pairs), len(comparisons)), -1, dtype=np.int8)
     if not pairs:
         return out
     records, left, right = positions(pairs, by_id)
-    # Keys of the records in a pair only: training compares a few thousand
+    # Values of the records in a pair only: training compares a few thousand
     # pairs (random pairs, each EM session) against a store of records.
     paired = np.zeros(len(records), dtype=bool)
     paired[left] = paired[right] = True
     needed = np.flatnonzero(paired).tolist()
     for j, c in enumerate(comparisons):
-        if c.key is None:
-            for i, (a, b) in enumerate(pairs):
-                level = c.level(by_id[a], by_id[b])
-                out[i, j] = -1 if level is None else level
+        if c.batch is not None:
+            out[:, j] = c.batch(records, left, right, needed)
             continue
-        codes, firsts = _key_codes(records, c.key, needed)
-        distinct, inverse = unique_inverse(codes[left] * len(firsts) + codes[right])
-        levels = np.array(
-            [c.level(records[firsts[x]], records[firsts[y]]) for x, y in
-             zip(*np.divmod(distinct, len(firsts)), strict=True)],
-            dtype=object,
-        )  # fmt: skip
-        out[:, j] = np.where(levels == None, -1, levels).astype(np.int8)[inverse]  # noqa: E711
+        for i, (a, b) in enumerate(pairs):
+            level = c.level(by_id[a], by_id[b])
+            out[i, j] = -1 if level is None else level
     return out
-
-
-def _key_codes(
-    records: Sequence[Record], key: Callable[[Record], Hashable], needed: Sequence[int]
-) -> tuple[npt.NDArray[np.int64], list[int]]:
-    """A code for the key of each record at the positions ``needed`` (-1 for the others),
-    and the first record holding each code."""
-    seen: dict[Hashable, int] = {}
-    firsts: list[int] = []
-    codes = np.full(len(records), -1, dtype=np.int64)
-    for k in needed:
-        value = key(records[k])
-        code = seen.get(value)
-        if code is None:
-            code = seen[value] = len(firsts)
-            firsts.append(k)
-        codes[k] = code
-    return codes, firsts
 
 
 def train(

@@ -49,6 +49,10 @@ class Scorer:
 
     def __post_init__(self) -> None:
         self._weights = self.model.weights
+        # (feature, level, value) -> the frequency adjustment: clustering scores pairs that
+        # were never candidates one by one (namesakes across two groups), and their agreed
+        # values repeat; numpy's log2 on one value at a time was most of that cost.
+        self._bits: dict[tuple[int, int, str], float] = {}
         if not self.scale:
             self.scale = [1.0] * len(self.comparisons)
 
@@ -84,7 +88,11 @@ class Scorer:
         if not known:
             return 0.0, math.nan
         share, value = min(known)
-        return self.model.tf_adjustment(j, level, value), share
+        key = (j, level, value)
+        bits = self._bits.get(key)
+        if bits is None:
+            bits = self._bits[key] = self.model.tf_adjustment(j, level, value)
+        return bits, share
 
     def _parts(self, a: Record, b: Record) -> tuple[list[int | None], list[float], list[_Tf]]:
         """Levels, unscaled weights with the frequency adjustment, and the adjustments."""

@@ -354,6 +354,33 @@ class _Links:
             ]
 
 
+def _changed(
+    rows: npt.NDArray[np.int64],
+    pairs: Pairs,
+    gamma: npt.NDArray[np.int8],
+    scorer: Scorer,
+    state: _State,
+) -> list[int]:
+    """The ``rows`` among the pairs whose stored link would change (all in a first run).
+
+    A stored weight is its explanation's total (:meth:`Scorer.stored`), so it is
+    compared with that, not with the rounded ``Scorer.weigh`` that clustering
+    reads: the two differ by a thousandth in about half the links, and every
+    full run rewrote all of those unchanged (ADR 0002, eighth round).
+    """
+    out: list[int] = []
+    if not state.links:
+        out.extend(rows.tolist())
+        return out
+    for start in range(0, len(rows), LINK_CHUNK):
+        part = rows[start : start + LINK_CHUNK]
+        _, weights = scorer.stored(gamma[part], pairs.take(part), state.by_id)
+        for i, p, w in zip(part.tolist(), pairs.take(part), weights, strict=True):
+            if state.links.get(p) != w:
+                out.append(i)
+    return out
+
+
 def _v_conflict_levels(scorer: Scorer) -> tuple[int, list[int]]:
     """The V-number feature and its levels at which both mentions hold one and they differ."""
     j = next(j for j, c in enumerate(scorer.comparisons) if c.name == "v_number")
@@ -419,11 +446,7 @@ def resolve(
     scored = PairWeights(pairs, weights)
     strong = scored.rows_at_least(limits.keep)
     kept = scored.at_least(limits.keep)
-    stored = [
-        i
-        for i, (p, w) in zip(strong.tolist(), kept.items(), strict=True)
-        if state.links.get(p) != round(w, 3)
-    ]  # links whose weight changed (all of them in a first run)
+    stored = _changed(strong, pairs, gamma, scorer, state)
     run_id = f"resolve-{started:%Y%m%dT%H%M%S%fZ}"
     new_links = _Links(pairs.take(stored), gamma[stored], scorer, state.by_id, run_id, started)
     old = {} if mode == "full" else {p: w for p, w in state.links.items() if p not in lost}
