@@ -347,10 +347,11 @@ class _Pairing:
         groups: npt.NDArray[np.int64],
         fresh: npt.NDArray[np.bool_] | None,
         orders: dict[Order, dict[int, tuple[tuple[str, ...], str]]] | None = None,
+        rank: list[int] | None = None,
     ) -> None:
         self.ranked_ids, self.groups, self.fresh = ranked_ids, groups, fresh
         self.n = len(ranked_ids)
-        self.rank: list[int] = ranked_ids.tolist()
+        self.rank: list[int] = ranked_ids.tolist() if rank is None else rank
         self.orders = {} if orders is None else orders  # sort keys, per order, shared
         self._found: list[npt.NDArray[np.int64]] = []  # 8 bytes a code
         self._full: dict[int, list[Sequence[int]]] = defaultdict(list)  # blocks by size
@@ -365,8 +366,12 @@ class _Pairing:
         return cls(ranks(records), np.array(groups, dtype=np.int64), flags)
 
     def empty(self) -> _Pairing:
-        """A new empty pairing of the same records, of every pair."""
-        return _Pairing(self.ranked_ids, self.groups, None, self.orders)
+        """A new empty pairing of the same records, of every pair.
+
+        It shares the records' arrays: an incremental run makes one per grown
+        oversized block, and a list of every record's rank each took 62 of a
+        delivery's 115 s at 225k rows."""
+        return _Pairing(self.ranked_ids, self.groups, None, self.orders, self.rank)
 
     @property
     def codes(self) -> npt.NDArray[np.int64]:
