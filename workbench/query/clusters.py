@@ -308,9 +308,10 @@ def _networks(
     viewer may see count (with their stored sizes), and only links between visible members."""
     stored = {c.id: c.props.get("network") for c in clusters}
     wanted = sorted({o for n in stored.values() if isinstance(n, dict) for o in n["clusters"]})
-    # Only whether each is visible counts: judged by their members, not their values.
-    judged = session.store.get_nodes(wanted, fields=need_to_know.judging_fields("Cluster"))
-    seen = visibility.seen_ids(session, judged) if wanted else set()
+    seen: set[str] = set()
+    if wanted:  # only whether each is visible counts: judged by members, not values
+        fields = need_to_know.judging_fields("Cluster")
+        seen = visibility.seen_ids(session, session.store.get_nodes(wanted, fields=fields))
     ends = sorted({m for n in stored.values() if isinstance(n, dict)
                    for lk in n.get("links", []) for m in (lk["a"], lk["b"])} - members)  # fmt: skip
     visible = members | set(visibility.by_stored_id(session, ends)) if ends else members
