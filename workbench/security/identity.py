@@ -58,8 +58,24 @@ RULES: dict[str, dict[str, Derived | str]] = {
 
 
 def _said(pool: Sequence[Node], prop: str) -> dict[str, str]:
-    """What the mentions in ``pool`` say for ``prop``: normalised -> as written."""
-    return {normalise(str(v)): str(v) for m in pool if (v := m.props.get(prop)) not in (None, "")}
+    """What the mentions in ``pool`` say for ``prop``: normalised -> as written.
+
+    Of two spellings that normalise alike (``AHMED Omar``, ``Ahmed Omar``) the
+    first in sort order stands, whatever order the mentions were read in: the
+    store returns a person's mentions in the order its query plan walks them.
+
+    >>> a = Node("PersonMention:a", "PersonMention", {"name": "Ahmed Omar"})
+    >>> b = Node("PersonMention:b", "PersonMention", {"name": "AHMED Omar"})
+    >>> list(_said([a, b], "name").values()), list(_said([b, a], "name").values())
+    (['AHMED Omar'], ['AHMED Omar'])
+    """
+    said: dict[str, str] = {}
+    for m in pool:
+        if (v := m.props.get(prop)) not in (None, ""):
+            key, text = normalise(str(v)), str(v)
+            if key not in said or text < said[key]:
+                said[key] = text
+    return said
 
 
 def _shown(
