@@ -16,12 +16,12 @@ from typing import Any, TypeVar
 import typer
 from rich.table import Table
 
-from workbench.cli.common import JsonOption, cell, fail
+from workbench.cli.common import JsonOption, cell, checked
 from workbench.cli.governance import AsUser, security_context
-from workbench.cli.output import OK, PARTIAL, USAGE, emit, stderr, stdout
+from workbench.cli.output import OK, PARTIAL, emit, stderr, stdout
 from workbench.security import SecurityContext, SecurityError
 from workbench.security.manage import check_store, repair_store
-from workbench.store import GraphStore, KeyCheck, StoreError
+from workbench.store import GraphStore, KeyCheck
 
 T = TypeVar("T")
 
@@ -68,15 +68,9 @@ def _advise(check: KeyCheck, *, repaired: bool) -> None:
 def _admin(action: Callable[[SecurityContext, GraphStore], T], as_user: str | None) -> T:
     """``action`` as the operator or ``--as`` user: refused (exit 2) or failed (exit 1) cleanly."""
     ctx = security_context(as_user, with_store=True)
-    assert ctx.store is not None
-    try:
-        return action(ctx, ctx.store)
-    except SecurityError as exc:
-        fail(str(exc), USAGE)
-        raise
-    except StoreError as exc:
-        fail(str(exc), PARTIAL)
-        raise
+    store = ctx.store
+    assert store is not None
+    return checked(lambda: action(ctx, store), usage=(SecurityError,))
 
 
 @store_app.command("check")
