@@ -58,9 +58,14 @@ def query_action(action: Callable[[], T]) -> T:
     """Run a query-layer call; its refusal (usage) or a store failure becomes a clean exit."""
     from workbench.query.errors import QueryError
 
+    return checked(action, usage=(QueryError,))
+
+
+def checked(action: Callable[[], T], *, usage: tuple[type[Exception], ...]) -> T:
+    """Run ``action``; a ``usage`` error exits 2 and a store failure 1, each with its message."""
     try:
         return action()
-    except QueryError as exc:
+    except usage as exc:
         fail(str(exc), USAGE)
         raise
     except StoreError as exc:

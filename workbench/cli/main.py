@@ -26,6 +26,7 @@ from workbench.cli import (
     governance,
     identity,
     learning,
+    maintenance,
     ui,
     watch,
 )
@@ -276,5 +277,16 @@ def demo(
     status(as_json=False)
 
 
-for _feature in (identity, detection, governance, exchange, cases, dossier, learning, ui, watch):
+for _feature in (
+    identity,
+    detection,
+    governance,
+    exchange,
+    cases,
+    dossier,
+    learning,
+    maintenance,
+    ui,
+    watch,
+):
     _feature.register(app)

@@ -18,7 +18,7 @@ Actions (``ACTIONS`` documents them; any lower-case name is accepted so new
 features can audit before this list learns about them): ``login``,
 ``search``, ``view``, ``export``, ``decision``, ``annotation``, ``user``,
 ``release``, ``exchange``, ``retention``, ``purge``, ``triage``, ``case``,
-``deconfliction``.
+``deconfliction``, ``store_repair``.
 """
 
 from __future__ import annotations
@@ -55,6 +55,8 @@ ACTIONS = {
     "case": "a case opened, items added to it, or closed: change, items, reason",
     "deconfliction": "a deconfliction notice raised to a case: the other case's organisation, "
     "lead (unless sensitive) and the overlapping item",
+    "store_repair": "`workbench store repair`: the nodes re-created because the store's key "
+    "index lost them (ids per label), their edges, and whether every key is found after",
 }
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS events(

@@ -1,4 +1,4 @@
-"""Governance actions, each permission-checked and audited: accounts and releases.
+"""Governance actions, each permission-checked and audited: accounts, releases, store repair.
 
 The CLI and the UI call these with a :class:`~workbench.security.session.SecurityContext`.
 An ``admin`` manages the accounts of their own organisation only (so no
@@ -14,7 +14,7 @@ from workbench.security.releases import Release
 from workbench.security.roles import ORGANISATIONS, require
 from workbench.security.session import SecurityContext
 from workbench.security.users import User
-from workbench.store import GraphStore
+from workbench.store import GraphStore, KeyCheck, KeyRepair
 
 
 def own_organisation(ctx: SecurityContext, organisation: str, what: str) -> None:
@@ -93,3 +93,28 @@ def revoke_release(
         releases=[r.id for r in revoked],
     )  # fmt: skip
     return revoked
+
+
+def check_store(ctx: SecurityContext, store: GraphStore) -> KeyCheck:
+    """Whether every node is found by its key (read-only; like a purge's dry run, not audited).
+
+    An admin's action: the report names ids of every organisation's records.
+    """
+    require(ctx.viewer, "maintain_store")
+    return store.check_keys()
+
+
+def repair_store(ctx: SecurityContext, store: GraphStore) -> KeyRepair:
+    """Re-create the nodes whose key the store lost (ADR 0019), audited with what it did."""
+    require(ctx.viewer, "maintain_store")
+    repair = store.repair_keys()
+    ctx.event(
+        "store_repair",
+        target=store.location,
+        recreated=repair.recreated,
+        edges=repair.edges,
+        units=repair.units,
+        ids=repair.before.lost,
+        ok=repair.ok,
+    )
+    return repair

@@ -29,6 +29,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit": frozenset({"coordinator", "admin"}),  # own organisation's events
     "manage_users": frozenset({"admin"}),
     "purge": frozenset({"admin"}),
+    "maintain_store": frozenset({"admin"}),  # check and repair the store's key index
 }
 
 

@@ -24,11 +24,15 @@ from workbench.store.errors import (
     StoreError,
     StoreUnavailable,
 )
+from workbench.store.keys import KeyCheck, KeyRepair, LabelKeys
 
 __all__ = [
     "Edge",
     "GraphStore",
     "InvalidWrite",
+    "KeyCheck",
+    "KeyRepair",
+    "LabelKeys",
     "LostKeys",
     "MissingEndpoint",
     "Node",

@@ -119,6 +119,11 @@ def all_ids(label: str) -> str:
     return f"MATCH (n:{label}) RETURN n.id AS id"
 
 
+def shared_ids(label: str) -> str:
+    """Ids more than one node of ``label`` holds: a node whose key was lost, copied again."""
+    return f"MATCH (n:{label}) WITH n.id AS i, count(n) AS c WHERE c > 1 RETURN i AS id ORDER BY id"
+
+
 def keyed_nodes(label: str) -> str:
     """How many of a label's nodes their own key leads to: one key lookup per node.
 

@@ -307,8 +307,16 @@ class EmbeddedStore(CypherStore):
             return
         for attempt in range(REKEY_ATTEMPTS + 1):
             clock = time.perf_counter()
-            lost = {label: ids for label in labels if (ids := self._unkeyed(r, label))}
+            checked = [self._label_keys(r, label) for label in labels]
             log.debug("keys of %s checked (%.2f s)", labels, time.perf_counter() - clock)
+            if shadowed := {k.label: k.shadowed for k in checked if k.shadowed}:
+                named = "; ".join(f"{k}: {', '.join(ids[:5])}" for k, ids in shadowed.items())
+                raise LostKeys(
+                    f"ids held by two nodes after a write ({named}): a node whose key was lost "
+                    "was written again. Keep the store as it is and report it "
+                    "(docs/decisions/0019)."
+                )
+            lost = {k.label: list(k.lost) for k in checked if k.lost}
             if not lost:
                 return
             named = "; ".join(
@@ -323,33 +331,13 @@ class EmbeddedStore(CypherStore):
                 )
             conn.execute("BEGIN TRANSACTION")
             try:
-                self._rekey(r, lost)
+                done, _ = self._rekey(r, lost)
             except BaseException:
                 _rollback(conn)
                 raise
             _commit(conn)
             log.warning("the key index lost %s: re-created them with their edges", named)
-            labels = sorted(lost)  # the re-creation inserted keys there: check those again
-
-    def _unkeyed(self, r: Runner, label: str) -> list[str]:
-        """Ids of ``label``'s nodes that their key does not find: usually two counts, no ids.
-
-        Counts that differ while every id is found mean ids that lead to another
-        node (two nodes with one id): nothing here can mend that, so it raises.
-        """
-        total = r.run(cypher.count_nodes(label))[0]["n"]
-        keyed = r.run(cypher.keyed_nodes(label))[0]["n"]
-        if keyed == total:
-            return []
-        ids = [row[0] for row in r.tabular(cypher.all_ids(label))[1]]
-        lost = sorted(set(ids) - self._existing_ids(r, label, ids))
-        if not lost:
-            raise LostKeys(
-                f"{label}: {total} nodes, {keyed} of them found by their own id, yet every id "
-                "is found: some ids lead to another node. Keep the store as it is and report "
-                "it (docs/decisions/0019)."
-            )
-        return lost
+            labels = sorted(done)  # the re-creation inserted keys there: check those again
 
     def _write_lock(self) -> AbstractContextManager[None]:
         """Held by every writer: one at a time, whether it writes the store or a copy."""
