@@ -1,6 +1,7 @@
 """Where entity resolution loses recall and precision, counted on a generated corpus.
 
     python benchmarks/er_errors.py [PERSONS]   (default 20,000; seed 2 as ``er_bench --scale``)
+    python benchmarks/er_errors.py [PERSONS] --relational
 
 Runs the pure pipeline as ``er_bench --scale`` does and sorts its errors:
 
@@ -13,6 +14,10 @@ Runs the pure pipeline as ``er_bench --scale`` does and sorts its errors:
 - every resolved person holding two true V-numbers: the strongest link that
   joins two true persons in it, whether its ends carry a V-number, and the
   comparison levels of that link.
+
+``--relational`` asks instead whether the persons a mention is recorded with
+(its record's other mentions: a travel party) could tell those errors apart
+(ADR 0002, ninth round), and what a second pass weighing that would give.
 
 Printed as counts (JSON), for deciding what to fix, not as a test.
 """
@@ -288,7 +293,9 @@ def relational(persons: int) -> dict[str, Any]:
     true V-numbers: do both mentions have co-mentions, and does a co-mention
     of one side belong to the same true person / the same first-pass cluster
     as a co-mention of the other? Plus the level's rate among all candidate
-    pairs that are and are not one person (what a learned weight would be).
+    pairs that are and are not one person (what a learned weight would be),
+    and the figures of a second pass that adds such weights (an upper bound:
+    the weights are counted against the truth, not learned).
     """
     run = resolved(persons)
     person, weights, limits = run.person, run.weights, run.limits
