@@ -428,6 +428,10 @@ def relational(persons: int) -> dict[str, Any]:
         "missed_true_candidate_pairs": levels(missed_candidates),
         "wrong_links_at_merge_in_mixed_persons": levels(wrong),
         "strongest_wrong_link_per_mixed_person": levels(bridges),
+        "wrong_links_by_roles": _roles(wrong),
+        "missed_candidates_first_pass_agree_by_roles": _roles(
+            [p for p in missed_candidates if _co_level(*p, co, owner) == "agree"]
+        ),
         "missed_true_candidate_pairs_cluster_level": grouped(
             [(run.clusters[index[a]], run.clusters[index[b]]) for a, b in missed_candidates]
         ),
@@ -449,6 +453,12 @@ def _ratio(m: Counter[str], u: Counter[str]) -> dict[str, Any]:
              "log2_m_over_u": round(math.log2(((m[lv] + 1) / tm) / ((u[lv] + 1) / tu)), 2)}
         for lv in ("agree", "disagree", "none")
     }  # fmt: skip
+
+
+def _roles(pairs: list[Pair]) -> dict[str, int]:
+    """How many pairs join mentions of each kind (source and role: ``kmar subject``)."""
+    kinds = Counter(" + ".join(sorted(" ".join(m.split("|")[::2][:2]) for m in p)) for p in pairs)
+    return dict(kinds.most_common(8))
 
 
 def _second_pass(
