@@ -53,6 +53,7 @@ class Scorer:
         # were never candidates one by one (namesakes across two groups), and their agreed
         # values repeat; numpy's log2 on one value at a time was most of that cost.
         self._bits: dict[tuple[int, int, str], float] = {}
+        self._codes: dict[int, _ValueCodes] = {}  # feature -> a run's records' value codes
         if not self.scale:
             self.scale = [1.0] * len(self.comparisons)
 
@@ -156,7 +157,14 @@ class Scorer:
         rows = np.flatnonzero(np.isin(gamma[:, j], comparison.tf_levels))
         paired = np.zeros(len(records), dtype=bool)  # a chunk of links: a few of the records
         paired[left[rows]] = paired[right[rows]] = True
-        codes, shares = _value_codes(records, comparison.term, tf, np.flatnonzero(paired).tolist())
+        needed = np.flatnonzero(paired)
+        if isinstance(pairs, Pairs):  # a run's pairs, weighed and stored in chunks: kept
+            coded = self._codes.get(j)
+            if coded is None or coded.records is not records:
+                coded = self._codes[j] = _ValueCodes(records, comparison.term, tf)
+        else:  # a page's few pairs, of records listed anew for each call
+            coded = _ValueCodes(records, comparison.term, tf)
+        codes, shares = coded.of(needed)
         ca, cb = codes[left[rows]], codes[right[rows]]
         one = (ca >= 0) & (ca == cb)
         share = shares[ca[one]]
@@ -311,34 +319,53 @@ def _same(records: Sequence[Record], others: Collection[Record]) -> bool:
 MANY = -2  # a record holding several values of a feature (value code)
 
 
-def _value_codes(
-    records: Sequence[Record],
-    term: Callable[[Record], Collection[str]],
-    tf: Mapping[str, float],
-    needed: Sequence[int],
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-    """Per record at the positions ``needed`` a code of its one value (-1 none, ``MANY``
-    several; -1 for the records not needed), and each code's share.
+class _ValueCodes:
+    """Per record a code of its one value of a feature (-1 none, ``MANY`` several), and
+    each code's share; records are coded when first needed, and once.
 
-    >>> codes, shares = _value_codes([Record("a", "x", nationality="SYR"),
-    ...     Record("b", "y"), Record("c", "z", nationality="SYR")],
-    ...     lambda r: (r.nationality,) if r.nationality else (), {"SYR": 0.5}, [0, 1, 2])
+    A run weighs its candidate pairs, then compares and stores its links in
+    chunks of 50,000; coding the records of every chunk anew was a Python
+    call per record, feature and chunk - at 225k rows a chunk touches most
+    records, and the chunks grow with the links (ADR 0002, tenth round).
+
+    >>> coded = _ValueCodes([Record("a", "x", nationality="SYR"), Record("b", "y"),
+    ...     Record("c", "z", nationality="SYR")],
+    ...     lambda r: (r.nationality,) if r.nationality else (), {"SYR": 0.5})
+    >>> codes, shares = coded.of(np.array([0, 1, 2]))
     >>> codes.tolist(), shares.tolist()
     ([0, -1, 0], [0.5])
     """
-    seen: dict[str, int] = {}
-    codes = np.full(len(records), -1, dtype=np.int64)
-    for k in needed:
-        held = term(records[k])
-        if len(held) == 1:
-            (value,) = held
-            codes[k] = seen.setdefault(value, len(seen))
-        elif held:
-            codes[k] = MANY
-    shares = np.full(len(seen), np.nan)
-    for value, code in seen.items():
-        shares[code] = tf.get(value, np.nan)
-    return codes, shares
+
+    def __init__(
+        self,
+        records: Sequence[Record],
+        term: Callable[[Record], Collection[str]],
+        tf: Mapping[str, float],
+    ) -> None:
+        self.records, self.term, self.tf = records, term, tf
+        self.codes = np.full(len(records), _UNCODED, dtype=np.int64)
+        self.seen: dict[str, int] = {}
+        self.shares: list[float] = []
+
+    def of(
+        self, needed: npt.NDArray[np.intp]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """The codes (valid at ``needed`` and every record coded before) and the shares."""
+        records, term, seen, codes = self.records, self.term, self.seen, self.codes
+        for k in needed[codes[needed] == _UNCODED].tolist():
+            held = term(records[k])
+            if len(held) == 1:
+                (value,) = held
+                code = seen.setdefault(value, len(seen))
+                if code == len(self.shares):
+                    self.shares.append(self.tf.get(value, np.nan))
+                codes[k] = code
+            else:
+                codes[k] = MANY if held else -1
+        return codes, np.array(self.shares, dtype=np.float64)
+
+
+_UNCODED = -3  # a record not coded yet
 
 
 @dataclass(frozen=True, slots=True)
