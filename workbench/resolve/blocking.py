@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Collection, Container, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -57,27 +57,37 @@ def _ids(attr: str) -> Rule:
     return rule
 
 
+@cache
 def _loose(outline: str) -> str:
     """An outline without its first sound, where transliterations differ most (``J``/``Y``)."""
     return "*" + "".join(c for c in outline[1:] if c not in "aiu")
 
 
-def _sounds(r: Record) -> list[str]:
+# Keys are made per record and rule, and names repeat (hundreds of ``Mohammed Ali``s at
+# 80,000 persons): the outlines of a name are worked out once per distinct name.
+@lru_cache(maxsize=200_000)
+def _sounds_of(tokens: tuple[str, ...]) -> tuple[str, ...]:
     """Skeletons of the name's tokens, and their loose forms."""
     out = []
-    for t in r.tokens:
+    for t in tokens:
         s = skeleton(t)
         out.append(s)
         if len(s) > 2:
             out.append(_loose(s))
-    return out
+    return tuple(out)
+
+
+@lru_cache(maxsize=200_000)
+def _loose_key(key: str) -> str:
+    """The whole name's outline with each word's loose form, order-free."""
+    return " ".join(sorted(_loose(s) for s in key.split()))
 
 
 def _name_year(r: Record) -> Iterable[str]:
     """The whole name's outline (order-free) with the birth year, or the nationality."""
     if not r.key:
         return []
-    loose = " ".join(sorted(_loose(s) for s in r.key.split()))
+    loose = _loose_key(r.key)
     tail = str(r.birth.year) if r.birth is not None else f"?{r.nationality}"
     return [f"{r.key}|{tail}", f"{loose}|{tail}"]
 
@@ -85,7 +95,8 @@ def _name_year(r: Record) -> Iterable[str]:
 def _token_date(r: Record) -> Iterable[str]:
     if r.birth is None or r.birth.month is None:
         return []
-    return [f"{s}|{r.birth.digits()}" for s in _sounds(r)]
+    born = r.birth.digits()
+    return [f"{s}|{born}" for s in _sounds_of(r.tokens)]
 
 
 def _full_date(r: Record) -> Iterable[str]:
