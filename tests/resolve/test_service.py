@@ -168,12 +168,13 @@ def test_every_link_explains_itself(resolved: CypherStore) -> None:
 def test_companions_carry_the_route_and_arrival_of_their_border_record(
     resolved: CypherStore,
 ) -> None:
-    from workbench.resolve.service import _read
+    from workbench.resolve.service import _props, _read
 
     state = _read(resolved)  # reads of a mention only what resolution uses: not its role
     role = {n.id: n.props["role"] for n in resolved.find_nodes("PersonMention", fields=["role"])}
     companions = [r for r in state.records if role[r.id] == "companion"]
-    kmar = [r for r in state.records if state.mentions[r.id].props["source"] == "kmar" and r.route]
+    source = {r.id: _props(state.mentions[r.id])["source"] for r in state.records}
+    kmar = [r for r in state.records if source[r.id] == "kmar" and r.route]
     assert kmar and any(r.arrival is not None for r in kmar)
     travelling = [r for r in companions if r.route or r.arrival is not None]
     assert travelling, "companions on KMar records inherit their record's travel context"

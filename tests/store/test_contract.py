@@ -225,6 +225,29 @@ def test_find_nodes_and_edges(store: CypherStore) -> None:
         store.get_nodes([slim.id], fields=["no_such_field"])
 
 
+def test_find_values_are_find_nodes_as_rows(store: CypherStore) -> None:
+    """Bare rows (id, then the fields in order) with the values find_nodes decodes."""
+    _star(store, 3)
+    made = dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC)
+    link = {"decision_id": "a|b", "left": "a", "right": "b", "judgement": "suggested",
+            "weight": 2.5, "score": 0.85, "author": "model", "created_at": made}  # fmt: skip
+    with store.writer() as w:
+        w.upsert_nodes("MatchDecision", [link])
+    read = 0
+    for label in store.model.nodes:
+        fields = [f for f in store.model.node(label).properties if f != "id"]
+        expected = [[n.id, *(n.props[f] for f in fields)] for n in store.find_nodes(label)]
+        assert store.find_values(label, fields) == expected
+        read += len(expected)
+    assert read >= 5  # the mentions, their phone, a decision (float, datetime)
+    [[_, weight, at]] = store.find_values("MatchDecision", ["weight", "created_at"])
+    assert (weight, at) == (2.5, made)
+    rows = store.find_values("PersonMention", ["role", "source"], {"record_id": "KM-2"})
+    assert rows == [["PersonMention:kmar|KM-2|subject|0", "subject", "kmar"]]
+    with pytest.raises(InvalidWrite, match="no property"):
+        store.find_values("PersonMention", ["no_such_field"])
+
+
 def test_find_nodes_pages_in_id_order(store: CypherStore) -> None:
     _star(store, 7)
     everything = [n.id for n in store.find_nodes("PersonMention")]

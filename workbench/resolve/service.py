@@ -101,7 +101,7 @@ class _State:
     """Everything resolution needs from the store, read once per run."""
 
     records: list[Record]
-    mentions: dict[str, Node]
+    mentions: dict[str, list[Any]]  # id -> [id, *MENTION_FIELDS] (see ``_props``)
     assigned: dict[str, str]  # mention -> person id
     links: dict[Pair, float]  # stored model links (weights)
     decisions: list[Node]  # live analyst decisions
@@ -115,7 +115,8 @@ class _State:
 
 def _read(store: GraphStore) -> _State:
     with store.reader():
-        mentions = {n.id: n for n in store.find_nodes("PersonMention", fields=MENTION_FIELDS)}
+        # Bare rows, not nodes: a dict per mention was 0.6 GB of a run at 225k rows.
+        mentions = {row[0]: row for row in store.find_values("PersonMention", MENTION_FIELDS)}
         phones: dict[str, set[str]] = defaultdict(set)
         for e in store.find_edges("HAS_PHONE"):
             if e.src in mentions:
@@ -125,29 +126,36 @@ def _read(store: GraphStore) -> _State:
             docs[e.src].add(key_value(e.dst))
         around = _context(store, mentions)
         assigned = {e.src: e.dst for e in store.find_edges("RESOLVED_TO") if e.src in mentions}
+        # The model's links are most of the store's nodes (3.6 million at a million rows):
+        # read as bare rows, their ends as the mentions' own id strings, not one copy each.
         links: dict[Pair, float] = {}
-        decisions: list[Node] = []
         decided: list[str] = []  # every analyst's decision, superseded ones too
-        for d in store.find_nodes("MatchDecision", fields=DECISION_FIELDS):
-            if d.props["judgement"] != "suggested":
-                decided.append(d.id)
-            if d.props.get("deleted_at") is not None:
-                continue
-            if d.props["judgement"] == "suggested":
-                links[(d.props["left"], d.props["right"])] = float(d.props.get("weight") or 0.0)
-            else:
-                decisions.append(d)
+        same_id = {m: m for m in mentions}
+        for i, judgement, left, right, weight, deleted in store.find_values(
+            "MatchDecision", ("judgement", "left", "right", "weight", "deleted_at")
+        ):
+            if judgement != "suggested":
+                decided.append(i)
+            elif deleted is None:
+                links[(same_id.get(left, left), same_id.get(right, right))] = float(weight or 0.0)
+        found = store.get_nodes(decided, fields=DECISION_FIELDS)
+        decisions = [found[i] for i in decided if found[i].props.get("deleted_at") is None]
         last = last_run(store)
     records = [
-        record(n.id, n.props, phones.get(n.id, ()), docs.get(n.id, ()), around.get(n.id, Context()))
-        for n in mentions.values()
+        record(i, _props(row), phones.get(i, ()), docs.get(i, ()), around.get(i, Context()))
+        for i, row in mentions.items()
     ]
     records.sort(key=lambda r: r.id)
     decisions.sort(key=lambda d: d.props["created_at"])
     return _State(records, mentions, assigned, links, decisions, last, decided)
 
 
-def _context(store: GraphStore, mentions: Mapping[str, Node]) -> dict[str, Context]:
+def _props(row: Sequence[Any]) -> dict[str, Any]:
+    """A mention's ``MENTION_FIELDS`` by name, from its row in ``_State.mentions``."""
+    return dict(zip(MENTION_FIELDS, row[1:], strict=True))
+
+
+def _context(store: GraphStore, mentions: Mapping[str, Any]) -> dict[str, Context]:
     """Route, arrival day and record day of the record each mention came from (``context``)."""
     routes = {e.src: key_value(e.dst) for e in store.find_edges("TRAVELLED")}
     signals = {
@@ -267,7 +275,7 @@ def _assign_ids(clusters: list[list[str]], current: Mapping[str, str]) -> dict[s
 
 
 def _person_props(person_id: str, members: Sequence[str], state: _State) -> dict[str, Any]:
-    nodes = [state.mentions[m].props for m in members]
+    nodes = [_props(state.mentions[m]) for m in members]
 
     def mode(key: str) -> Any:
         values = Counter(p.get(key) for p in nodes if p.get(key))

@@ -174,6 +174,9 @@ class GraphStore(Protocol):
         fields: Sequence[str] | None = None,
         after: str | None = None,
     ) -> list[Node]: ...
+    def find_values(
+        self, label: str, fields: Sequence[str], where: Mapping[str, Any] | None = None
+    ) -> list[list[Any]]: ...
     def find_edges(
         self, type_: str, *, src: Sequence[str] | None = None, dst: Sequence[str] | None = None
     ) -> list[Edge]: ...
@@ -814,30 +817,62 @@ class CypherStore(ABC):
         last id of the previous page, so a reader of a million nodes holds one
         page at a time.
         """
-        node = self.model.node(label)
-        where = dict(where or {})
-        for name in [*where, *(fields or [])]:
-            if name not in node.properties and name != "id":
-                raise InvalidWrite(f"{label} has no property {name!r}")
-        params = {
-            f"w{i}": self._encode_value(node.properties.get(k), v)
-            for i, (k, v) in enumerate(where.items())
-        }
         chosen = None if fields is None else tuple(f for f in fields if f != "id")
-        props = node.properties if chosen is None else self._subset(label, chosen)
-        query = cypher.find_nodes(node, list(where), limit, chosen, paged=after is not None)
-        if limit is not None:
-            params["limit"] = limit
-        if after is not None:
-            params["after"] = after
-        with self._unit() as r:
-            rows = r.tabular(query, params)[1]  # id, then the properties in order
+        props = self.model.node(label).properties if chosen is None else self._subset(label, chosen)
+        rows = self._found_rows(label, where, chosen, limit=limit, after=after)
         # Rows as lists, read by position: a dict per row was most of the time of a
         # scan (28k clusters of a run, 1.2 s at a million rows).
         read = self._values_reader(props, range(1, len(props) + 1))
         if fields is not None and "id" in fields:
             return [Node(row[0], label, {"id": row[0], **read(row)}) for row in rows]
         return [Node(row[0], label, read(row)) for row in rows]
+
+    def find_values(
+        self, label: str, fields: Sequence[str], where: Mapping[str, Any] | None = None
+    ) -> list[list[Any]]:
+        """:meth:`find_nodes` as bare rows: the id, then ``fields`` in order, decoded.
+
+        For scans of millions of nodes that keep a few values of each: a Node
+        and a dict per row cost twice the rows themselves (a resolution run
+        reading 722,722 stored links at 225k rows held 1.06 GB of them, the rows
+        alone 0.37 GB; ADR 0002, tenth round).
+        """
+        chosen = tuple(f for f in fields if f != "id")
+        rows = self._found_rows(label, where, chosen)
+        todo = [(k, prop) for k, prop in enumerate(self._subset(label, chosen).values(), 1)
+                if prop.type in ("json", "datetime", "float")]  # fmt: skip
+        for row in rows if todo else ():
+            for k, prop in todo:
+                row[k] = decode(prop, row[k])
+        return rows
+
+    def _found_rows(
+        self,
+        label: str,
+        where: Mapping[str, Any] | None,
+        chosen: tuple[str, ...] | None,
+        *,
+        limit: int | None = None,
+        after: str | None = None,
+    ) -> list[list[Any]]:
+        """Rows (the id, then the ``chosen`` properties or all of them) of the nodes of
+        ``label`` whose properties equal ``where``, in id order."""
+        node = self.model.node(label)
+        where = dict(where or {})
+        for name in [*where, *(chosen or ())]:
+            if name not in node.properties and name != "id":
+                raise InvalidWrite(f"{label} has no property {name!r}")
+        params = {
+            f"w{i}": self._encode_value(node.properties.get(k), v)
+            for i, (k, v) in enumerate(where.items())
+        }
+        query = cypher.find_nodes(node, list(where), limit, chosen, paged=after is not None)
+        if limit is not None:
+            params["limit"] = limit
+        if after is not None:
+            params["after"] = after
+        with self._unit() as r:
+            return r.tabular(query, params)[1]
 
     def find_edges(
         self, type_: str, *, src: Sequence[str] | None = None, dst: Sequence[str] | None = None
