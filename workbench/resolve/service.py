@@ -772,7 +772,7 @@ def _facilitator_context(
 
     From its text, or from another facilitator's column of the same record.
     """
-    signal = {e.dst: e.src for e in store.find_edges("NAMES_FACILITATOR") if e.dst in mentions}
+    signal = {e.dst: e.src for e in store.find_edges("NAMES_FACILITATOR", dst=list(mentions))}
     markers: dict[str, set[str]] = defaultdict(set)
     for e in store.find_edges("MENTIONS_PHONE"):
         markers[e.src].add(f"phone:{key_value(e.dst)}")
@@ -786,10 +786,11 @@ def _plan_facilitators(store: GraphStore, run_id: str) -> _Identity:
     """Facilitator mentions into facilitators (recomputed whole: they are few)."""
     with store.reader():
         mentions = {n.id: n for n in store.find_nodes("FacilitatorMention")}
-        phone = {
-            e.src: key_value(e.dst) for e in store.find_edges("HAS_PHONE") if e.src in mentions
-        }
-        placed = {e.src: e for e in store.find_edges("RESOLVED_TO") if e.src in mentions}
+        # Their own edges, by key: a scan of every mention's RESOLVED_TO and phone
+        # made this stage grow 11x for 5x the rows (3.3 -> 37.5 s at a million rows).
+        ids = list(mentions)
+        phone = {e.src: key_value(e.dst) for e in store.find_edges("HAS_PHONE", src=ids)}
+        placed = {e.src: e for e in store.find_edges("RESOLVED_TO", src=ids)}
         old = {n.id for n in store.find_nodes("FacilitatorEntity")}
         context = _facilitator_context(store, mentions, phone)
     current = {m: e.dst for m, e in placed.items()}
