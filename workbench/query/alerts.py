@@ -15,6 +15,7 @@ from workbench.query import visibility
 from workbench.query.describe import Ref, caption_field, ref
 from workbench.query.errors import InvalidInput, NotFound
 from workbench.query.session import Session
+from workbench.store import Node
 
 STATUSES = ("new", "seen", "acted")
 
@@ -54,20 +55,42 @@ def alerts(
     run_id: str | None = None,
 ) -> list[AlertRow]:
     """Visible alerts, newest first: of one run when ``run_id`` is given, optionally only
-    those with one of ``statuses``; audited."""
+    those with one of ``statuses``; audited.
+
+    Judged newest first, ``limit`` at a time, until ``limit`` are visible: a
+    delivery's run at a million rows left thousands of alerts, and judging
+    every one of them (its cluster, members and their records) to show 500
+    took the page 2.2 s.
+    """
+    rows: list[AlertRow] = []
     with session.store.reader():
-        found = visibility.find(session, "Alert", {"run_id": run_id} if run_id else None)
-        about = visibility.edges(session, "ABOUT", src=[a.id for a in found])
-        # An alert is about a cluster: its name and score are shown, not its explanation.
-        named = [f for f in (caption_field("Cluster"), "score") if f]
-        targets = visibility.nodes(session, [e.dst for e in about], fields=named)
+        stored = session.store.find_nodes("Alert", {"run_id": run_id} if run_id else None)
+        if statuses:
+            stored = [a for a in stored if a.props.get("status") in statuses]
+        stored.sort(key=lambda a: (a.props["created_at"], a.id), reverse=True)
+        step = limit or max(len(stored), 1)
+        for start in range(0, len(stored), step):
+            rows += _rows(session, stored[start : start + step])
+            if limit is not None and len(rows) >= limit:
+                break
+    rows.sort(key=lambda r: (r.created_at, r.id), reverse=True)
+    shown = rows[:limit] if limit is not None else rows
+    session.record("view_alerts", run=run_id, shown=len(shown))
+    return shown
+
+
+def _rows(session: Session, stored: Sequence[Node]) -> list[AlertRow]:
+    """The rows of the alerts the viewer may see among ``stored``, with what they are about."""
+    found = list(visibility.view_nodes(session, stored).values())
+    about = visibility.edges(session, "ABOUT", src=[a.id for a in found])
+    # An alert is about a cluster: its name and score are shown, not its explanation.
+    named = [f for f in (caption_field("Cluster"), "score") if f]
+    targets = visibility.nodes(session, [e.dst for e in about], fields=named)
     target_of = {e.src: targets.get(e.dst) for e in about}
     rows = []
     for a in found:
         if a.id in target_of and target_of[a.id] is None:
             continue  # about something hidden
-        if statuses and a.props.get("status") not in statuses:
-            continue
         target = target_of.get(a.id)
         rows.append(
             AlertRow(
@@ -81,10 +104,7 @@ def alerts(
                 score=target.props.get("score") if target is not None else None,
             )
         )
-    rows.sort(key=lambda r: (r.created_at, r.id), reverse=True)
-    shown = rows[:limit] if limit is not None else rows
-    session.record("view_alerts", run=run_id, shown=len(shown))
-    return shown
+    return rows
 
 
 def triage(session: Session, alert_id: str, status: str) -> None:
