@@ -114,6 +114,15 @@ def test_em_recovers_the_parameters_of_simulated_pairs() -> None:
     )
 
 
+def test_em_without_pairs_keeps_its_starting_values() -> None:
+    """A store too small to block any pair (a first load of a few records) trains on
+    nothing: the prior and m stay as given, not NaN from dividing by no pairs."""
+    u_cols = [np.array([0.1, 0.9])]
+    fit = estimate((("agree", "disagree"),), np.empty((0, 1), dtype=np.int8), u=u_cols,
+                   m=[np.array([0.9, 0.1])], prior=0.2)  # fmt: skip
+    assert (fit.prior, fit.m, fit.iterations) == (0.2, [[0.9, 0.1]], 0)
+
+
 def _weights(table: dict[tuple[str, str], float]) -> dict[tuple[str, str], float]:
     return {pair(*k): v for k, v in table.items()}
 

@@ -208,11 +208,12 @@ def estimate(
     lam = prior
     log_u = _log_prob(patterns, u_cols)
     it = 0
-    for it in range(1, max_iter + 1):  # noqa: B007 - the count is reported
+    total = float(counts.sum())  # 0: no pairs to learn from, the starting values stand
+    for it in range(1, (max_iter if total else 0) + 1):  # noqa: B007 - the count is reported
         log_m = _log_prob(patterns, m_cols)
         post = 1.0 / (1.0 + np.exp(np.clip(np.log(1 - lam) + log_u - np.log(lam) - log_m, -50, 50)))
         weight = post * counts
-        new_lam = min(max(float(weight.sum() / counts.sum()), SMOOTH), 1 - SMOOTH)
+        new_lam = min(max(float(weight.sum()) / total, SMOOTH), 1 - SMOOTH)
         new_m = m_cols if fix_m else _level_mass(patterns, weight, sizes)
         for j in ignore:
             new_m[j] = m_cols[j]
