@@ -404,18 +404,6 @@ def _retracted(
     return keep, drop
 
 
-def _grouped(pairs: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-    """(label, id) pairs as ids per label, in order.
-
-    >>> _grouped([("Phone", "Phone:+1"), ("Signal", "Signal:a"), ("Phone", "Phone:+2")])
-    {'Phone': ['Phone:+1', 'Phone:+2'], 'Signal': ['Signal:a']}
-    """
-    out: dict[str, list[str]] = defaultdict(list)
-    for label, node_id in pairs:
-        out[label].append(node_id)
-    return dict(out)
-
-
 def _all_null(props: Iterable[str], rows: Sequence[Row]) -> set[str]:
     """Properties that are null in every row of a batch."""
     return {p for p in props if all(row.get(p) is None for row in rows)}
@@ -839,8 +827,8 @@ class CypherStore(ABC):
         """
         chosen = tuple(f for f in fields if f != "id")
         rows = self._found_rows(label, where, chosen)
-        todo = [(k, prop) for k, prop in enumerate(self._subset(label, chosen).values(), 1)
-                if prop.type in ("json", "datetime", "float")]  # fmt: skip
+        place = {name: k for k, name in enumerate(chosen, 1)}
+        todo = [(place[name], prop) for name, prop in self._to_decode(self._subset(label, chosen))]
         for row in rows if todo else ():
             for k, prop in todo:
                 row[k] = decode(prop, row[k])
@@ -1024,12 +1012,12 @@ class CypherStore(ABC):
         before = self.check_keys()
         recreated: dict[str, int] = defaultdict(int)
         edges = units = 0
-        pending = [(label, i) for label, ids in before.lost.items() for i in ids]
+        pending = [i for ids in before.lost.values() for i in ids]
         for part in _chunks(pending, unit):
             with self._unit(write=True) as r:
                 lost = {
                     label: still
-                    for label, ids in _grouped(part).items()
+                    for label, ids in self._group_by_label(part).items()
                     if (still := sorted(set(ids) - self._existing_ids(r, label, ids)))
                 }
                 if lost:
