@@ -382,8 +382,9 @@ def _changed(
         return out
     for start in range(0, len(rows), LINK_CHUNK):
         part = rows[start : start + LINK_CHUNK]
-        _, weights = scorer.stored(gamma[part], pairs.take(part), state.by_id)
-        for i, p, w in zip(part.tolist(), pairs.take(part), weights, strict=True):
+        taken = pairs.take(part)
+        _, weights = scorer.stored(gamma[part], taken, state.by_id)
+        for i, p, w in zip(part.tolist(), taken, weights, strict=True):
             if state.links.get(p) != w:
                 out.append(i)
     return out
