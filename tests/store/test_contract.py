@@ -343,6 +343,43 @@ def test_update_with_a_property_null_in_every_row(store: CypherStore) -> None:
     assert node.props["score"] == 0.5 and node.props["deleted_at"] == when
 
 
+def test_one_batch_updates_different_properties_of_different_rows(store: CypherStore) -> None:
+    """An update writes only what changed, row by row: each row ends as merged, none
+    loses a property another row of the batch changed (nodes and edges alike)."""
+    when = dt.datetime(2026, 11, 23, 10, 0, tzinfo=dt.UTC)
+    rows = [{"decision_id": f"d{i}", "left": f"a{i}", "right": f"b{i}", "judgement": "suggested",
+             "author": "model", "score": 0.5, "reason": "r", "created_at": when}
+            for i in range(4)]  # fmt: skip
+    with store.writer() as w:
+        w.upsert_nodes("MatchDecision", rows)
+        result = w.upsert_nodes(
+            "MatchDecision",
+            [{**rows[0], "score": 0.9},  # one property
+             {**rows[1], "score": 0.1, "judgement": "same"},  # two
+             {**rows[2], "reason": None},  # cleared
+             rows[3]],  # unchanged
+        )  # fmt: skip
+    assert (result.updated, result.unchanged) == (3, 1)
+    got = {n.props["decision_id"]: n.props for n in store.find_nodes("MatchDecision")}
+    d0 = got["d0"]
+    assert (d0["score"], d0["judgement"], d0["reason"]) == (0.9, "suggested", "r")
+    assert (got["d1"]["score"], got["d1"]["judgement"]) == (0.1, "same")
+    assert (got["d2"]["score"], got["d2"]["reason"]) == (0.5, None)
+    assert got["d3"]["score"] == 0.5 and got["d3"]["reason"] == "r"
+    _star(store, 3)  # edges with signals ["s"], no raw
+    ends = [(f"PersonMention:kmar|KM-{i}|subject|0", "Phone:+905321234567") for i in range(3)]
+    with store.writer() as w:
+        w.upsert_edges(
+            "HAS_PHONE",
+            [{"src": ends[0][0], "dst": ends[0][1], "raw": "0532 123 45 67", "signals": ["s"]},
+             {"src": ends[1][0], "dst": ends[1][1], "signals": ["t"]}],
+        )  # fmt: skip
+    after = {(e.src, e.dst): e.props for e in store.find_edges("HAS_PHONE")}
+    assert (after[ends[0]]["raw"], after[ends[0]]["signals"]) == ("0532 123 45 67", ["s"])
+    assert (after[ends[1]]["raw"], sorted(after[ends[1]]["signals"])) == (None, ["s", "t"])
+    assert (after[ends[2]]["raw"], after[ends[2]]["signals"]) == (None, ["s"])
+
+
 def test_delete_edges_from_leaves_the_nodes(store: CypherStore) -> None:
     _star(store, 3)
     with store.writer() as w:

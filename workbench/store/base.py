@@ -404,6 +404,21 @@ def _retracted(
     return keep, drop
 
 
+def _changes(
+    props: Iterable[str], old: Mapping[str, Any], new: Mapping[str, Any]
+) -> tuple[str, ...]:
+    """The properties an update changes, in schema order: only they are written.
+
+    Writing an unchanged value costs LadybugDB about what a changed one does:
+    re-scored model links set all 14 properties at about 190 us a row, their 5
+    changed ones at 60 (ADR 0002, eleventh round).
+
+    >>> _changes(["a", "b", "c"], {"a": 1, "b": 2}, {"a": 1, "b": 3, "c": None})
+    ('b',)
+    """
+    return tuple(p for p in props if new.get(p) != old.get(p))
+
+
 def _all_null(props: Iterable[str], rows: Sequence[Row]) -> set[str]:
     """Properties that are null in every row of a batch."""
     return {p for p in props if all(row.get(p) is None for row in rows)}
@@ -619,22 +634,26 @@ class CypherStore(ABC):
             present = self._existing_ids(r, label, list(batch)) if self._any_nodes(r, label) else ()
             existing = self._fetch_nodes(r, label, [i for i in batch if i in present])
             created, updated = [], []
+            changes: dict[tuple[str, ...], list[Row]] = {}
             for node_id, row in batch.items():
                 old = existing.get(node_id)
                 if old is None:
                     created.append(row)
                     continue
                 merged = _merge(node.properties, old.props, row)
-                if merged == old.props:
+                changed = _changes(node.properties, old.props, merged)
+                if not changed:
                     result.unchanged += 1
                 else:
                     updated.append({"id": node_id, **merged})
+                    changes.setdefault(changed, []).append(updated[-1])
             for part in _chunks(created, self._create_chunk):
                 self._create_nodes(r, node, list(part))
-            encoded_upd = [self._encode_row(node.properties, row, full=True) for row in updated]
-            for part in _chunks(encoded_upd):
-                query = cypher.set_nodes(node, _all_null(node.properties, part))
-                r.run(query, {"rows": list(part)})
+            for changed, rows_ in changes.items():
+                props = {p: node.properties[p] for p in changed}
+                for part in _chunks([self._encode_row(props, row, full=True) for row in rows_]):
+                    query = cypher.set_nodes(node, _all_null(props, part), changed)
+                    r.run(query, {"rows": list(part)})
             searchable = node.searchable  # a property computed per call
             if searchable:
                 docs = [_text_doc(label, searchable, row) for row in chain(created, updated)]
@@ -679,25 +698,29 @@ class CypherStore(ABC):
                 ]
                 existing = self._fetch_edges(r, edge, src_label, dst_label, stored_srcs)
                 created: list[Row] = []
-                updated: list[Row] = []
+                changes: dict[tuple[str, ...], list[Row]] = {}
                 for (src, dst), props in batch.items():
                     stored = existing.get((src, dst))
                     if stored is None:
                         created.append({"src": src, "dst": dst, **props})
                         continue
                     merged = _merge(edge.properties, stored, props)
-                    if merged == stored:
+                    changed = _changes(edge.properties, stored, merged)
+                    if not changed:
                         result.unchanged += 1
                     else:
-                        updated.append({"src": src, "dst": dst, **merged})
+                        changes.setdefault(changed, []).append({"src": src, "dst": dst, **merged})
                 for part in _chunks(created, self._create_chunk):
                     self._create_edges(r, edge, src_label, dst_label, list(part))
-                enc_upd = [self._encode_row(edge.properties, row, full=True) for row in updated]
-                for part in _chunks(enc_upd):
-                    nulls = _all_null(edge.properties, part)
-                    r.run(cypher.set_edges(edge, src_label, dst_label, nulls), {"rows": list(part)})
+                for changed, rows_ in changes.items():
+                    props_ = {p: edge.properties[p] for p in changed}
+                    encoded = [self._encode_row(props_, row, full=True) for row in rows_]
+                    for part in _chunks(encoded):
+                        nulls = _all_null(props_, part)
+                        query = cypher.set_edges(edge, src_label, dst_label, nulls, changed)
+                        r.run(query, {"rows": list(part)})
+                    result.updated += len(rows_)
                 result.created += len(created)
-                result.updated += len(updated)
                 # a fresh node's edges of this type are stored now: look them up next time
                 self._touched.update((type_, row["src"]) for row in created)
         return result

@@ -63,8 +63,12 @@ def _value(var: str, prop: str, nulls: Collection[str]) -> str:
     return "NULL" if prop in nulls else f"{var}.{prop}"
 
 
-def set_nodes(node: NodeType, nulls: Collection[str] = ()) -> str:
-    sets = ", ".join(f"n.{p} = {_value('r', p, nulls)}" for p in node.properties)
+def set_nodes(
+    node: NodeType, nulls: Collection[str] = (), names: Sequence[str] | None = None
+) -> str:
+    """Set ``names`` (every property when not given) of the nodes with the rows' ids."""
+    given = node.properties if names is None else names
+    sets = ", ".join(f"n.{p} = {_value('r', p, nulls)}" for p in given)
     return f"UNWIND $rows AS r MATCH (n:{node.label} {{id: r.id}}) SET {sets}"
 
 
@@ -73,14 +77,22 @@ def create_nodes(node: NodeType, nulls: Collection[str] = ()) -> str:
     return f"UNWIND $rows AS r CREATE (n:{node.label} {{id: r.id}}) SET {sets}"
 
 
-def set_edges(edge: EdgeType, src: str, dst: str, nulls: Collection[str] = ()) -> str:
+def set_edges(
+    edge: EdgeType,
+    src: str,
+    dst: str,
+    nulls: Collection[str] = (),
+    names: Sequence[str] | None = None,
+) -> str:
+    """Set ``names`` (every property when not given) of the edges between the rows' ends."""
+    given = edge.properties if names is None else names
     match = (
         f"UNWIND $rows AS r MATCH (a:{src} {{id: r.src}})-[e:{edge.type}]->(b:{dst}) "
         "WHERE b.id = r.dst"
     )
-    if not edge.properties:
+    if not given:
         return match + " RETURN count(e) AS n"
-    return match + " SET " + ", ".join(f"e.{p} = {_value('r', p, nulls)}" for p in edge.properties)
+    return match + " SET " + ", ".join(f"e.{p} = {_value('r', p, nulls)}" for p in given)
 
 
 def create_edges(edge: EdgeType, src: str, dst: str, nulls: Collection[str] = ()) -> str:
