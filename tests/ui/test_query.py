@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -184,6 +185,28 @@ def test_alerts_triage(session: Session, corpus: Corpus) -> None:
     assert new[0].id in {a.id for a in alerts(session, statuses=["seen"])}
     with pytest.raises(InvalidInput):
         triage(session, new[0].id, "closed")
+
+
+def test_alerts_about_clusters_and_the_desks_capped_count(
+    session: Session, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A desk or a case reads the alerts of its clusters by their edges, and the desk counts
+    the latest run's new alerts only up to a cap ("100 or more")."""
+    from workbench.query import desk as desk_module
+
+    every = alerts(session, limit=None)
+    target = next(a.about.id for a in every if a.about is not None)
+    about = alerts(session, limit=None, about=[target])
+    assert about and [a.id for a in about] == [
+        a.id for a in every if a.about is not None and a.about.id == target
+    ]
+    assert alerts(session, about=[]) == []
+    run = every[0].run_id
+    new = [a for a in every if a.run_id == run and a.status == "new"]
+    assert desk_module.desk(session, home).run_alerts == len(new) >= 2
+    monkeypatch.setattr(desk_module, "RUN_ALERTS_CAP", 2)
+    view = desk_module.desk(session, home)
+    assert view.run_alerts == 2 and view.run_alerts_more
 
 
 def test_judgements_are_resolutions() -> None:

@@ -241,8 +241,7 @@ def case_view(session: Session, book: CaseBook, log: AuditLog, case_id: str) -> 
         clusters = _refs(session, current)
     cluster_ids = [c for c in current if c in clusters]
     verdicts = _verdicts(session, cluster_ids) if cluster_ids else {}
-    about = set(cluster_ids)
-    found_alerts = [a for a in alerts(session, limit=None) if a.about and a.about.id in about]
+    found_alerts = alerts(session, limit=None, about=cluster_ids)
     notes = [a for t in [*items, *cluster_ids] for a in annotations_for(session, t)]
     timeline, dossiers = _timeline(session, log, case, {*case.items, *cluster_ids})
     session.record("view", kind="case", target=case.id)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from workbench.query import STATUSES, alerts, readiness, triage
+from workbench.query.alerts import PAGE
 from workbench.ui.session import current_session
 from workbench.ui.widgets import act, attempt, entity_link
 
+LIMIT_KEY = "alerts-limit"
 NEXT = {
     "new": ("seen", "Mark seen"),
     "seen": ("acted", "Mark acted on"),
@@ -24,7 +26,8 @@ def render() -> None:
     statuses = st.pills(
         "Show", list(STATUSES), selection_mode="multi", default=["new", "seen"], key="alert-filter"
     )
-    rows = attempt(alerts, session, statuses=statuses or None)
+    limit = st.session_state.setdefault(LIMIT_KEY, PAGE)  # grows by a page on "Show more"
+    rows = attempt(alerts, session, statuses=statuses or None, limit=limit)
     if rows is None:
         return
     if not rows:
@@ -42,6 +45,9 @@ def render() -> None:
             status, label = NEXT.get(a.status, ("seen", "Mark seen"))
             if st.button(label, key=f"triage-{a.id}") and act(triage, session, a.id, status):
                 st.rerun()
+    if len(rows) >= limit and st.button(f"Show {PAGE} more", key="alerts-more"):
+        st.session_state[LIMIT_KEY] = limit + PAGE
+        st.rerun()
 
 
 if __name__ == "__main__":

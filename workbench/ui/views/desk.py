@@ -95,7 +95,8 @@ def render() -> None:
             CLUSTERS_PAGE,
             label=md(
                 f"Latest detection run {view.run.run_id} ({view.run.algorithm}), "
-                f"{when:%Y-%m-%d %H:%M} UTC: {view.run_alerts} new alerts"
+                f"{when:%Y-%m-%d %H:%M} UTC: {view.run_alerts}"
+                f"{' or more' if view.run_alerts_more else ''} new alerts"
             ),
         )
         st.page_link(ALERTS_PAGE, label="All alerts")
