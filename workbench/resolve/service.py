@@ -22,7 +22,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -57,6 +57,7 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 REVIEW_KEPT = 5000  # queue entries a run stores: far more than anyone reviews before the next
 MIN_DECISIONS = 30  # analysts' decisions needed (both kinds) before they retrain weights
@@ -322,6 +323,10 @@ def _v_conflict(a: Record, b: Record) -> bool:
 
 
 LINK_CHUNK = 50_000  # links scored and written at a time (one unit of work each)
+# Rows of persons or their RESOLVED_TO edges a unit writes: a first run at a million rows
+# grew by 2.3 GB writing 526k persons and a million edges in one unit; smaller units pay a
+# LadybugDB checkpoint each (ADR 0019).
+IDENTITY_CHUNK = 250_000
 
 
 @dataclass
@@ -628,12 +633,53 @@ class _Identity:
     def size(self) -> int:
         return len(self.rows) + len(self.unlinked) + len(self.edges) + len(self.removed)
 
-    def write(self, w: Writer) -> None:
-        """One unit: every entity keeps its mentions, every mention has one entity."""
-        w.upsert_nodes(self.label, self.rows)
-        w.delete_edges_from("RESOLVED_TO", self.unlinked)
-        w.upsert_edges("RESOLVED_TO", self.edges)
-        w.delete_nodes(self.removed)
+    def write(self, store: GraphStore) -> None:
+        """Entities, then their mentions re-pointed, then the entities left without any.
+
+        One unit when it is small, so that even a write outside a staged run
+        keeps every entity with its mentions and every mention with one
+        entity. A first run at a million rows (526k persons, a million
+        edges) grew by 2.3 GB in that one unit: a big write goes in units of
+        ``IDENTITY_CHUNK`` rows, which a staged run publishes together (ADR 0016).
+        """
+        if self.size() <= IDENTITY_CHUNK:
+            with store.writer() as w:
+                self._write(w, self.rows, self.unlinked, self.edges, self.removed)
+            return
+        for rows in _parts(self.rows):
+            with store.writer() as w:
+                self._write(w, rows=rows)
+        for mentions in _parts(self.unlinked):
+            with store.writer() as w:
+                self._write(w, unlinked=mentions)
+        for edges in _parts(self.edges):
+            with store.writer() as w:
+                self._write(w, edges=edges)
+        with store.writer() as w:
+            self._write(w, removed=self.removed)
+
+    def _write(
+        self,
+        w: Writer,
+        rows: Sequence[dict[str, Any]] = (),
+        unlinked: Sequence[str] = (),
+        edges: Sequence[dict[str, Any]] = (),
+        removed: Sequence[str] = (),
+    ) -> None:
+        if rows:
+            w.upsert_nodes(self.label, rows)
+        if unlinked:
+            w.delete_edges_from("RESOLVED_TO", unlinked)
+        if edges:
+            w.upsert_edges("RESOLVED_TO", edges)
+        if removed:
+            w.delete_nodes(removed)
+
+
+def _parts(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    """``items`` in slices of ``IDENTITY_CHUNK``."""
+    for start in range(0, len(items), IDENTITY_CHUNK):
+        yield items[start : start + IDENTITY_CHUNK]
 
 
 @dataclass
@@ -742,11 +788,9 @@ def _publish(store: GraphStore, writes: _Writes, facilitators: _Identity) -> Non
             with store.writer() as w:
                 w.upsert_nodes("MatchDecision", rows)
         stage(f"{len(writes.links)} links")
-        with store.writer() as w:
-            writes.persons.write(w)
+        writes.persons.write(store)
         stage(f"{len(writes.persons.rows)} persons")
-        with store.writer() as w:
-            facilitators.write(w)
+        facilitators.write(store)
         with store.writer() as w:
             w.upsert_nodes(
                 "ResolutionRun", [{**writes.run, "finished_at": dt.datetime.now(dt.UTC)}]
