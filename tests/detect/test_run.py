@@ -194,9 +194,7 @@ def test_link_evidence_answers_why_two_members_are_connected(detected: Detected)
     embedded = detected.store
     view = clusters_json(embedded, Unrestricted())
     smuggling = next(c for c in view["clusters"] if c["type"] == "smuggling")
-    links = {
-        (lk["a"], lk["b"]): lk for lk in links_json(embedded, smuggling["id"], Unrestricted())
-    }
+    links = {(lk["a"], lk["b"]): lk for lk in links_json(embedded, smuggling["id"], Unrestricted())}
     star = links[("FacilitatorEntity:F1", "Person:c0")]
     assert {e["kind"] for e in star["evidence"]} == {"facilitator", "phone", "alias"}
     pair = links[("Person:c0", "Person:c1")]

@@ -209,7 +209,8 @@ def test_dossiers_carry_their_case(settings: Settings, ids: Ids, tmp_path: Path)
                    "--json"))  # fmt: skip
     assert json.loads((tmp_path / "one.json").read_text())["dossier"]["case"] == case
     whole = data(run(settings, "dossier", "--case", case, "--format", "json", "-o",
-                     str(tmp_path / "all"), "--reason", "whole case", "--as", KMAR, "--json"))
+                     str(tmp_path / "all"), "--reason", "whole case", "--as", KMAR,
+                     "--json"))  # fmt: skip
     assert [d["cluster"] for d in whole["dossiers"]] == [ids.cluster]
     exports = AuditLog(settings.home).events(action="export")
     assert [e.details.get("case") for e in exports] == [case, case]
@@ -219,7 +220,8 @@ def test_dossiers_carry_their_case(settings: Settings, ids: Ids, tmp_path: Path)
     # a non-member cannot export under the case, nor learn that it exists
     other = new_case(settings, "coa.coordinator")
     assert run(settings, "dossier", ids.cluster, "--case", other, "--format", "json", "-o",
-               str(tmp_path / "x.json"), "--reason", "r", "--as", KMAR).exit_code == REFUSED
+               str(tmp_path / "x.json"), "--reason", "r",
+               "--as", KMAR).exit_code == REFUSED  # fmt: skip
     assert not (tmp_path / "x.json").exists()
 
 

@@ -28,7 +28,7 @@ DEFAULT_CLASSIFICATION = "Departementaal vertrouwelijk"
 def dossier(
     cluster_id: Annotated[
         str | None,
-        typer.Argument(help="Cluster id, e.g. 'Cluster:R-2026-02|1' (or 'R-2026-02|1').")
+        typer.Argument(help="Cluster id, e.g. 'Cluster:R-2026-02|1' (or 'R-2026-02|1')."),
     ] = None,
     reason: Annotated[
         str | None,
@@ -46,8 +46,11 @@ def dossier(
     ] = DEFAULT_CLASSIFICATION,
     case: Annotated[
         str | None,
-        typer.Option("--case", help="The case it is for (you are a member); without a "
-                     "CLUSTER_ID: one dossier per latest cluster of the case, into -o DIR."),
+        typer.Option(
+            "--case",
+            help="The case it is for (you are a member); without a "
+            "CLUSTER_ID: one dossier per latest cluster of the case, into -o DIR.",
+        ),
     ] = None,
     as_user: AsUser = None,
     as_json: JsonOption = False,

@@ -27,9 +27,7 @@ def _default(value: Any) -> Any:
     raise TypeError(f"not JSON-serialisable: {type(value).__name__}")
 
 
-def emit_list(
-    items: Iterable[Any], *, as_json: bool, render: Callable[[list[Any]], None]
-) -> None:
+def emit_list(items: Iterable[Any], *, as_json: bool, render: Callable[[list[Any]], None]) -> None:
     """Like :func:`emit` for a long list: as JSON, each item is written as it comes.
 
     The output is one valid JSON array, but never held in memory whole; it

@@ -120,9 +120,7 @@ def demo_account(settings: Settings) -> DemoAccount:
             else f"the password {team_password} (shown only now)"
         )
         lines.append(f"partner accounts, each with {shown}:")
-        lines += [
-            f"  {a.user.username:22} {a.user.organisation} {a.user.role}" for a in team
-        ]
+        lines += [f"  {a.user.username:22} {a.user.organisation} {a.user.role}" for a in team]
     for line in lines:
         stderr.print(line, markup=False, soft_wrap=True)
     return account

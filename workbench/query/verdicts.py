@@ -19,6 +19,7 @@ from workbench.query.session import Session
 if TYPE_CHECKING:
     from workbench.detect.verdicts import Verdict
 
+
 def _cluster(session: Session, cluster_id: str) -> None:
     if visibility.node(session, cluster_id).label != "Cluster":
         raise NotFound(f"{cluster_id!r} is not a cluster")
