@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from itertools import chain
 from typing import cast
 
+import igraph as ig  # type: ignore[import-untyped]
+
 __all__ = ["Constraints", "Lines", "agglomerate"]
 
 Pair = tuple[str, str]
@@ -144,25 +146,13 @@ def agglomerate(
     return [m for _, m in sorted(out, key=lambda kept: kept[0])]
 
 
-def _components(n: int, edges: Iterable[tuple[int, int]]) -> list[int]:
-    """The component of each of ``n`` nodes (the smallest node in it), by union-find.
+def _components(n: int, edges: list[tuple[int, int]]) -> list[int]:
+    """The component of each of ``n`` nodes (igraph's connected components).
 
     >>> _components(5, [(0, 3), (3, 4)])
     [0, 1, 2, 0, 0]
     """
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return [find(x) for x in range(n)]
+    return list(ig.Graph(n=n, edges=edges).connected_components().membership)
 
 
 class _Agglomeration:

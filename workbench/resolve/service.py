@@ -20,7 +20,7 @@ import logging
 import resource
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 
@@ -228,24 +228,6 @@ def _parameters(scorer: Scorer, thresholds: Thresholds) -> dict[str, Any]:
 
 
 # -- resolution ---------------------------------------------------------------------------
-
-
-def _components(ids: Iterable[str], edges: Iterable[Pair]) -> list[set[str]]:
-    parent: dict[str, str] = {i: i for i in ids}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        if a in parent and b in parent:
-            parent[find(a)] = find(b)
-    groups: dict[str, set[str]] = defaultdict(set)
-    for i in parent:
-        groups[find(i)].add(i)
-    return list(groups.values())
 
 
 def _mint(prefix: str, members: Sequence[str]) -> str:
