@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import chain
 from typing import Any, Protocol
 
@@ -633,7 +634,7 @@ class CypherStore(ABC):
             # a first load into an empty label asks one count, not one lookup per id
             present = self._existing_ids(r, label, list(batch)) if self._any_nodes(r, label) else ()
             existing = self._fetch_nodes(r, label, [i for i in batch if i in present])
-            created, updated = [], []
+            created = []
             changes: dict[tuple[str, ...], list[Row]] = {}
             for node_id, row in batch.items():
                 old = existing.get(node_id)
@@ -645,15 +646,11 @@ class CypherStore(ABC):
                 if not changed:
                     result.unchanged += 1
                 else:
-                    updated.append({"id": node_id, **merged})
-                    changes.setdefault(changed, []).append(updated[-1])
+                    changes.setdefault(changed, []).append({"id": node_id, **merged})
             for part in _chunks(created, self._create_chunk):
                 self._create_nodes(r, node, list(part))
-            for changed, rows_ in changes.items():
-                props = {p: node.properties[p] for p in changed}
-                for part in _chunks([self._encode_row(props, row, full=True) for row in rows_]):
-                    query = cypher.set_nodes(node, _all_null(props, part), changed)
-                    r.run(query, {"rows": list(part)})
+            self._set_changes(r, node.properties, changes, partial(cypher.set_nodes, node))
+            updated = [row for rows_ in changes.values() for row in rows_]
             searchable = node.searchable  # a property computed per call
             if searchable:
                 docs = [_text_doc(label, searchable, row) for row in chain(created, updated)]
@@ -712,18 +709,31 @@ class CypherStore(ABC):
                         changes.setdefault(changed, []).append({"src": src, "dst": dst, **merged})
                 for part in _chunks(created, self._create_chunk):
                     self._create_edges(r, edge, src_label, dst_label, list(part))
-                for changed, rows_ in changes.items():
-                    props_ = {p: edge.properties[p] for p in changed}
-                    encoded = [self._encode_row(props_, row, full=True) for row in rows_]
-                    for part in _chunks(encoded):
-                        nulls = _all_null(props_, part)
-                        query = cypher.set_edges(edge, src_label, dst_label, nulls, changed)
-                        r.run(query, {"rows": list(part)})
-                    result.updated += len(rows_)
+                query = partial(cypher.set_edges, edge, src_label, dst_label)
+                self._set_changes(r, edge.properties, changes, query)
+                result.updated += sum(map(len, changes.values()))
                 result.created += len(created)
                 # a fresh node's edges of this type are stored now: look them up next time
                 self._touched.update((type_, row["src"]) for row in created)
         return result
+
+    def _set_changes(
+        self,
+        r: Runner,
+        props: Mapping[str, Property],
+        changes: Mapping[tuple[str, ...], Sequence[Row]],
+        query: Callable[[set[str], tuple[str, ...]], str],
+    ) -> None:
+        """Write each group of updated rows: only the properties that group changed.
+
+        ``query(nulls, names)`` is the ``SET`` of ``names`` (those null in every row
+        of a part as a literal, see ``cypher._value``).
+        """
+        for changed, rows in changes.items():
+            subset = {p: props[p] for p in changed}
+            encoded = [self._encode_row(subset, row, full=True) for row in rows]
+            for part in _chunks(encoded):
+                r.run(query(_all_null(subset, part), changed), {"rows": list(part)})
 
     def delete_nodes(self, ids: Sequence[str]) -> int:
         """Delete nodes and their edges; returns how many existed."""
