@@ -22,7 +22,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from itertools import chain
 from typing import Any, Protocol
 
@@ -649,7 +648,8 @@ class CypherStore(ABC):
                     changes.setdefault(changed, []).append({"id": node_id, **merged})
             for part in _chunks(created, self._create_chunk):
                 self._create_nodes(r, node, list(part))
-            self._set_changes(r, node.properties, changes, partial(cypher.set_nodes, node))
+            for nulls, names, part in self._updates(node.properties, changes):
+                r.run(cypher.set_nodes(node, nulls, names), {"rows": part})
             updated = [row for rows_ in changes.values() for row in rows_]
             searchable = node.searchable  # a property computed per call
             if searchable:
@@ -709,31 +709,26 @@ class CypherStore(ABC):
                         changes.setdefault(changed, []).append({"src": src, "dst": dst, **merged})
                 for part in _chunks(created, self._create_chunk):
                     self._create_edges(r, edge, src_label, dst_label, list(part))
-                query = partial(cypher.set_edges, edge, src_label, dst_label)
-                self._set_changes(r, edge.properties, changes, query)
+                for nulls, names, part in self._updates(edge.properties, changes):
+                    query = cypher.set_edges(edge, src_label, dst_label, nulls, names)
+                    r.run(query, {"rows": part})
                 result.updated += sum(map(len, changes.values()))
                 result.created += len(created)
                 # a fresh node's edges of this type are stored now: look them up next time
                 self._touched.update((type_, row["src"]) for row in created)
         return result
 
-    def _set_changes(
-        self,
-        r: Runner,
-        props: Mapping[str, Property],
-        changes: Mapping[tuple[str, ...], Sequence[Row]],
-        query: Callable[[set[str], tuple[str, ...]], str],
-    ) -> None:
-        """Write each group of updated rows: only the properties that group changed.
-
-        ``query(nulls, names)`` is the ``SET`` of ``names`` (those null in every row
-        of a part as a literal, see ``cypher._value``).
-        """
+    def _updates(
+        self, props: Mapping[str, Property], changes: Mapping[tuple[str, ...], Sequence[Row]]
+    ) -> Iterator[tuple[set[str], tuple[str, ...], list[Row]]]:
+        """Each group of updated rows, encoded, in parts: ``(nulls, names, rows)`` for a
+        ``SET`` of only the ``names`` that group changed (``nulls``: null in every row of
+        the part, written as a literal; see ``cypher._value``)."""
         for changed, rows in changes.items():
             subset = {p: props[p] for p in changed}
             encoded = [self._encode_row(subset, row, full=True) for row in rows]
             for part in _chunks(encoded):
-                r.run(query(_all_null(subset, part), changed), {"rows": list(part)})
+                yield _all_null(subset, part), changed, list(part)
 
     def delete_nodes(self, ids: Sequence[str]) -> int:
         """Delete nodes and their edges; returns how many existed."""
