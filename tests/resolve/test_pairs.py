@@ -201,3 +201,29 @@ def test_batched_v_numbers_find_the_typos_pair_by_pair() -> None:
     expected = [PERSON[column].level(by_id[a], by_id[b]) for a, b in pairs]
     assert gamma[:, column].tolist() == [-1 if lv is None else lv for lv in expected]
     assert {1, 2, 0, -1} <= set(gamma[:, column].tolist())
+
+
+def test_a_training_session_over_its_cap_learns_from_a_sample(tmp_path: Path) -> None:
+    """A session of more pairs than ``session_pairs`` learns m from a fixed random sample.
+
+    Sharing a birth date is quadratic in the population (27 M pairs at a
+    million rows); a sample gives m to within sampling error - here half the
+    pairs, on the features that most pairs show - and the same sample every
+    run, so a model stays reproducible.
+    """
+    records = generated_records(tmp_path, persons=1500, seed=5)
+    by_id = {r.id: r for r in records}
+    pairs = blocked(records, PERSON_RULES)
+    gamma = vectors(pairs, by_id, PERSON)
+    biggest = max(len(blocked(records, [rule], max_block=200)) for _, rule in PERSON_TRAINING)
+
+    def trained(cap: int) -> dict[str, list[float]]:
+        model = train(records, PERSON, PERSON_RULES, PERSON_TRAINING, pairs=pairs, gamma=gamma,
+                      identifier=person_identifier, session_pairs=cap)  # fmt: skip
+        return dict(zip(model.features, model.m, strict=True))
+
+    whole, sampled = trained(biggest), trained(biggest // 2)
+    assert sampled == trained(biggest // 2)
+    assert sampled != whole
+    for feature in ("name", "birth_date", "v_number", "timing"):
+        assert np.abs(np.subtract(whole[feature], sampled[feature])).max() < 0.02, feature

@@ -30,7 +30,7 @@ Otherwise it stays on its own.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 from dataclasses import dataclass, field
 
 from workbench.resolve.names import name_key
@@ -83,7 +83,7 @@ def group_facilitators(
             loose.append(m)
     singles: list[list[str]] = []
     for m in loose:
-        owners = sorted(alias_groups.get(name_key(m.alias), ())) if m.alias else []
+        owners = alias_groups.get(name_key(m.alias), set()) if m.alias else set()
         owner, method = _owner(m, owners)
         if owner is None:
             singles.append([m.id])
@@ -94,12 +94,17 @@ def group_facilitators(
     return sorted([sorted(g) for g in groups.values()] + singles), how
 
 
-def _owner(m: FacilitatorRecord, owners: Sequence[str]) -> tuple[str | None, str]:
-    """The phone-group an alias-only mention belongs to, if one stands out."""
+def _owner(m: FacilitatorRecord, owners: Set[str]) -> tuple[str | None, str]:
+    """The phone-group an alias-only mention belongs to, if one stands out.
+
+    Looked up from the mention's few markers, not by walking the owners: a
+    common alias has thousands of phone-groups at a million rows, and every
+    alias-only mention of it walked (and sorted) them all (8.9 of 12.8 s).
+    """
     if len(owners) == 1:
-        return owners[0], "alias"
+        return next(iter(owners)), "alias"
     # The record writes down the number of exactly one of them.
-    named = [o for o in owners if f"phone:{o}" in m.context]
+    named = {c.removeprefix("phone:") for c in m.context if c.startswith("phone:")} & owners
     if len(named) == 1:
-        return named[0], "alias+context"
+        return named.pop(), "alias+context"
     return None, "alone"
