@@ -24,7 +24,7 @@ from workbench.resolve.clustering import Pair
 from workbench.resolve.compare import Comparison
 from workbench.resolve.fellegi_sunter import FSModel, tf_bits
 from workbench.resolve.pairs import Pairs, sorted_unique
-from workbench.resolve.records import Record
+from workbench.resolve.records import Record, RecordIndex
 
 __all__ = ["Scorer", "positions", "probability"]
 
@@ -301,7 +301,10 @@ def positions(
     >>> [r.id for r in records], left.tolist(), right.tolist()
     (['a', 'b'], [1], [0])
     """
-    if isinstance(pairs, Pairs) and _same(pairs.records, by_id.values()):
+    if isinstance(pairs, Pairs) and (
+        (isinstance(by_id, RecordIndex) and by_id.records is pairs.records)
+        or _same(pairs.records, by_id.values())
+    ):
         return pairs.records, pairs.left.astype(np.int64), pairs.right.astype(np.int64)
     index = {rid: k for k, rid in enumerate(by_id)}
     left = np.fromiter((index[a] for a, _ in pairs), np.int64, len(pairs))

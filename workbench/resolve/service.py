@@ -44,7 +44,7 @@ from workbench.resolve.links import levels as stored_levels
 from workbench.resolve.mentions import MENTION_FIELDS, Context, context, key_value, record
 from workbench.resolve.pairs import Pairs, PairWeights
 from workbench.resolve.pipeline import Thresholds, cluster, train, vectors
-from workbench.resolve.records import Record, v_number_typo
+from workbench.resolve.records import Record, RecordIndex, v_number_typo
 from workbench.resolve.scoring import Scorer, probability, refine
 from workbench.store.base import GraphStore, Node, Writer
 
@@ -108,10 +108,10 @@ class _State:
     decisions: list[Node]  # live analyst decisions
     last_run: Node | None
     decided: list[str] = field(default_factory=list)  # ids of every analyst decision
-    by_id: dict[str, Record] = field(default_factory=dict)
+    by_id: RecordIndex = field(init=False)
 
     def __post_init__(self) -> None:
-        self.by_id = {r.id: r for r in self.records}
+        self.by_id = RecordIndex(self.records)
 
 
 def _read(store: GraphStore) -> _State:
