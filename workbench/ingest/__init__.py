@@ -38,11 +38,12 @@ ROWS_PER_RECORD = 8
 # rows): at 88k persons a 1% delivery spent 5.4 of its 10.5 CPU seconds in four
 # such commits (ADR 0019). One unit of 250k rows holds ~0.6 GB more memory.
 ONE_UNIT_ROWS = 250_000
-# Records a unit of a big load writes (~1.2M graph rows; ADR 0019). Each unit's commit
-# checkpoints: a million-row load in units of 50k records spent 117 of 448 profiled CPU
-# seconds committing; in units of 150k it took 278 CPU s instead of 320, and 8.5 GB
-# instead of 6.6 (below resolution's peak).
-RECORDS_PER_UNIT = 150_000
+# Records a unit of a big load writes (~2M graph rows; ADR 0019). Each unit's commit
+# checkpoints, and a checkpoint's cost grows with the store: a million-row load in units
+# of 150k records spent 96 of 404 profiled CPU s committing (6.1x the 250k-row load's
+# 15.6). Units of 250k: 255 s and 9.5 GB instead of 272 s and 8.2 GB (still below
+# resolution's peak).
+RECORDS_PER_UNIT = 250_000
 # Fewest bytes a record takes per format in the generated corpora (IND CSV 237,
 # KMar JSON Lines 675, COA workbook 71), rounded down.
 BYTES_PER_RECORD = {".csv": 200, ".jsonl": 600, ".xlsx": 64}
