@@ -5,7 +5,9 @@ Run: ``.venv/bin/python benchmarks/scale_bench.py [--rows 50000 200000 250000 10
 each size it generates a corpus of about that many rows (all four formats)
 with 1% of the records held back as a daily delivery, then runs ``workbench
 load``, ``resolve`` and ``detect`` as a user would, each in its own process,
-and prints each stage's wall time, CPU time and peak memory (RSS).
+and prints each stage's wall time, CPU time and peak memory (RSS). Every
+size but the largest runs ``--runs`` times (3) and counts its median: the
+small sizes are cheap, and their noise is what a ratio is most sensitive to.
 
 Targets:
 
@@ -36,6 +38,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -114,6 +117,23 @@ def outcome_of(home: Path) -> Outcome:
         store.close()
 
 
+def medians(runs: list[list[Stage]]) -> list[Stage]:
+    """Each stage's median wall and CPU time over the runs, and its highest peak.
+
+    One run a size could not tell 4.4x from 4.6x: the same code's 250k-row
+    stages ran 5-6 % apart from one run to the next (ADR 0020, session 13).
+    """
+    return [
+        Stage(
+            same[0].name,
+            statistics.median(s.wall for s in same),
+            statistics.median(s.cpu for s in same),
+            max(s.rss_mb for s in same),
+        )
+        for same in zip(*runs, strict=True)
+    ]
+
+
 def ratios(figures: dict[int, list[Stage]]) -> list[str]:
     """Every pair of sizes four times apart: time ratio per stage against 4.5."""
     lines = []
@@ -136,6 +156,9 @@ def main() -> None:
     parser.add_argument("--delivery", type=float, default=0.01, help="share held back")
     parser.add_argument("--work", type=Path, default=Path("/tmp/scale-bench"))
     parser.add_argument("--repeat", type=int, default=20, help="calls per UI page")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="pipelines at each size but the largest (median)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -148,12 +171,20 @@ def main() -> None:
                      if not f.startswith("delivery/"))  # fmt: skip
         print(f"{loaded:,} rows ({generated['persons']:,} persons), load uptime "
               f"{os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
-        figures[rows] = pipeline(args.work / f"store-{rows}", exports(folder))
-        total = sum(s.wall for s in figures[rows])
-        peak = max(s.rss_mb for s in figures[rows])
-        print(f"  pipeline  {total:8.1f} s, peak {peak:,.0f} MB", flush=True)
+        runs = []
+        for _ in range(1 if rows == max(args.rows) else args.runs):
+            runs.append(pipeline(args.work / f"store-{rows}", exports(folder)))
+            total = sum(s.wall for s in runs[-1])
+            peak = max(s.rss_mb for s in runs[-1])
+            print(f"  pipeline  {total:8.1f} s, peak {peak:,.0f} MB", flush=True)
+        figures[rows] = medians(runs)
+        if len(runs) > 1:
+            print(f"  median of {len(runs)} runs:", flush=True)
+            for stage in figures[rows]:
+                print(stage.line(), flush=True)
         report["sizes"][rows] = {"rows": loaded, "persons": generated["persons"],
-                                 "stages": [asdict(s) for s in figures[rows]]}  # fmt: skip
+                                 "stages": [asdict(s) for s in figures[rows]],
+                                 "runs": [[asdict(s) for s in run] for run in runs]}  # fmt: skip
 
     largest = max(figures)
     home = args.work / f"store-{largest}"
