@@ -38,6 +38,9 @@ def add_to_case(page: Page, server: Server, user: str, address: str) -> None:
     sign_in(page, f"{server.url}/{address}", user)
     page.get_by_text("Add to case").first.click()
     page.get_by_role("button", name="Add to case").click()
+    # The page says where the item is once the write is done; waiting for the page to
+    # go idle alone could return before the rerun began (seen on a loaded machine).
+    page.get_by_text("In your case").first.wait_for()
     settle(page)
 
 
