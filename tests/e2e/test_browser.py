@@ -162,6 +162,7 @@ def test_annotation_survives_reload(server: Server, page: Page) -> None:
     page.get_by_label("Note").fill(note)
     page.get_by_label("Tags (comma-separated)").fill("follow-up")
     page.get_by_role("button", name="Add annotation").click()
+    page.get_by_text("Annotation saved").first.wait_for()  # saved before the reload
     settle(page)
     page.reload()  # a new Streamlit session; the session cookie keeps the sign-in
     settle(page)
@@ -196,6 +197,7 @@ def test_mark_a_shared_identifier_benign(server: Server, page: Page) -> None:
     page.get_by_label("Reason (required)", exact=True).last.fill("a helpdesk everybody calls")
     shot(page, "benign-mark")
     page.get_by_role("button", name="Mark benign").click()
+    page.get_by_text("Marked benign").first.wait_for()  # the write is done (idle can come first)
     settle(page)
     events = AuditLog(server.home).events(action="benign")
     assert [(e.target, e.details["change"]) for e in events] == [(identifier, "add")]
