@@ -46,6 +46,7 @@ from workbench.resolve.pairs import PairWeights  # noqa: E402
 from workbench.resolve.pipeline import Thresholds, cluster, score, train, vectors  # noqa: E402
 from workbench.resolve.records import Birth, Record  # noqa: E402
 from workbench.resolve.scoring import Scorer  # noqa: E402
+from workbench.store import GraphStore  # noqa: E402
 
 Pair = tuple[str, str]
 SCALE_SIZES = (5_000, 20_000, 80_000)  # persons; 400,000 on request (``--scale 400000``)
@@ -133,7 +134,7 @@ def main() -> None:
     parser.add_argument("--store", type=Path, nargs=2, metavar=("HOME", "CORPUS"))
     args = parser.parse_args()
     if args.store:
-        print(json.dumps(store(*args.store), indent=2))
+        print(json.dumps(score_store(*args.store), indent=2))
         return
     logging.basicConfig(level=logging.WARNING)
     everything = not (args.febrl or args.corpus or args.scale is not None)
@@ -185,6 +186,7 @@ def corpus(persons: int) -> dict[str, Any]:
     return {
         "dataset": f"generated corpus, {persons:,} persons (seed 1), all mentions",
         **scored,
+        "persons_found": report.persons,  # every person, not only those with labelled mentions
         "mentions": report.mentions,
         "review_queue": report.review_queue,
         "ingest_seconds": round(loaded, 1),
@@ -192,7 +194,7 @@ def corpus(persons: int) -> dict[str, Any]:
     }
 
 
-def stored_quality(store: Any, truth: dict[str, Any]) -> dict[str, Any]:
+def stored_quality(store: GraphStore, truth: dict[str, Any]) -> dict[str, Any]:
     """The persons a resolved store holds, scored against the truth of its corpus.
 
     Pairwise precision, recall and F1 over every mention the truth labels,
@@ -205,29 +207,39 @@ def stored_quality(store: Any, truth: dict[str, Any]) -> dict[str, Any]:
         fields = ("source", "record_id", "role", "position")
         mentions = {row[0]: row[1:] for row in store.find_values("PersonMention", fields)}
         owner = {e.src: e.dst for e in store.find_edges("RESOLVED_TO") if e.src in mentions}
-    true_groups: dict[str, list[str]] = {}
-    found_groups: dict[str, list[tuple[str, str]]] = {}
+    found_groups: dict[str, list[tuple[str, str | None]]] = {}
     for m, (source, record_id, role, position) in mentions.items():
         label = labels.get((f"{source}:{record_id}", role, None if role == "visitor" else position))
-        if label is None:
-            continue
-        true_groups.setdefault(label, []).append(m)
-        found_groups.setdefault(owner[m], []).append((m, label))
-    conflicting = sum(
-        len({true_v.get(t) for _, t in members if true_v.get(t)}) > 1
-        for members in found_groups.values()
-    )
-    found = pairwise([m for m, _ in members] for members in found_groups.values())
+        if label is not None:
+            found_groups.setdefault(owner[m], []).append((m, label))
+    scored, persons_true, conflicting = _scored(list(found_groups.values()), true_v)
     return {
-        **quality(found, pairwise(true_groups.values())),
+        **scored,
         "persons_found": len(found_groups),
-        "persons_true": len(true_groups),
+        "persons_true": persons_true,
         "conflicting_v_persons": conflicting,
-        "conflicting_v_share": round(conflicting / max(len(true_groups), 1), 5),
+        "conflicting_v_share": round(conflicting / max(persons_true, 1), 5),
     }
 
 
-def store(home: Path, corpus_dir: Path) -> dict[str, Any]:
+def _scored(
+    found: list[list[tuple[str, str | None]]], true_v: dict[str, str | None]
+) -> tuple[dict[str, float], int, int]:
+    """Pairwise quality of found persons, each a list of ``(mention, true person or None)``;
+    the number of true persons; the found persons holding two different true V-numbers."""
+    true_groups: dict[str, list[str]] = {}
+    for members in found:
+        for m, t in members:
+            if t is not None:
+                true_groups.setdefault(t, []).append(m)
+    conflicting = sum(
+        len({true_v.get(t) for _, t in members if true_v.get(t or "")}) > 1 for members in found
+    )
+    labelled = pairwise([m for m, t in members if t is not None] for members in found)
+    return quality(labelled, pairwise(true_groups.values())), len(true_groups), conflicting
+
+
+def score_store(home: Path, corpus_dir: Path) -> dict[str, Any]:
     """Score a store resolved elsewhere (``scale_bench``'s) against its corpus's truth."""
     from workbench.config import Settings
     from workbench.store import open_store
@@ -308,21 +320,13 @@ def scale(persons: int) -> dict[str, Any]:
     total = time.perf_counter() - start
     cpu = time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    true_groups: dict[str, list[str]] = {}
-    found_groups: list[list[str]] = []
-    conflicting = 0
-    for members in clusters:
-        labelled = [(m, _true_person(m, labels)) for m in members]
-        found_groups.append([m for m, t in labelled if t is not None])
-        for m, t in labelled:
-            if t is not None:
-                true_groups.setdefault(t, []).append(m)
-        conflicting += len({true_v.get(t) for _, t in labelled if true_v.get(t or "")}) > 1
+    found = [[(m, _true_person(m, labels)) for m in members] for members in clusters]
+    scored, _, conflicting = _scored(found, true_v)
     return {
         "dataset": f"generated corpus, {persons:,} persons (seed 2), pure pipeline",
         "persons": persons,
         "mentions": len(records),
-        **quality(pairwise(found_groups), pairwise(true_groups.values())),
+        **scored,
         "conflicting_v_persons": conflicting,
         "conflicting_v_share": round(conflicting / persons, 5),
         "candidate_pairs": len(pairs),
