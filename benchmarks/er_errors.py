@@ -31,7 +31,7 @@ import math
 import random
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -139,8 +139,8 @@ def resolved(persons: int) -> Resolved:
     original = clustering._Agglomeration
 
     class Recording(_Traced):
-        def run(self) -> list[list[str]]:
-            out = super().run()
+        def run(self, same: Iterable[Pair]) -> list[tuple[int, list[str]]]:
+            out = super().run(same)
             traced.update(getattr(self, "outcome", {}))
             return out
 
