@@ -27,7 +27,7 @@ from tests.e2e.conftest import (
     sign_in,
 )
 from tests.ui.accounts import IND, OWNER
-from tests.ui.corpus import HOSTILE_PERSON, HOSTILE_SIGNAL, RUN
+from tests.ui.corpus import HOSTILE_PERSON, HOSTILE_SIGNAL, RUN, XSS_WORD
 from workbench.watch.book import NewHit, WatchBook
 from workbench.watch.items import parse_item
 
@@ -62,7 +62,7 @@ def test_a_page_opened_without_signing_in_shows_the_form_only(server: Server, pa
     assert [h.inner_text() for h in page.get_by_role("heading").all()] == ["Sign in"]
     assert page.locator('[data-testid="stSidebar"]').count() == 0
     assert page.locator('[data-testid="stPageLink"], [data-testid="stDataFrame"]').count() == 0
-    assert "Karim" not in page.locator("body").inner_text()
+    assert XSS_WORD not in page.locator("body").inner_text()
     assert page.get_by_label("Password", exact=True).get_attribute("type") == "password"
     shot(page, "sign-in")
     fill_sign_in(page, OWNER, "a wrong password, twelve+")
@@ -230,7 +230,7 @@ def test_review_decide(server: Server, page: Page) -> None:
 
 
 PAGES_WITH_HOSTILE_DATA = [
-    "/search?q=Karim",
+    f"/search?q={XSS_WORD}",
     f"/entity?id={HOSTILE_PERSON}",
     f"/entity?id={HOSTILE_SIGNAL}",
     f"/network?id={HOSTILE_PERSON}",

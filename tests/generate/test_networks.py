@@ -169,4 +169,5 @@ def test_common_name_decoy_is_many_different_persons(corpus: Corpus) -> None:
 
 @pytest.mark.parametrize("variant", ["Mohamed", "Muhammad", "Alhassan", "Tesfaye", "Youssef"])
 def test_transliteration_variants_appear(corpus: Corpus, variant: str) -> None:
-    assert any(variant in _flat(r.data) for r in corpus.rows)
+    # KMar and IND write family names in capitals (``ALHASSAN``).
+    assert any(variant.upper() in _flat(r.data).upper() for r in corpus.rows)

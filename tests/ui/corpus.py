@@ -20,7 +20,9 @@ from workbench.generate import generate
 from workbench.ingest import ingest
 from workbench.store.base import CypherStore
 
-XSS_NAME = '<script>window.__xss=1;alert("name")</script> Karim'
+# A surname no generated person has: searching it finds the hostile record only.
+XSS_WORD = "Xerxandar"
+XSS_NAME = f'<script>window.__xss=1;alert("name")</script> {XSS_WORD}'
 XSS_TEXT = '<img src=x onerror="window.__xss=2;alert(2)"> bezoek aan azc'
 XSS_NOTE = '<img src=x onerror="window.__xss=3;alert(3)"><script>window.__xss=4</script>'
 HOSTILE_SIGNAL = "Signal:politie|PL-HOSTILE-1"
@@ -44,7 +46,7 @@ class Corpus:
 
 
 def load(
-    store: CypherStore, work: Path, *, persons: int = PERSONS, seed: int = 5
+    store: CypherStore, work: Path, *, persons: int = PERSONS, seed: int = 8
 ) -> dict[str, Any]:
     """Generate and ingest a corpus; return its truth.json."""
     out = work / "input"
@@ -355,13 +357,15 @@ def add_review_pairs(store: CypherStore, limit: int = 3) -> int:
     return len(links)
 
 
-def build(store: CypherStore, work: Path, *, persons: int = PERSONS, seed: int = 5) -> Corpus:
+def build(store: CypherStore, work: Path, *, persons: int = PERSONS, seed: int = 8) -> Corpus:
     """The whole fixture: loaded corpus, hostile records, persons, review pairs, two runs."""
     truth = load(store, work, persons=persons, seed=seed)
     add_hostile(store)
     owners = resolve_from_truth(store, truth)
     facilitators = resolve_facilitators_from_truth(store, truth)
-    add_review_pairs(store)
+    # The review page needs namesakes near the merge line; the seed is chosen so
+    # that this small corpus has some (its names are mostly rare).
+    assert add_review_pairs(store), f"seed {seed}: no pair near the merge line to review"
     corpus = detect_from_truth(store, truth, [*owners, *facilitators, HOSTILE_PERSON])
     corpus.persons = [p for p in corpus.persons if p.startswith("Person:")]
     return corpus

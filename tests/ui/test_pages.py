@@ -8,7 +8,7 @@ import pytest
 
 from tests.ui.accounts import OWNER, add_accounts
 from tests.ui.apptest import SEARCH, app, links, texts
-from tests.ui.corpus import HOSTILE_PERSON, HOSTILE_SIGNAL, XSS_NAME, Corpus
+from tests.ui.corpus import HOSTILE_PERSON, HOSTILE_SIGNAL, XSS_NAME, XSS_WORD, Corpus
 from workbench.store.base import CypherStore
 from workbench.ui.views.review import side_by_side
 from workbench.watch.book import NewHit, WatchBook
@@ -16,7 +16,7 @@ from workbench.watch.items import parse_item
 
 
 def test_search_lists_hits_with_links(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = app(home, monkeypatch, SEARCH, user=OWNER, q="Karim")  # politie's own (soft) record
+    at = app(home, monkeypatch, SEARCH, user=OWNER, q=XSS_WORD)  # politie's own (soft) record
     assert at.title[0].value == "Search"
     assert any(label.startswith("Person") for label in links(at))
     at.text_input[0].input("zzzz-nothing")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.ui.conftest import Audit
-from tests.ui.corpus import HOSTILE_PERSON, HOSTILE_SIGNAL, RUN, XSS_NAME, Corpus
+from tests.ui.corpus import HOSTILE_PERSON, HOSTILE_SIGNAL, RUN, XSS_NAME, XSS_WORD, Corpus
 from workbench.query import (
     InvalidInput,
     NotFound,
@@ -228,7 +228,7 @@ def test_decisions_need_a_valid_judgement_and_a_reason(session: Session, corpus:
 def test_policy_hides_nodes_everywhere(loaded: tuple[object, Corpus], audit: Audit) -> None:
     store, corpus = loaded
     session = Session(store=store, policy=NoCoa(), audit=audit)  # type: ignore[arg-type]
-    assert not [h for h in search(session, "Karim") if h.id == HOSTILE_PERSON]
+    assert not [h for h in search(session, XSS_WORD) if h.id == HOSTILE_PERSON]
     assert all("COA" not in h.organisations for h in search(session, "azc"))
     with pytest.raises(NotFound):
         entity(session, HOSTILE_PERSON)

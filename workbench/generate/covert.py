@@ -172,8 +172,10 @@ def write_police_export(
     V-number and own number; the other party by name and number in the text.
     Phase ``p`` falls in month ``p`` after ``start``.
     """
+    # Names come from their own stream, so that a change to the name tables
+    # leaves the tap reports (who was tapped, and when) as they were.
+    people = _people(network.nodes, random.Random(f"people-{seed}"))  # noqa: S311
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
-    people = _people(network.nodes, rng)
     subject_of: dict[str, str] = {}
     rows = []
     slug = re.sub(r"[^a-z0-9]+", "-", network.name.lower()).strip("-") or "network"

@@ -35,6 +35,48 @@ LANGUAGES: tuple[Language, ...] = (
 
 Names = tuple[tuple[str, ...], ...]
 
+
+def _compounds(forms: tuple[str, ...], stems: tuple[str, ...], *, suffix: bool = False) -> Names:
+    """One name per stem, in every written form of its particle.
+
+    A form ending in a letter is glued to the stem (``Abdelkarim``), one
+    ending in a space or hyphen is not (``Abd al-Karim``); ``suffix`` puts
+    the form after the stem (``Hafizullah``, ``Hafiz Ullah``).
+
+    >>> _compounds(("Abdel", "Abd al-"), ("Karim",))
+    (('Abdelkarim', 'Abd al-Karim'),)
+    """
+
+    def join(form: str, stem: str) -> str:
+        if suffix:
+            return stem + form
+        return form + (stem if form[-1] in " -" else stem.lower())
+
+    return tuple(tuple(join(form, stem) for form in forms) for stem in stems)
+
+
+# Ge'ez theophoric names (``Gebremedhin``: "servant of the Saviour"), written
+# glued, hyphenated, with the prefix's other spelling or the stem's.
+_ETHIOPIAN_COMPOUNDS: Names = tuple(
+    tuple(
+        dict.fromkeys(
+            (
+                f"{prefix[0]}{stem[0]}",
+                f"{prefix[0]}-{stem[0].title()}",
+                f"{prefix[-1]}{stem[0]}",
+                f"{prefix[0]}{stem[-1]}",
+                f"{prefix[0]} {stem[0].title()}",
+            )
+        )
+    )
+    for prefix in (("Gebre", "Ghebre"), ("Wolde", "Welde"), ("Haile", "Hayle"),
+                   ("Tekle", "Tecle"), ("Habte", "Habtu"), ("Kidane", "Kidana"),
+    ("Tesfa", "Tesfai"))
+    for stem in (("mariam", "maryam"), ("michael", "mikael"), ("giorgis", "giyorgis"),
+                 ("selassie", "sellassie"), ("medhin", "medhen"), ("yesus", "iyesus"),
+                 ("kristos", "christos"), ("haimanot", "haymanot"))
+)  # fmt: skip
+
 _ARABIC_M: Names = (
     ("Mohammed", "Mohamed", "Muhammad", "Mohammad", "Mohamad", "Muhammed"),
     ("Ahmad", "Ahmed"),
@@ -60,7 +102,30 @@ _ARABIC_M: Names = (
     ("Majd",),
     ("Anas",),
     ("Karim", "Kareem"),
-)
+    # The long tail: most names are rare (ADR 0002, thirteenth round).
+    ("Adnan",), ("Adel", "Adil"), ("Ayman", "Aiman"), ("Bassam", "Basam"), ("Basel", "Bassel"),
+    ("Fares", "Faris"), ("Firas", "Feras"), ("Ghassan", "Gassan"), ("Hamza", "Hamzah"),
+    ("Hani", "Hany"), ("Haitham", "Haytham"), ("Hisham", "Hesham"), ("Imad", "Emad"),
+    ("Iyad", "Eyad"), ("Jihad",), ("Kamal",), ("Louay", "Luay", "Loay"), ("Maher",),
+    ("Mazen", "Mazin"), ("Muhannad", "Mohanad", "Mohannad"), ("Munir", "Mounir"),
+    ("Nabil", "Nabeel"), ("Nizar",), ("Osama", "Usama", "Oussama"), ("Qusai", "Kusai", "Qusay"),
+    ("Raed", "Rayed"), ("Riad", "Riyad", "Riyadh"), ("Saad", "Sa'ad"), ("Safwan",),
+    ("Salim", "Saleem"), ("Sami", "Samy"), ("Shadi", "Chadi"), ("Tamer", "Tamir"),
+    ("Wael", "Wail"), ("Yahya", "Yehia", "Yahia"), ("Ziad", "Zeyad", "Ziyad"), ("Alaa", "Ala"),
+    ("Amjad",), ("Anwar", "Anouar"), ("Ayham",), ("Bakr", "Bakir"), ("Diaa", "Dia", "Diya"),
+    ("Ehab", "Ihab"), ("Fouad", "Fuad"), ("Ghaith", "Ghayth", "Gaith"), ("Haidar", "Haider"),
+    ("Hazem", "Hazim"), ("Issam", "Essam"), ("Jaber", "Jabir"), ("Khalil", "Khaleel"),
+    ("Laith", "Leith", "Layth"), ("Marwan",), ("Moaz", "Muath", "Muaz"), ("Motaz", "Mutaz"),
+    ("Obada", "Ubada", "Obadah"), ("Radwan", "Ridwan"), ("Rashid", "Rasheed"),
+    ("Saif", "Seif", "Sayf"), ("Salah", "Salaheddine"), ("Suhaib", "Sohaib", "Suhayb"),
+    ("Talal",), ("Wassim", "Waseem", "Wasim"), ("Yazan",), ("Zakaria", "Zakariya", "Zakariyya"),
+    ("Zaid", "Zayd", "Zeid"), ("Nasser", "Naser", "Nasir"), ("Mahdi", "Mehdi"),
+    *_compounds(("Abdel", "Abdul", "Abd al-", "Abdul "), (
+        "Karim", "Aziz", "Latif", "Majid", "Hamid", "Hakim", "Jalil", "Qadir", "Razzaq",
+        "Salam", "Wahab", "Ghani", "Halim", "Basit", "Fattah", "Hadi", "Malik", "Jabbar",
+        "Raouf", "Hafiz", "Wahid", "Rahim", "Monem", "Sattar", "Ilah", "Muttalib",
+    )),
+)  # fmt: skip
 _ARABIC_F: Names = (
     ("Fatima", "Fatma", "Fatemah"),
     ("Aisha", "Aicha", "Aysha"),
@@ -76,7 +141,19 @@ _ARABIC_F: Names = (
     ("Sara", "Sarah"),
     ("Nour", "Noor", "Nur"),
     ("Yasmin", "Yasmine", "Jasmin"),
-)
+    ("Asma", "Asmaa"), ("Batoul", "Batul"), ("Bushra", "Boushra"), ("Dalia", "Dalya"),
+    ("Doaa", "Duaa", "Dua"), ("Ghada",), ("Hanan",), ("Hala",), ("Iman", "Eman"),
+    ("Inas", "Enas"), ("Jana",), ("Lama",), ("Lina", "Leena"), ("Lubna", "Loubna"),
+    ("Manal",), ("Mai", "May"), ("Nada",), ("Najwa", "Nagwa"), ("Nisreen", "Nesrine", "Nesreen"),
+    ("Noura", "Nura"), ("Rana",), ("Rawan",), ("Reem", "Rim", "Rime"), ("Ruba", "Roba"),
+    ("Safaa", "Safa"), ("Samar",), ("Sawsan", "Sawsen"), ("Shaima", "Shaimaa", "Chaima"),
+    ("Suha", "Souha"), ("Sumaya", "Soumaya", "Sumayah"), ("Tasneem", "Tasnim"),
+    ("Wafaa", "Wafa"), ("Widad", "Wedad"), ("Yara",), ("Zeina", "Zena", "Zaina"),
+    ("Ola", "Oula", "Ula"), ("Rahaf",), ("Raghad", "Ragad"), ("Dima",), ("Farah",),
+    ("Ghina", "Ghena"), ("Hadeel", "Hadil"), ("Israa", "Esraa", "Isra"),
+    ("Khadija", "Khadijah", "Khadeeja"), ("Lamis", "Lamees"), ("Maha",), ("Malak",),
+    ("Nadia", "Nadya"), ("Rima", "Reema"), ("Sidra", "Sedra"),
+)  # fmt: skip
 _ARABIC_FAMILY: Names = (
     ("Al-Hassan", "Alhassan", "El Hassan", "Al Hassan", "El-Hassan"),
     ("Al-Ahmad", "Alahmad", "Al Ahmad", "El Ahmad"),
@@ -103,7 +180,26 @@ _ARABIC_FAMILY: Names = (
     ("Al-Halabi", "Alhalabi", "El Halabi"),
     ("Ibrahim", "Ebrahim"),
     ("Mansour", "Mansur"),
-)
+    *_compounds(("Al-", "Al", "El ", "Al ", "El-"), (
+        "Khatib", "Hamwi", "Idlibi", "Dimashqi", "Raqqawi", "Deiri", "Tikriti", "Baghdadi",
+        "Mosuli", "Basri", "Obeidi", "Jubouri", "Dulaimi", "Shammari", "Zoubi", "Rifai",
+        "Sheikh", "Tamimi", "Omari", "Kurdi", "Hariri", "Asaad", "Atrash", "Bakri", "Hakim",
+        "Jabri", "Mahmoud", "Mousa", "Nouri", "Qadi", "Salem", "Zein", "Aswad", "Bitar",
+        "Khouli", "Rashid", "Saadi", "Hamadi", "Ani", "Azzawi", "Janabi", "Karbouli", "Hamdani",
+        "Hadidi", "Hallak", "Attar", "Farra", "Tahhan", "Nahhas", "Sayegh", "Qassab",
+    )),
+    ("Khayyat", "Khayat"), ("Hallaq", "Hallak"), ("Jazzar", "Jazar"), ("Farran", "Faran"),
+    ("Dabbagh", "Dabagh"), ("Hajjar", "Hajar"), ("Abboud", "Abbud", "Aboud"), ("Assaf", "Asaf"),
+    ("Awad", "Awwad"), ("Bakkour", "Bakour"), ("Dabbous", "Dabous"), ("Ghanem", "Ghanim"),
+    ("Hammoud", "Hamoud", "Hammud"), ("Issa", "Eissa", "Isa"), ("Jaber", "Jabir"),
+    ("Kanaan", "Kanan"), ("Karam",), ("Makhlouf", "Makhluf"), ("Moussa", "Mousa", "Musa"),
+    ("Nassar", "Nasar"), ("Obeid", "Obaid", "Ubaid"), ("Qaddour", "Kaddour"), ("Rahal", "Rahhal"),
+    ("Saad",), ("Shaheen", "Chahine", "Shahin"), ("Srour", "Sorour"), ("Tannous", "Tanous"),
+    ("Zaher", "Zahir"), ("Zidan", "Zeidan", "Zaidan"), ("Younes", "Younis", "Yunus"),
+    ("Haidar", "Haider"), ("Hijazi", "Hejazi"), ("Hamdi",), ("Badr", "Bader"), ("Fares", "Faris"),
+    ("Hamza", "Hamzeh"), ("Khalaf",), ("Mahfouz", "Mahfuz"), ("Nabulsi", "Naboulsi"),
+    ("Rashed", "Rached"), ("Sharif", "Cherif", "Shareef"), ("Taha",), ("Wehbe", "Wahbi", "Wehbi"),
+)  # fmt: skip
 _KURDISH_M: Names = (
     ("Azad",),
     ("Rebin", "Rebeen"),
@@ -115,7 +211,15 @@ _KURDISH_M: Names = (
     ("Zhiyar", "Jiyar"),
     ("Dilshad", "Dilsad"),
     ("Ahmed", "Ehmed", "Ahmad"),
-)
+    ("Aram",), ("Bakhtiyar", "Bakhtiar"), ("Dana",), ("Diyar", "Dyar"), ("Goran",),
+    ("Hemin", "Himin"), ("Hersh", "Harsh"), ("Jalal", "Celal"), ("Kamaran", "Kamran"),
+    ("Kawa", "Kawe"), ("Lawand", "Lawend"), ("Mariwan", "Meriwan"), ("Nawzad", "Nauzad"),
+    ("Peshawa", "Peshewa"), ("Rawand", "Rewand"), ("Rebwar", "Rebuar"), ("Rizgar",),
+    ("Salar",), ("Sardar", "Serdar"), ("Sherzad", "Sherzaad"), ("Soran",), ("Twana", "Tuana"),
+    ("Zana",), ("Hawkar",), ("Kardo", "Kardu"), ("Ranj",), ("Sarbast", "Serbest"),
+    ("Shorsh", "Sorsh"), ("Zirak", "Zerak"), ("Bestun", "Bestoon"), ("Dara",),
+    ("Hoshyar", "Hushyar"),
+)  # fmt: skip
 _KURDISH_F: Names = (
     ("Narin", "Nareen", "Nerin"),
     ("Shilan", "Shelan"),
@@ -123,7 +227,12 @@ _KURDISH_F: Names = (
     ("Berivan", "Bervan"),
     ("Dilan",),
     ("Hozan", "Huzan"),
-)
+    ("Avin", "Aveen"), ("Bahar",), ("Chra", "Chira"), ("Dlnya", "Dilnya"),
+    ("Gulistan", "Gulestan"), ("Hana",), ("Jwan", "Juan"), ("Kazhal", "Kajal"), ("Lana",),
+    ("Nazdar",), ("Payman", "Peyman"), ("Rezan",), ("Roza",), ("Shno", "Shnow"), ("Tara",),
+    ("Viyan", "Vian"), ("Zhino", "Jino"), ("Awaz",), ("Delal", "Dilal"), ("Helin", "Heleen"),
+    ("Nishtiman",), ("Sozan",), ("Ronak", "Ronaq"), ("Shaho",),
+)  # fmt: skip
 _KURDISH_FAMILY: Names = (
     ("Barzani", "Barzany"),
     ("Mustafa", "Mustefa"),
@@ -134,7 +243,17 @@ _KURDISH_FAMILY: Names = (
     ("Ismail", "Ismaeel", "Smail"),
     ("Kurdi", "Kurdy"),
     ("Hassan", "Hesen"),
-)
+    ("Abdullah", "Abdulla"), ("Ahmed", "Ehmed"), ("Aziz", "Eziz"), ("Bakir", "Baqir"),
+    ("Faraj", "Feraj"), ("Hama", "Heme"), ("Hawrami", "Hewrami"), ("Jaff", "Caf"),
+    ("Karim", "Kerim"), ("Latif", "Letif"), ("Mahmoud", "Mehmud"), ("Qadir", "Kadir"),
+    ("Rasul", "Rasool", "Resul"), ("Salih", "Saleh"), ("Shwani", "Shuani"),
+    ("Talabani", "Talebani"),
+    ("Zebari", "Zibari"), ("Doski",), ("Sindi", "Sindy"), ("Baban",), ("Mirani", "Mirany"),
+    ("Hawezi", "Hewezi"), ("Sorchi", "Surchi"), ("Harki",), ("Bradosti", "Biradosti"),
+    ("Amedi", "Amadi"), ("Zakhoyi", "Zakhoy"), ("Barwari", "Berwari"), ("Gerdi", "Gardi"),
+    ("Jabari", "Cebari"), ("Kakai", "Kakayi"), ("Pishdari", "Peshdari"), ("Balisani",),
+    ("Raniyayi", "Raniay"), ("Koyi", "Koye"), ("Halabjayi", "Helebceyi"), ("Shexani", "Sheikhani"),
+)  # fmt: skip
 _TIGRINYA_M: Names = (
     ("Tesfay", "Tesfaye", "Tesfai"),
     ("Haile", "Hayle"),
@@ -152,7 +271,20 @@ _TIGRINYA_M: Names = (
     ("Habtom", "Habtum"),
     ("Tewelde", "Teweldebrhan"),
     ("Issak", "Isaac", "Ishak"),
-)
+    ("Abraham", "Abrham"), ("Amanuel", "Emanuel", "Amanual"), ("Aron", "Aaron"),
+    ("Biniam", "Biniyam", "Beniam"), ("Daniel",), ("Efrem", "Ephrem"), ("Eyob", "Iyob"),
+    ("Ermias", "Ermiyas"), ("Fitsum", "Fitsom"), ("Goitom", "Goytom"), ("Henok", "Henock"),
+    ("Kibrom", "Kbrom"), ("Mebrahtu", "Mebrahtom"), ("Merhawi", "Merhawie"),
+    ("Mussie", "Musie"), ("Natnael", "Nathnael"), ("Robel", "Robiel"), ("Samuel",),
+    ("Semere", "Semre"), ("Simon", "Simion"), ("Teame", "Teamie"), ("Tedros", "Tewodros"),
+    ("Tekeste", "Tekheste"), ("Tesfalem", "Tesfaalem"), ("Tsegai", "Tsegay"), ("Weldu", "Woldu"),
+    ("Yohannes", "Yohanes"), ("Yosief", "Yosef", "Josef"), ("Zerai", "Zeray"), ("Awet", "Awot"),
+    ("Berhe", "Birhe"), ("Asmerom", "Asmeron"), ("Fikre", "Fikri"), ("Ghirmay", "Girmay"),
+    ("Hagos", "Hagoss"), ("Kahsay", "Kahsai"), ("Kesete", "Kisete"), ("Mengsteab", "Mengisteab"),
+    ("Negasi", "Negassi"), ("Okbay", "Okubay"), ("Russom", "Rusom"), ("Sium", "Siyum"),
+    ("Tekie", "Tekey"), ("Yikealo", "Yikalo"),
+    *_ETHIOPIAN_COMPOUNDS,
+)  # fmt: skip
 _TIGRINYA_F: Names = (
     ("Selam", "Salam"),
     ("Senait", "Senayt"),
@@ -164,7 +296,15 @@ _TIGRINYA_F: Names = (
     ("Rahel", "Rahwa"),
     ("Helen", "Helena"),
     ("Tsega", "Tsige"),
-)
+    ("Adiam", "Adiyam"), ("Almaz", "Almas"), ("Ariam", "Aryam"), ("Azieb", "Aziyeb"),
+    ("Eden",), ("Elsa", "Elza"), ("Feven", "Fiven"), ("Hanna", "Hana"), ("Hiwet", "Hiwot"),
+    ("Kisanet", "Kisanat"), ("Lidya", "Lidia"), ("Medhanit", "Medhanite"), ("Meron", "Miron"),
+    ("Milen", "Milena"), ("Nardos", "Nardose"), ("Rigbe", "Rgbe"), ("Ruth", "Rut"),
+    ("Samrawit", "Samrawite"), ("Segen", "Seghen"), ("Semhar", "Semhare"), ("Simret", "Semret"),
+    ("Tirhas", "Tirhase"), ("Winta", "Wintana"), ("Yohana", "Yohanna"), ("Zewdi", "Zewdie"),
+    ("Abeba",), ("Aster", "Astier"), ("Hadas", "Hadass"), ("Nebiat", "Nebiyat"),
+    ("Tsion", "Zion"), ("Weini", "Weyni"),
+)  # fmt: skip
 _AMHARIC_M: Names = (
     ("Abebe",),
     ("Girma", "Germa"),
@@ -175,7 +315,18 @@ _AMHARIC_M: Names = (
     ("Bekele", "Bekelle"),
     ("Tsegaye", "Tsegay"),
     ("Dereje", "Derege"),
-)
+    ("Abel",), ("Abiy", "Abiyi"), ("Adane", "Addane"), ("Alemu", "Alemmu"), ("Asfaw", "Asfew"),
+    ("Ayele", "Ayelle"), ("Belay", "Belai"), ("Birhanu", "Berhanu"), ("Dagim", "Dagem"),
+    ("Desta", "Destaw"), ("Eshetu", "Eshetou"), ("Fikru", "Fikiru"), ("Gashaw", "Gashew"),
+    ("Hailu", "Haylu"), ("Kebede", "Kebbede"), ("Kassa", "Kasa"), ("Lemma", "Lema"),
+    ("Mekonnen", "Mekonen"), ("Mesfin", "Mesfine"), ("Negash", "Negas"), ("Seyoum", "Seyum"),
+    ("Shiferaw", "Shifferaw"), ("Tamirat", "Tamrat"), ("Tefera", "Tefere"),
+    ("Teshome", "Teshom"), ("Wondimu", "Wendimu"), ("Worku", "Werku"), ("Yared", "Yaried"),
+    ("Yirga", "Yerga"), ("Zewdu", "Zewdie"), ("Amare", "Amarie"), ("Bereket", "Bereketab"),
+    ("Biruk", "Biruke"), ("Eyasu", "Iyasu"), ("Fasil", "Fasile"), ("Getnet", "Getinet"),
+    ("Habtamu", "Habtemu"), ("Kassahun", "Kasahun"), ("Melaku", "Melakou"), ("Nahom", "Nahum"),
+    ("Yonatan", "Yonathan"), *_ETHIOPIAN_COMPOUNDS,
+)  # fmt: skip
 _AMHARIC_F: Names = (
     ("Hirut", "Hiruth"),
     ("Meseret", "Meserete"),
@@ -183,7 +334,15 @@ _AMHARIC_F: Names = (
     ("Almaz",),
     ("Mekdes", "Meqdes"),
     ("Bethlehem", "Betelhem"),
-)
+    ("Abebech", "Abebach"), ("Aster", "Astier"), ("Bizunesh", "Bizuneh"), ("Eleni", "Elleni"),
+    ("Etenesh", "Etenish"), ("Fikirte", "Fikrte"), ("Genet", "Gennet"), ("Hanna", "Hana"),
+    ("Kidist", "Qidist"), ("Liya", "Lia"), ("Mahlet", "Mahelet"), ("Netsanet", "Netsanat"),
+    ("Rediet", "Rediat"), ("Selamawit", "Selamawite"), ("Sosina", "Sossina"), ("Tsehay", "Tsehai"),
+    ("Woinshet", "Weyneshet"), ("Yeshi", "Yeshe"), ("Zewditu", "Zewdito"),
+    ("Birtukan", "Birtukane"),
+    ("Emebet", "Emebete"), ("Frehiwot", "Firehiwot"), ("Hiwot", "Hiwet"), ("Konjit", "Konjet"),
+    ("Tirunesh", "Tirunish"), ("Yordanos", "Yordanose"),
+)  # fmt: skip
 _PASHTO_DARI_M: Names = (
     ("Mohammad", "Mohammed", "Muhammad"),
     ("Ahmad", "Ahmed"),
@@ -198,7 +357,22 @@ _PASHTO_DARI_M: Names = (
     ("Zabihullah", "Zabiullah"),
     ("Mustafa", "Mostafa"),
     ("Naqib", "Naqeeb"),
-)
+    ("Ajmal", "Ajmel"), ("Aziz", "Azeez"), ("Bashir", "Basheer"), ("Daud", "Dawood", "Dawud"),
+    ("Fawad", "Fawaad"), ("Haroon", "Harun", "Haroun"), ("Hashmat", "Heshmat"), ("Idris", "Edris"),
+    ("Ismail", "Esmail"), ("Jamil", "Jameel"), ("Javed", "Jawed", "Javid"), ("Karim", "Kareem"),
+    ("Khalid", "Khaled"), ("Mansoor", "Mansur"), ("Masood", "Masoud", "Masud"),
+    ("Mirwais", "Mirwaiz"),
+    ("Nabi", "Nabee"), ("Najib", "Najeeb"), ("Nasir", "Naseer"), ("Noor", "Nur"),
+    ("Obaid", "Ubaid"), ("Qais", "Kais", "Qays"), ("Rafi", "Rafiq"), ("Rashid", "Rasheed"),
+    ("Sadiq", "Sadeq"), ("Samir", "Sameer"), ("Shafiq", "Shafeeq"), ("Shah", "Shaah"),
+    ("Sharif", "Shareef"), ("Sohail", "Suhail"), ("Tahir", "Taher"), ("Wali", "Walee"),
+    ("Waris", "Warees"), ("Yama",), ("Yasin", "Yaseen"), ("Zaher", "Zahir"), ("Zalmai", "Zalmay"),
+    *_compounds(("ullah", " Ullah", "ulla", "ollah"), (
+        "Hafiz", "Hamid", "Najib", "Sana", "Amin", "Ehsan", "Inayat", "Asad", "Saif", "Zia",
+        "Sami", "Kalim", "Shafi", "Ruh", "Atiq", "Obaid", "Hayat", "Nasr", "Lutf", "Ezat",
+        "Khair", "Noor", "Fazl", "Azim",
+    ), suffix=True),
+)  # fmt: skip
 _PASHTO_DARI_F: Names = (
     ("Fatima", "Fatema"),
     ("Zahra", "Zohra"),
@@ -206,7 +380,15 @@ _PASHTO_DARI_F: Names = (
     ("Parwana", "Parvana"),
     ("Nargis", "Narges"),
     ("Shabnam", "Shabnum"),
-)
+    ("Arezo", "Arezoo", "Arzu"), ("Farida", "Fareeda"), ("Fereshta", "Freshta"),
+    ("Gulalai", "Gulalay"), ("Hasina", "Haseena"), ("Khadija", "Khadeja"), ("Laila", "Leila"),
+    ("Mahbooba", "Mahbuba"), ("Malalai", "Malalay"), ("Mina", "Meena"), ("Mursal", "Morsal"),
+    ("Nazifa", "Nazefa"), ("Nilofar", "Nilufar", "Nelofar"), ("Palwasha", "Palwashah"),
+    ("Rahima", "Raheema"), ("Roya", "Ruya"), ("Sadia", "Sadiya"), ("Samira", "Sameera"),
+    ("Shukria", "Shukriya"), ("Sima", "Seema"), ("Storai", "Storay"), ("Tahmina", "Tahmeena"),
+    ("Wahida", "Waheeda"), ("Zarghona", "Zarghuna"), ("Zakia", "Zakiya"), ("Zarmina", "Zarmeena"),
+    ("Hosai", "Hosay"),
+)  # fmt: skip
 _PASHTO_DARI_FAMILY: Names = (
     ("Ahmadzai", "Ahmadzay"),
     ("Karimi", "Kareemi"),
@@ -221,7 +403,21 @@ _PASHTO_DARI_FAMILY: Names = (
     ("Safi", "Safy"),
     ("Haidari", "Heydari", "Haydari"),
     ("Jalali",),
-)
+    ("Popalzai", "Popalzay"), ("Barakzai", "Barakzay"), ("Alikozai", "Alekozai"),
+    ("Achakzai", "Achekzai"), ("Yusufzai", "Yousafzai", "Yousufzai"), ("Mohmand", "Momand"),
+    ("Niazi", "Niyazi"), ("Durrani", "Durani"), ("Ghilzai", "Ghaljai"), ("Sherzai", "Sherzay"),
+    ("Noorzai", "Nurzai"), ("Ishaqzai", "Eshaqzai"), ("Kakar", "Kakkar"), ("Tokhi", "Tokhy"),
+    ("Hotak", "Hotaki"), ("Sadozai", "Saddozai"), ("Mangal",), ("Zadran", "Zardan"),
+    ("Shinwari", "Shinwary"), ("Afridi", "Afridy"), ("Khogyani", "Khugiani"), ("Rezayee", "Rezaie"),
+    ("Jafari", "Jaafari"), ("Sharifi", "Shareefi"), ("Sadat", "Sadaat"), ("Naseri", "Nasiri"),
+    ("Azimi", "Azeemi"), ("Amiri", "Ameeri"), ("Akbari", "Akbary"), ("Habibi", "Habeebi"),
+    ("Hashimi", "Hashemi"), ("Faizi", "Faizy"), ("Qaderi", "Qadiri", "Kaderi"),
+    ("Rasuli", "Rasooli"),
+    ("Samadi", "Samady"), ("Latifi", "Lateefi"), ("Nazari", "Nazary"), ("Yousufi", "Yusufi"),
+    ("Ansari", "Ansary"), ("Ghafoori", "Ghafuri"), ("Popal",), ("Saberi", "Sabiri"),
+    ("Zahiri", "Zaheeri"), ("Mujadidi", "Mojaddedi"), ("Rahmani", "Rahmany"),
+    ("Nabizada", "Nabizadah"),
+)  # fmt: skip
 _FARSI_M: Names = (
     ("Reza", "Resa"),
     ("Mehdi", "Mahdi"),
@@ -233,7 +429,18 @@ _FARSI_M: Names = (
     ("Majid", "Madjid"),
     ("Behnam",),
     ("Arash",),
-)
+    ("Abbas", "Abas"), ("Ahmad", "Ahmed"), ("Akbar",), ("Alireza", "Ali Reza"), ("Amin", "Ameen"),
+    ("Babak", "Baback"), ("Bahram", "Bahraam"), ("Dariush", "Daryoush", "Dariusch"),
+    ("Ehsan", "Ehssan"), ("Farhad", "Farhaad"), ("Farzad",), ("Hamed", "Hamid"),
+    ("Hassan", "Hasan"),
+    ("Iman", "Eiman"), ("Javad", "Jawad"), ("Kamran", "Kamraan"), ("Kaveh", "Kave"),
+    ("Kourosh", "Kurosh", "Koorosh"), ("Mahmoud", "Mahmud"), ("Masoud", "Massoud", "Masood"),
+    ("Mehran", "Mehraan"), ("Milad", "Meelad"), ("Mohammadreza", "Mohammad Reza"),
+    ("Morteza", "Mortaza"), ("Nader", "Nadir"), ("Navid", "Naveed"), ("Omid", "Omeed"),
+    ("Payam", "Peyam"), ("Peyman", "Payman"), ("Pouya", "Puya"), ("Ramin", "Rameen"),
+    ("Saman", "Samaan"), ("Sajjad", "Sajad"), ("Shahin", "Shaheen"), ("Siavash", "Siyavash"),
+    ("Soroush", "Sorush"), ("Vahid", "Wahid"), ("Yousef", "Yusef"), ("Mostafa", "Mustafa"),
+)  # fmt: skip
 _FARSI_F: Names = (
     ("Maryam", "Mariam"),
     ("Zahra", "Sahra"),
@@ -241,7 +448,15 @@ _FARSI_F: Names = (
     ("Shirin", "Sheerin"),
     ("Neda", "Nida"),
     ("Parisa",),
-)
+    ("Atefeh", "Atefe"), ("Azadeh", "Azade"), ("Bahareh", "Bahare"), ("Elham", "Elhaam"),
+    ("Fariba", "Fareeba"), ("Farnaz", "Farnaaz"), ("Golnaz", "Golnar"), ("Hanieh", "Haniyeh"),
+    ("Kobra", "Kubra"), ("Leila", "Leyla"), ("Mahsa",), ("Marjan", "Marjaan"), ("Mina", "Meena"),
+    ("Mitra",), ("Nasrin", "Nasreen"), ("Nazanin", "Nazaneen"), ("Negar", "Nigar"),
+    ("Niloufar", "Nilufar"), ("Parvin", "Parveen"), ("Roya", "Ruya"), ("Sahar",),
+    ("Samira", "Sameera"),
+    ("Sara", "Sarah"), ("Shahla",), ("Soheila", "Soheyla"), ("Somayeh", "Somaye"),
+    ("Tahereh", "Tahere"), ("Zeinab", "Zaynab"), ("Ziba",), ("Elaheh", "Elahe"),
+)  # fmt: skip
 _FARSI_FAMILY: Names = (
     ("Hosseini", "Husseini", "Hoseini"),
     ("Ahmadi", "Ahmady"),
@@ -253,7 +468,18 @@ _FARSI_FAMILY: Names = (
     ("Ghorbani", "Qorbani"),
     ("Sadeghi", "Sadeqi", "Sadighi"),
     ("Akbari",),
-)
+    ("Rahimi", "Raheemi"), ("Azizi", "Azeezi"), ("Sharifi", "Sharifee"), ("Kazemi", "Kazimi"),
+    ("Ebrahimi", "Ibrahimi"), ("Mousavi", "Musavi", "Moosavi"), ("Hashemi", "Hashimi"),
+    ("Rostami", "Rustami"), ("Asadi", "Assadi"), ("Bagheri", "Baqeri"), ("Shirazi", "Shirazy"),
+    ("Tehrani", "Tehraani"), ("Esfahani", "Isfahani"), ("Naderi", "Nadiri"), ("Amini", "Ameeni"),
+    ("Rahmani", "Rahmany"), ("Safari", "Safary"), ("Heidari", "Heydari", "Haidari"),
+    ("Zamani", "Zamany"), ("Jalali", "Djalali"), ("Nouri", "Noori"), ("Abbasi", "Abasi"),
+    ("Alavi", "Alawi"), ("Mirzaei", "Mirzaie", "Mirzai"), ("Ghasemi", "Qasemi", "Ghassemi"),
+    ("Kamali", "Kamaly"), ("Taheri", "Tahiri"), ("Farahani", "Farahany"), ("Soltani", "Sultani"),
+    ("Norouzi", "Nowruzi", "Nourouzi"), ("Yazdani", "Yazdany"), ("Salehi", "Salihi"),
+    ("Fallahi", "Falahi"), ("Mahmoudi", "Mahmudi"), ("Hamidi", "Hameedi"), ("Rezvani", "Rizvani"),
+    ("Mohseni", "Muhseni"), ("Azadi", "Azady"), ("Tavakoli", "Tavakkoli"), ("Ranjbar", "Ranjbaar"),
+)  # fmt: skip
 _SOMALI_M: Names = (
     ("Abdi", "Abdy", "Cabdi"),
     ("Mohamed", "Maxamed", "Mohammed"),
@@ -264,7 +490,20 @@ _SOMALI_M: Names = (
     ("Ali", "Cali"),
     ("Yusuf", "Yuusuf"),
     ("Farah", "Faarax"),
-)
+    ("Abdullahi", "Cabdullaahi", "Abdulahi"), ("Abdikarim", "Cabdikariim", "Abdikariim"),
+    ("Abdiaziz", "Cabdicasiis"), ("Abdiqani", "Abdighani"), ("Abdiwali", "Cabdiwali"),
+    ("Abdinasir", "Cabdinaasir"), ("Adan", "Aadan", "Aden"), ("Bashir", "Bashiir"),
+    ("Bile", "Bille"), ("Dahir", "Daahir"), ("Faisal", "Faysal"), ("Guled", "Guuleed"),
+    ("Hussein", "Xuseen", "Hussen"), ("Ibrahim", "Ibraahim"), ("Ismail", "Ismaaciil"),
+    ("Jama", "Jaamac"), ("Khalid", "Khaalid"), ("Liban", "Liibaan"), ("Mahad", "Mahaad"),
+    ("Mahamoud", "Maxamuud", "Mahmoud"), ("Mohamud", "Maxamuud", "Mohamoud"),
+    ("Mukhtar", "Mukhtaar"), ("Muse", "Muuse", "Musa"), ("Nur", "Nuur", "Noor"),
+    ("Osman", "Cismaan", "Usman"), ("Rashid", "Rashiid"), ("Said", "Saciid"), ("Salad", "Salaad"),
+    ("Sharif", "Shariif"), ("Warsame", "Warsama"), ("Yasin", "Yaasiin"),
+    ("Yonis", "Yoonis", "Yunis"),
+    ("Abdirizak", "Cabdirisaaq"), ("Abshir", "Abshiir"), ("Awil", "Cawil"), ("Elmi", "Cilmi"),
+    ("Egal", "Cigaal"), ("Hirsi", "Xirsi"), ("Isse", "Ciise", "Issa"), ("Qasim", "Qaasim"),
+)  # fmt: skip
 _SOMALI_F: Names = (
     ("Fadumo", "Faadumo", "Fatuma"),
     ("Hodan", "Hodaan"),
@@ -272,7 +511,14 @@ _SOMALI_F: Names = (
     ("Sahra", "Saxra"),
     ("Ifrah", "Ifraax"),
     ("Hawa", "Xawo"),
-)
+    ("Asha", "Caasha", "Aisha"), ("Deeqa", "Deqa"), ("Fartun", "Fartuun"), ("Halima", "Xaliimo"),
+    ("Hibo", "Hiba"), ("Ikran", "Ikraan"), ("Khadija", "Khadiijo"), ("Layla", "Leyla"),
+    ("Maryan", "Maryam"), ("Muna", "Muuna"), ("Nasra", "Nasro"), ("Nimco", "Nimo"),
+    ("Qamar", "Qamarr"), ("Rahma", "Raxma"), ("Sagal", "Sagaal"), ("Sucaad", "Suad"),
+    ("Ubah", "Ubax"), ("Warda", "Wardo"), ("Yasmin", "Yasmiin"), ("Zamzam", "Samsam"),
+    ("Anab", "Canab"), ("Idil", "Iidil"), ("Filsan", "Filsaan"), ("Hamdi", "Xamdi"),
+    ("Ladan", "Ladaan"), ("Shukri", "Shukrii"), ("Ayaan", "Ayan"),
+)  # fmt: skip
 
 GIVEN: dict[Language, dict[str, Names]] = {
     "arabic": {"M": _ARABIC_M, "V": _ARABIC_F},

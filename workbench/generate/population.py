@@ -10,9 +10,11 @@ who travels with whom decides the travel companions KMar records.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 
 from workbench.generate.forms import PhoneNumber, Weighted, new_phone
 from workbench.generate.names import FAMILY, GIVEN, Language
@@ -176,9 +178,37 @@ def _arrival(rng: random.Random) -> dt.date:
     return first + dt.timedelta(days=rng.randrange(28))
 
 
-def _pick(table: tuple[tuple[str, ...], ...], rng: random.Random) -> str:
-    # Skewed towards the first entries: common names are common.
-    return table[min(int(rng.expovariate(1 / 5)), len(table) - 1)][0]
+# How steeply a name's frequency falls with its rank in its table (Zipf's
+# law: the k-th name is 1/k^s as common as the first). Given names are
+# steep - one man in five or six of a language gets its first name, as
+# ``Mohammed`` is common - family names flat, their real tail being far
+# longer than a table (ADR 0002, thirteenth round).
+GIVEN_EXPONENT = 1.0
+FAMILY_EXPONENT = 0.5
+
+
+@cache
+def _rank_weights(size: int, exponent: float) -> tuple[float, ...]:
+    """Cumulative Zipf weights of a table of ``size`` names."""
+    return tuple(itertools.accumulate(1 / (k + 1) ** exponent for k in range(size)))
+
+
+def _pick(
+    table: tuple[tuple[str, ...], ...],
+    rng: random.Random,
+    avoid: Collection[str] = (),
+    exponent: float = GIVEN_EXPONENT,
+) -> str:
+    """A canonical name from ``table``, common ones first, none of ``avoid``.
+
+    ``avoid`` keeps one household's children from sharing a given name.
+    """
+    weights = _rank_weights(len(table), exponent)
+    for _ in range(20):
+        name = rng.choices(table, cum_weights=weights)[0][0]
+        if name not in avoid:
+            return name
+    return name
 
 
 class _Builder:
@@ -209,13 +239,16 @@ class _Builder:
         arrival: dt.date,
         route: tuple[str, ...],
         unaccompanied: bool = False,
+        avoid: set[str] | None = None,
     ) -> Person:
+        """A new person; ``avoid`` holds the household's given names so far, and grows."""
         rng = self.rng
-        given: tuple[str, ...] = (_pick(GIVEN[language][sex], rng),)
-        if given[0] == family:  # nobody is called Kidane Kidane
-            given = (GIVEN[language][sex][-1][0],)
+        taken = set() if avoid is None else avoid
+        # Nobody is called Kidane Kidane, nor like a brother or sister.
+        given: tuple[str, ...] = (_pick(GIVEN[language][sex], rng, {*taken, family}),)
         if language == "arabic" and sex == "M" and rng.random() < 0.15:
             given = (*given, _pick(GIVEN[language]["M"], rng))
+        taken.add(given[0])
         birth_year = arrival.year - age - (1 if rng.random() < 0.5 else 0)
         year_only = rng.random() < 0.18
         if rng.random() < 0.22:  # registered on 1 January: the date is unknown
@@ -258,7 +291,7 @@ class _Builder:
         language = options.pick(rng)
         arrival = _arrival(rng)
         route = pick_route(nationality, arrival, rng)
-        family = _pick(FAMILY[language], rng)
+        family = _pick(FAMILY[language], rng, exponent=FAMILY_EXPONENT)
         roll = rng.random()
         make = partial(
             self.person,
@@ -267,11 +300,12 @@ class _Builder:
             language=language,
             arrival=arrival,
             route=route,
+            avoid=set(),  # parents do not give two children one name
         )
         if roll < 0.08 and nationality in ("ERI", "AFG", "SYR", "SOM", "ETH", "IRQ"):
             # Unaccompanied minor (AMV): 14-17, mostly boys; Eritrean girls too.
             sex = "V" if rng.random() < (0.35 if nationality == "ERI" else 0.1) else "M"
-            fam = _pick(FAMILY[language], rng)
+            fam = _pick(FAMILY[language], rng, exponent=FAMILY_EXPONENT)
             make(family=fam, sex=sex, age=rng.randint(14, 17), unaccompanied=True)
         elif roll < 0.30 and remaining >= 3:
             size = min(remaining, rng.choice((3, 3, 4, 4, 5, 6)))
@@ -280,7 +314,7 @@ class _Builder:
                 father = make(family=family, sex="M", age=rng.randint(26, 50))
                 if language in _PATRONYMIC:  # children carry the father's given name
                     family = father.given[0]
-            mother_family = _pick(FAMILY[language], rng)
+            mother_family = _pick(FAMILY[language], rng, exponent=FAMILY_EXPONENT)
             make(family=mother_family, sex="V", age=rng.randint(22, 45))
             for _ in range(size - adults):
                 sex = rng.choice("MV")
