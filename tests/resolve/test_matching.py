@@ -256,6 +256,28 @@ def test_a_namesake_linked_below_the_merge_line_still_counts_as_a_rival() -> Non
     assert sorted(clusters) == [["a"], ["b"], ["x"]]
 
 
+def test_a_mention_a_namesake_claims_as_well_stands_alone_once_its_group_has_a_v_number() -> None:
+    """x joined a2 first (no V-number on either; b, unlike a2 but not vetoed, was no
+    rival then); a1 brought V-number 1 next. b, with V-number 2, claims x almost as
+    strongly: once the clusters are final x leaves, a question for an analyst."""
+    links = {("a2", "x"): 8.0, ("a1", "a2"): 7.8, ("b", "x"): 7.5, ("a1", "x"): 2.0,
+             ("a2", "b"): -7.0}  # fmt: skip
+    cons = Constraints(exclusive={"a1": "1111111111", "b": "2222222222"})
+
+    def clusters(table: dict[tuple[str, str], float], told: Constraints = cons) -> list[list[str]]:
+        w = _weights(table)
+        found = agglomerate(["a1", "a2", "b", "x"], w, weight=lambda p, q: w.get(pair(p, q), -20.0),
+                            constraints=told, lines=Lines(-1.0))  # fmt: skip
+        return sorted(found)
+
+    assert clusters(links) == [["a1", "a2"], ["b"], ["x"]]
+    # b's claim clearly weaker (by more than the 2-bit alternatives line): x stays
+    assert clusters({**links, ("b", "x"): 4.0}) == [["a1", "a2", "x"], ["b"]]
+    # an analyst said x is a2: that stays
+    told = Constraints(exclusive=cons.exclusive, same=[("a2", "x")])
+    assert clusters(links, told) == [["a1", "a2", "x"], ["b"]]
+
+
 def test_an_oversized_block_still_pairs_the_mentions_that_sort_together() -> None:
     """Hundreds of namesakes born in one year: a person's two mentions known by the year
     alone are still compared, without comparing every namesake with every other."""

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
 from typing import cast
@@ -173,6 +173,7 @@ class _Agglomeration:
         self.averages: dict[tuple[int, int, int, int], float | None] = {}
         self.owner: dict[str, int] = {}
         self.clusters: dict[int, _Cluster] = {}
+        self.keys = {i: n for n, i in ids}
         for n, i in ids:
             self.owner[i] = n
             v, g = cons.exclusive.get(i), cons.group.get(i)
@@ -271,7 +272,67 @@ class _Agglomeration:
             if len(waiting) == len(todo):
                 break
             todo = waiting
+        decided = {m for p in same for m in p}
+        for m in self.ambiguous(decided):
+            self.detach(m)
         return [(key, sorted(c.members)) for key, c in self.clusters.items()]
+
+    def ambiguous(self, decided: Collection[str]) -> list[str]:
+        """Members without a V-number that a namesake with another V-number claims as well.
+
+        Merges happen strongest first, and a group's V-number may arrive after
+        a lone mention joined it; so once the clusters are final, each such
+        mention is weighed again against the groups it links to that can
+        never be its own (another V-number): its strongest link into its
+        group must beat their strongest links together by ``alternatives``,
+        or it stands alone (ADR 0002, thirteenth round). Strongest links, not
+        averages: a mention matches the record of its group that holds its
+        details best. Mentions in analysts' ``same`` decisions stay.
+        """
+        out = []
+        for c in sorted(self.clusters.values(), key=lambda c: c.key):
+            if not c.exclusive or len(c.members) < 2:
+                continue
+            for m in c.members:
+                if m in decided or self.cons.exclusive.get(m) or not self.near[m]:
+                    continue
+                rest = [o for o in c.members if o != m]
+                rivals = {self.owner[o] for o in self.near[m]} - {c.key}
+                mass = 0.0
+                for z in sorted(rivals):
+                    cz = self.clusters[z]
+                    if self.line(cz, c) is None:  # can never be one person with c
+                        mass += 2.0 ** max(min(self._best(m, cz.members), 60.0), -60.0)
+                if mass and self._best(m, rest) - math.log2(mass) < self.lines.alternatives:
+                    out.append(m)
+        return out
+
+    def _best(self, m: str, others: Sequence[str]) -> float:
+        """``m``'s strongest weight to any of ``others`` (a pair not seen yet is scored)."""
+        best = -math.inf
+        for o in others:
+            ends = pair(m, o)
+            if ends not in self.cache:
+                self.cache[ends] = self.weight(*ends)
+            best = max(best, self.cache[ends])
+        return best
+
+    def detach(self, m: str) -> None:
+        """``m`` leaves its cluster and stands alone, under a key of its own."""
+        c = self.clusters[self.owner[m]]
+        c.members.remove(m)
+        g = self.cons.group.get(m)
+        if g is not None and all(self.cons.group.get(o) != g for o in c.members):
+            c.groups.discard(g)
+        key = self.keys[m]
+        if c.key == key:  # the cluster goes on under the first key of those left
+            del self.clusters[key]
+            c.key = min(self.keys[o] for o in c.members)
+            self.clusters[c.key] = c
+            for o in c.members:
+                self.owner[o] = c.key
+        self.clusters[key] = _Cluster(key, [m], set(), {g} if g else set())
+        self.owner[m] = key
 
     def attempt(self, a: str, b: str) -> str:
         """Merge the groups of ``a`` and ``b`` if allowed: "joined", "refused" or "waiting"."""
