@@ -318,3 +318,20 @@ def test_an_incremental_scope_reaches_the_rivals_that_decide_a_merge() -> None:
         ("far", "r2"): limits.rival - 1,
     }
     assert _closure({"new"}, state, links, [], limits) == {"new", "a", "r", "r2"}
+
+
+def test_a_link_held_back_by_clustering_is_a_question_after_the_conflicts() -> None:
+    """Above the review band, between two persons: the model would merge the pair but
+    clustering held it back (a namesake claims the mention too) - an analyst decides."""
+    from workbench.resolve.pipeline import Thresholds
+    from workbench.resolve.service import _queue
+
+    def link(left: str, right: str, weight: float, conflict: bool = False) -> dict[str, object]:
+        return {"left": left, "right": right, "weight": weight, "judgement": "suggested",
+                "v_conflict": conflict}  # fmt: skip
+
+    person = {"a": "P1", "b": "P2", "c": "P3", "d": "P4", "e": "P5", "f": "P5"}  # one each
+    links = [link("e", "f", 9.0), link("c", "d", -1.0), link("a", "b", 6.0),
+             link("b", "c", 5.0, conflict=True), link("a", "d", -9.0)]  # fmt: skip
+    queue = [(p["left"], p["right"]) for p, _ in _queue(links, person, Thresholds())]
+    assert queue == [("b", "c"), ("a", "b"), ("c", "d")]  # conflict, held back, band

@@ -961,14 +961,18 @@ def review_candidates(store: GraphStore) -> list[tuple[str, int]]:
 def _queue(
     decisions: Sequence[Mapping[str, Any]], person: Mapping[str, str], limits: Thresholds
 ) -> list[tuple[Mapping[str, Any], int]]:
-    """Undecided links for an analyst: conflicting V-numbers first, then by impact.
+    """Undecided links for an analyst: conflicting V-numbers first, then by impact
+    (links held back before the review band's at equal impact).
 
     A link between mentions with different V-numbers is never merged by the
     model (unless one typo apart), so however strong it is an analyst must
     see it: across two persons from the bottom of the review band up, and
     inside one person (a typo merge, or two V-numbers joined by a decision)
-    until an analyst has decided a pair of it. Other links are listed when
-    their weight lies in the review band.
+    until an analyst has decided a pair of it. A link above the review band
+    between two persons was held back by clustering (a namesake claims the
+    mention as well, the groups' average or a veto): the model cannot
+    decide, an analyst can. Other links are listed when their weight lies in
+    the review band.
     """
     live = [d for d in decisions if d.get("deleted_at") is None]
     decided = {(d["left"], d["right"]) for d in live if d["judgement"] != "suggested"}
@@ -985,18 +989,26 @@ def _queue(
         conflict = bool(p.get("v_conflict")) and weight >= limits.review_low
         if conflict and pa is not None and pa == pb and pa in confirmed:
             conflict = False
-        if not conflict and not limits.review_low <= weight <= limits.review_high:
+        held = weight > limits.review_high and pa != pb
+        if not conflict and not held and not limits.review_low <= weight <= limits.review_high:
             continue
         na, nb = size[pa or ""], size[pb or ""]
-        out.append((p, na if pa == pb else na + nb, conflict))
+        out.append((p, na if pa == pb else na + nb, 0 if conflict else 1 if held else 2))
     out.sort(
-        key=lambda x: (not x[2], -x[1], abs(float(x[0]["weight"]) - limits.merge), x[0]["left"])
+        key=lambda x: (
+            x[2] > 0,
+            -x[1],
+            x[2],
+            abs(float(x[0]["weight"]) - limits.merge),
+            x[0]["left"],
+        )
     )
     # Two persons are one question, however many of their mentions pair up:
     # keep the first pair for each two persons (and one per conflicting person).
     seen: set[tuple[str, ...]] = set()
     unique = []
-    for p, impact, conflict in out:
+    for p, impact, kind in out:
+        conflict = kind == 0
         pa, pb = person.get(p["left"], p["left"]), person.get(p["right"], p["right"])
         if pa != pb:
             key: tuple[str, ...] = tuple(sorted((pa, pb)))
