@@ -25,6 +25,10 @@ from workbench.resolve.records import Birth, Record, v_number_typo
         ("Abd al-Rahman Khalil", "Abdul Rahman KHALIL", "KHALIL, Abdulrahman"),
         ("Hussein Ali", "Husein ALI", "ALI Hussain"),
         ("Ibrahim Omar", "Ebrahim Umar"),
+        # compounds written as one word, two, or hyphenated
+        ("Tesfay Gebremedhin", "Tesfay Gebre Medhin", "GEBRE-MEDHIN, Tesfay"),
+        ("Hafizullah Karimi", "Hafiz Ullah KARIMI", "KARIMI, Hafizulla"),
+        ("Sa'ad Haddad", "Saad HADDAD"),
     ],
 )
 def test_transliterations_order_swaps_and_comma_names_share_a_key(
@@ -36,6 +40,7 @@ def test_transliterations_order_swaps_and_comma_names_share_a_key(
 def test_different_names_keep_different_keys() -> None:
     assert name_key("Mahmoud Haddad") != name_key("Mohammed Haddad")
     assert name_key("Hassan Ali") != name_key("Hussein Ali")
+    assert name_key("Selam Haile") != name_key("Haileselam")  # Haile alone is a name
 
 
 @given(st.text(max_size=60))

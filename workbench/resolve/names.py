@@ -50,6 +50,21 @@ _DIGRAPHS = (("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t"), ("sh", "s"), ("
              ("ch", "s"), ("c", "k"), ("ou", "u"), ("q", "k"), ("x", "h"), ("j", "g"), ("z", "s"),
              ("w", "u"), ("y", "i"), ("e", "i"), ("o", "u"))  # fmt: skip
 _VOWELS = frozenset("aiu")
+# Compound names clerks write as one word, two, or hyphenated: Ge'ez theophoric
+# names (``Gebre Medhin``, ``Gebre-Medhin``, ``Gebremedhin``: "servant of the
+# Saviour") and the Pashto and Dari ``-ullah`` (``Hafiz Ullah``). Two words that
+# form one are glued, as a particle is to its word.
+_COMPOUND_FIRST = frozenset({
+    "gebre", "ghebre", "gebra", "wolde", "welde", "walda", "haile", "hayle", "tekle", "tecle",
+    "habte", "habtu", "kidane", "tesfa", "tesfai", "zere", "berhane",
+})  # fmt: skip
+_COMPOUND_SECOND = frozenset({
+    "mariam", "maryam", "michael", "mikael", "mikail", "giorgis", "giyorgis", "georgis",
+    "selassie", "sellassie", "silassie", "medhin", "medhen", "mehdin", "yesus", "iyesus",
+    "kristos", "christos", "cristos", "haimanot", "haymanot", "egziabher", "egziabeher", "amlak",
+    "tensae", "kidan", "hiwet",
+})  # fmt: skip
+_SUFFIXES = frozenset({"ullah", "ulla", "ollah", "allah", "ulah"})
 
 
 @lru_cache(maxsize=200_000)
@@ -70,7 +85,12 @@ def tokens(name: str) -> tuple[str, ...]:
         if particle is not None:
             pending += particle
             continue
-        if word.startswith(("el", "ul")) and len(word) > 4 and not pending:
+        if (
+            word.startswith(("el", "ul"))
+            and len(word) > 4
+            and not pending
+            and word not in _SUFFIXES
+        ):
             word = "al" + word[2:]
         elif word.startswith(("abdel", "abdul", "abdol")) and len(word) > 7:
             word = "abdal" + word[5:]
@@ -78,6 +98,23 @@ def tokens(name: str) -> tuple[str, ...]:
         pending = ""
     if pending:
         out.append(pending)
+    return _compounds(out)
+
+
+def _compounds(words: list[str]) -> tuple[str, ...]:
+    """``words`` with the two halves of a compound name glued.
+
+    >>> _compounds(["tesfay", "gebre", "medhin"]), _compounds(["hafiz", "ullah", "karimi"])
+    (('tesfay', 'gebremedhin'), ('hafizullah', 'karimi'))
+    >>> _compounds(["selam", "haile"])  # Haile alone is a name
+    ('selam', 'haile')
+    """
+    out: list[str] = []
+    for word in words:
+        if out and (word in _SUFFIXES or (out[-1] in _COMPOUND_FIRST and word in _COMPOUND_SECOND)):
+            out[-1] += word
+        else:
+            out.append(word)
     return tuple(out)
 
 
