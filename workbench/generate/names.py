@@ -102,7 +102,7 @@ _ARABIC_M: Names = (
     ("Majd",),
     ("Anas",),
     ("Karim", "Kareem"),
-    # The long tail: most names are rare (ADR 0002, thirteenth round).
+    # The long tail: most names are rare (ADR 0021).
     ("Adnan",), ("Adel", "Adil"), ("Ayman", "Aiman"), ("Bassam", "Basam"), ("Basel", "Bassel"),
     ("Fares", "Faris"), ("Firas", "Feras"), ("Ghassan", "Gassan"), ("Hamza", "Hamzah"),
     ("Hani", "Hany"), ("Haitham", "Haytham"), ("Hisham", "Hesham"), ("Imad", "Emad"),

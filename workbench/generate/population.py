@@ -182,7 +182,7 @@ def _arrival(rng: random.Random) -> dt.date:
 # law: the k-th name is 1/k^s as common as the first). Given names are
 # steep - one man in five or six of a language gets its first name, as
 # ``Mohammed`` is common - family names flat, their real tail being far
-# longer than a table (ADR 0002, thirteenth round).
+# longer than a table (ADR 0021).
 GIVEN_EXPONENT = 1.0
 FAMILY_EXPONENT = 0.5
 
