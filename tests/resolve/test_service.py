@@ -330,7 +330,7 @@ def test_a_link_held_back_by_clustering_is_a_question_after_the_conflicts() -> N
         return {"left": left, "right": right, "weight": weight, "judgement": "suggested",
                 "v_conflict": conflict}  # fmt: skip
 
-    person = {"a": "P1", "b": "P2", "c": "P3", "d": "P4", "e": "P5", "f": "P5"}  # one each
+    person = {"a": "P1", "b": "P2", "c": "P3", "d": "P4", "e": "P5", "f": "P5"}
     links = [link("e", "f", 9.0), link("c", "d", -1.0), link("a", "b", 6.0),
              link("b", "c", 5.0, conflict=True), link("a", "d", -9.0)]  # fmt: skip
     queue = [(p["left"], p["right"]) for p, _ in _queue(links, person, Thresholds())]

@@ -239,16 +239,15 @@ class _Builder:
         arrival: dt.date,
         route: tuple[str, ...],
         unaccompanied: bool = False,
-        avoid: set[str] | None = None,
+        avoid: set[str],
     ) -> Person:
         """A new person; ``avoid`` holds the household's given names so far, and grows."""
         rng = self.rng
-        taken = set() if avoid is None else avoid
         # Nobody is called Kidane Kidane, nor like a brother or sister.
-        given: tuple[str, ...] = (_pick(GIVEN[language][sex], rng, {*taken, family}),)
+        given: tuple[str, ...] = (_pick(GIVEN[language][sex], rng, {*avoid, family}),)
         if language == "arabic" and sex == "M" and rng.random() < 0.15:
             given = (*given, _pick(GIVEN[language]["M"], rng))
-        taken.add(given[0])
+        avoid.add(given[0])
         birth_year = arrival.year - age - (1 if rng.random() < 0.5 else 0)
         year_only = rng.random() < 0.18
         if rng.random() < 0.22:  # registered on 1 January: the date is unknown

@@ -296,14 +296,16 @@ class _Agglomeration:
             for m in c.members:
                 if m in decided or self.cons.exclusive.get(m) or not self.near[m]:
                     continue
-                rest = [o for o in c.members if o != m]
                 rivals = {self.owner[o] for o in self.near[m]} - {c.key}
                 mass = 0.0
                 for z in sorted(rivals):
                     cz = self.clusters[z]
                     if self.line(cz, c) is None:  # can never be one person with c
                         mass += 2.0 ** max(min(self._best(m, cz.members), 60.0), -60.0)
-                if mass and self._best(m, rest) - math.log2(mass) < self.lines.alternatives:
+                if not mass:
+                    continue
+                rest = [o for o in c.members if o != m]
+                if self._best(m, rest) - math.log2(mass) < self.lines.alternatives:
                     out.append(m)
         return out
 
