@@ -12,9 +12,11 @@ from hypothesis import strategies as st
 from workbench.resolve.blocking import PERSON_RULES, candidate_pairs
 from workbench.resolve.clustering import Constraints, Lines, agglomerate, pair
 from workbench.resolve.compare import BIRTH, NAME, PERSON
-from workbench.resolve.fellegi_sunter import estimate, level_frequencies
+from workbench.resolve.fellegi_sunter import FSModel, estimate, level_frequencies
 from workbench.resolve.names import name_key, tokens
+from workbench.resolve.pipeline import frequency_table
 from workbench.resolve.records import Birth, Record, v_number_typo
+from workbench.resolve.scoring import Scorer
 
 
 @pytest.mark.parametrize(
@@ -180,6 +182,33 @@ def test_an_undated_mention_is_paired_even_under_a_common_name() -> None:
     pairs = candidate_pairs([*many, undated], PERSON_RULES)
     assert {("r000", "u"), ("r079", "u")} <= pairs
     assert ("r000", "r001") not in pairs  # dated namesakes of different years stay apart
+
+
+def test_a_route_shared_within_a_nationality_counts_what_that_nationality_shares() -> None:
+    """Two Syrians on the Syrian route: no coincidence, though half of all records
+    took another route; a Syrian and a record of unknown nationality on it: the
+    route's share among everyone (ADR 0002, fourteenth round)."""
+    syrian, eritrean = ("SYR", "TUR", "GRC", "NLD"), ("ERI", "LBY", "ITA", "NLD")
+    records = [
+        *(Record(f"s{n}", "x", nationality="SYR", route=syrian) for n in range(40)),
+        *(Record(f"e{n}", "x", nationality="ERI", route=eritrean) for n in range(40)),
+        Record("u1", "x", route=syrian),
+        Record("u2", "x", route=syrian),
+    ]
+    route = next(c for c in PERSON if c.name == "route")
+    shares = frequency_table(route, records)
+    assert shares["SYR|SYR>TUR>GRC>NLD"] == 1.0  # every Syrian with a route took it
+    assert shares["SYR>TUR>GRC>NLD"] == pytest.approx(42 / 82)
+    model = FSModel(("route",), (route.levels,), [[0.9, 0.05, 0.05]], [[0.2, 0.1, 0.7]], 0.01,
+                    tf={"route": shares}, within={"route": "nationality"})  # fmt: skip
+    scorer = Scorer(model, (route,))
+    two_syrians = scorer.explain(records[0], records[1]).contributions[1]
+    one_unknown = scorer.explain(records[0], records[-1]).contributions[1]
+    assert two_syrians.frequency == 1.0 and one_unknown.frequency == pytest.approx(42 / 82)
+    assert two_syrians.weight < one_unknown.weight
+    # An older run counted over everyone only: its scorer looks the plain route up.
+    older = Scorer.of_run({**model.to_json(), "within": {}}, (route,))
+    assert older is not None and older.comparisons[0].within is None
 
 
 def test_travel_context_compares_route_and_arrival_day() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.resolve.generated import generated_records
+from workbench.resolve.api import Contribution
 from workbench.resolve.blocking import (
     PERSON_RULES,
     PERSON_TRAINING,
@@ -87,9 +88,11 @@ def test_the_same_person_with_a_rare_name_spelled_two_ways_is_merged(
 ) -> None:
     scorer, owner = resolved
     assert owner["rare-1"] == owner["rare-2"]
-    # The same levels, but the rare name counts for far more than the common one.
+    # The same levels, but the rare name counts for far more than the common one: over
+    # eight times the odds, though each name's frequency is counted within its
+    # nationality (the rare Eritrean name is held by 2 of some 600 Eritrean records here).
     rare = _weight(scorer, "rare-1", "rare-2")
-    assert rare - _weight(scorer, "common-x", "common-2") > 4.0
+    assert rare - _weight(scorer, "common-x", "common-2") > 3.0
 
 
 def test_a_one_digit_v_number_typo_with_matching_name_and_birth_date_is_merged(
@@ -122,7 +125,15 @@ def test_the_explanation_shows_the_frequency_and_the_adjusted_weight(
     rare = scorer.explain(by_id["rare-1"], by_id["rare-2"])
     rare_name = next(c for c in rare.contributions if c.feature == "name")
     # Among many rare names a rare one is about average (adjustment near 0);
-    # what matters is that `Mohammed Ali` agreeing says far less.
-    assert rare_name.frequency is not None and rare_name.frequency < name.frequency / 10
-    assert rare_name.adjustment is not None and rare_name.adjustment > name.adjustment + 2
-    assert rare_name.weight > name.weight + 2
+    # what matters is that `Mohammed Ali` agreeing says far less. Each share is
+    # counted within the pair's nationality, and in 1,500 persons a name two
+    # Eritrean records hold is 1 in 300 of them: four times rarer, not ten.
+    assert rare_name.frequency is not None and rare_name.frequency < name.frequency / 4
+    assert rare_name.adjustment is not None and rare_name.adjustment > name.adjustment
+
+    # Name and nationality together: the nationality says little once the name is an
+    # Eritrean one, which is why their sum, not the name's line alone, is compared.
+    def together(contributions: list[Contribution]) -> float:
+        return sum(c.weight for c in contributions if c.feature in ("name", "nationality"))
+
+    assert together(rare.contributions) > together(common.contributions) + 3

@@ -47,6 +47,12 @@ class Comparison:
     on a common one - a helpdesk number shared by hundreds says nothing - so
     at those levels the weight is adjusted by the value's frequency
     (splink's term-frequency adjustment, :meth:`FSModel.tf_adjustment`).
+
+    ``within`` names a record attribute the frequency is counted within, for a
+    feature that depends on another one: two Syrians sharing the usual Syrian
+    route is no coincidence, though the route is rare among all records. Summing
+    a nationality's weight and a route's weight counted over everyone took the two
+    as independent and counted the agreement twice (ADR 0002, fourteenth round).
     """
 
     name: str
@@ -59,9 +65,36 @@ class Comparison:
     # distinct key pairs are nearly all pairs (a day and an arrival), a Python call each
     # was most of comparing's time and grew with the pairs (ADR 0002, eighth round).
     batch: Batch | None = None
+    within: str | None = None
+
+    def values(self, r: Record) -> tuple[str, ...]:
+        """The record's ``term`` values, each prefixed by its ``within`` group.
+
+        Without ``within``, the ``term`` values; with it, none when the record's
+        group is unknown (its plain ``term`` values then count, see :meth:`agreed`).
+
+        >>> ROUTE.values(Record("a", "x", nationality="SYR", route=("TR", "GR")))
+        ('SYR|TR>GR',)
+        """
+        if self.term is None:
+            return ()
+        if self.within is None:
+            return tuple(self.term(r))
+        group = getattr(r, self.within)
+        return tuple(f"{group}|{v}" for v in self.term(r)) if group else ()
+
+    def codings(self) -> tuple[Callable[[Record], Collection[str]], ...]:
+        """How a record's values are keyed, the most specific first: a pair's
+        frequency is that of the first coding it agrees on (:meth:`agreed`)."""
+        if self.term is None:
+            return ()
+        return (self.values, self.term) if self.within else (self.values,)
 
     def agreed(self, a: Record, b: Record, level: Level) -> tuple[str, ...]:
         """The values both records hold when the level is one of ``tf_levels``, else none.
+
+        Two records of one ``within`` group agree on its prefixed values; two of
+        different or unknown groups on the plain ones.
 
         >>> a, b = Record("a", "Yonas HAILE"), Record("b", "HAILE, Yonas")
         >>> NAME.agreed(a, b, NAME.level(a, b)), NAME.agreed(a, b, 5)
@@ -69,7 +102,10 @@ class Comparison:
         """
         if self.term is None or level not in self.tf_levels:
             return ()
-        return tuple(sorted(set(self.term(a)) & set(self.term(b))))
+        for coding in self.codings():
+            if shared := set(coding(a)) & set(coding(b)):
+                return tuple(sorted(shared))
+        return ()
 
     def level(self, a: Record, b: Record) -> Level:
         """The index into ``levels`` the pair reaches, or None when it cannot be told."""
@@ -481,6 +517,7 @@ NAME = Comparison(
     batch=_names,
     term=_attr("key"),
     tf_levels=(0, 1),  # same words, or the same outline
+    within="nationality",
 )
 BIRTH = Comparison(
     "birth_date",
@@ -497,6 +534,20 @@ BIRTH = Comparison(
     term=_birth_term,
     tf_levels=(0, 1),  # the same day, or the same 1 January (administrative dates cluster)
     batch=_births,
+)
+
+# The usual route of a nationality is shared by thousands of its people; a rare one says
+# more. Counted within the nationality: across nationalities a route's share is not the
+# chance that two people of one nationality share it.
+ROUTE = Comparison(
+    "route",
+    ("same", "one country more or less", "different"),
+    _route,
+    _show_route,
+    term=_route_term,
+    tf_levels=(0,),
+    batch=_routes,
+    within="nationality",
 )
 
 # Person mentions from the four chain partners.
@@ -546,16 +597,7 @@ PERSON: tuple[Comparison, ...] = (
     ),
     # Households travel together: a companion on a border record shares the
     # route and the arrival day of the person it travelled with.
-    # The usual route of a nationality is shared by thousands; a rare one says more.
-    Comparison(
-        "route",
-        ("same", "one country more or less", "different"),
-        _route,
-        _show_route,
-        term=_route_term,
-        tf_levels=(0,),
-        batch=_routes,
-    ),
+    ROUTE,
     Comparison(
         "arrival",
         ("same day", "within 3 days", "different"),

@@ -31,6 +31,7 @@ import math
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -75,6 +76,8 @@ class FSModel:
     prior: float
     iterations: int = 0
     tf: dict[str, dict[str, float]] = field(default_factory=dict)  # feature -> value -> share
+    # feature -> the record attribute its shares are counted within (``Comparison.within``)
+    within: dict[str, str] = field(default_factory=dict)
 
     @property
     def weights(self) -> list[list[float]]:
@@ -126,6 +129,7 @@ class FSModel:
             prior=params["prior"],
             iterations=params.get("iterations", 0),
             tf=_tf_tables(params.get("tf") or {}),
+            within=dict(params.get("within") or {}),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -138,23 +142,35 @@ class FSModel:
             "prior": self.prior,
             "iterations": self.iterations,
             "tf": self.tf,
+            "within": self.within,
         }
 
 
-def term_frequencies(values: Iterable[Collection[str]]) -> dict[str, float]:
+def term_frequencies(
+    values: Iterable[Collection[str]], groups: Iterable[str] | None = None
+) -> dict[str, float]:
     """Each value's share of the records holding any, for values held twice or more.
 
     ``values`` has one collection per record (a name: one outline; phones: a set).
+    With ``groups`` (one per record) a value's share is counted among the holders
+    of its own group: the chance that two people *of one nationality* share a
+    route. The values must then name their group (``Comparison.values``).
 
     >>> term_frequencies([("a",), ("a",), ("b",), (), ("a", "c"), ("c",)])
     {'a': 0.6, 'c': 0.4}
+    >>> term_frequencies([("x|a",), ("x|a",), ("x|b",), ("y|a",), ("y|a",)], "xxxyy")
+    {'x|a': 0.6666666666666666, 'y|a': 1.0}
     """
     counts: Counter[str] = Counter()
-    holders = 0
-    for held in values:
-        counts.update(set(held))
-        holders += bool(held)
-    return {v: n / holders for v, n in counts.items() if n > 1}
+    holders: Counter[str] = Counter()
+    group_of: dict[str, str] = {}
+    for held, group in zip(values, groups if groups is not None else repeat(""), strict=False):
+        held = set(held)
+        counts.update(held)
+        holders[group] += bool(held)
+        if groups is not None:
+            group_of.update(dict.fromkeys(held, group))
+    return {v: n / holders[group_of.get(v, "")] for v, n in counts.items() if n > 1}
 
 
 def level_frequencies(gamma: Gamma, sizes: Sequence[int]) -> list[npt.NDArray[np.float64]]:

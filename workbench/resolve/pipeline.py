@@ -184,8 +184,20 @@ def train(
     model.prior = min(
         counted if counted is not None else model.prior * len(gamma) / max(comparable, 1.0), 0.5
     )
-    model.tf = {c.name: term_frequencies(c.term(r) for r in records) for c in comparisons if c.term}
+    model.tf = {c.name: frequency_table(c, records) for c in comparisons if c.term}
+    model.within = {c.name: c.within for c in comparisons if c.within}
     return model
+
+
+def frequency_table(c: Comparison, records: Sequence[Record]) -> dict[str, float]:
+    """``c``'s value shares: over all records, and within each group (``Comparison.within``)."""
+    shares = term_frequencies(c.term(r) for r in records) if c.term else {}
+    if c.within:
+        grouped = [r for r in records if getattr(r, c.within)]
+        shares |= term_frequencies(
+            (c.values(r) for r in grouped), (getattr(r, c.within) for r in grouped)
+        )
+    return shares
 
 
 MIN_IDENTIFIER_PAIRS = 50  # fewer pairs sharing an identifier: fall back to EM's prior

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -53,7 +53,7 @@ class Scorer:
         # were never candidates one by one (namesakes across two groups), and their agreed
         # values repeat; numpy's log2 on one value at a time was most of that cost.
         self._bits: dict[tuple[int, int, str], float] = {}
-        self._codes: dict[int, _ValueCodes] = {}  # feature -> a run's records' value codes
+        self._codes: dict[tuple[int, int], _ValueCodes] = {}  # (feature, coding) -> codes
         if not self.scale:
             self.scale = [1.0] * len(self.comparisons)
 
@@ -65,8 +65,12 @@ class Scorer:
         learned for other comparison levels than ``comparisons`` (older code)."""
         if [tuple(x) for x in params["levels"]] != [c.levels for c in comparisons]:
             return None
+        # Frequencies are looked up as they were counted: an older run counted them over
+        # all records only, and its weights and explanations stay what they were.
+        within = params.get("within") or {}
+        counted = tuple(replace(c, within=within.get(c.name)) for c in comparisons)
         return cls(
-            FSModel.from_json(params), comparisons, params.get("scale") or [],
+            FSModel.from_json(params), counted, params.get("scale") or [],
             params.get("offset", 0.0),
         )  # fmt: skip
 
@@ -158,24 +162,34 @@ class Scorer:
         paired = np.zeros(len(records), dtype=bool)  # a chunk of links: a few of the records
         paired[left[rows]] = paired[right[rows]] = True
         needed = np.flatnonzero(paired)
-        if isinstance(pairs, Pairs):  # a run's pairs, weighed and stored in chunks: kept
-            coded = self._codes.get(j)
-            if coded is None or coded.records is not records:
-                coded = self._codes[j] = _ValueCodes(records, comparison.term, tf)
-        else:  # a page's few pairs, of records listed anew for each call
-            coded = _ValueCodes(records, comparison.term, tf)
-        codes, shares = coded.of(needed)
-        ca, cb = codes[left[rows]], codes[right[rows]]
-        one = (ca >= 0) & (ca == cb)
-        share = shares[ca[one]]
-        bits = tf_bits(np.asarray(self.model.u[j])[gamma[rows[one], j]], share)
-        many = rows[(ca == MANY) | (cb == MANY)]
+        found: list[npt.NDArray[np.int64]] = []
+        shares: list[npt.NDArray[np.float64]] = []
+        many: list[npt.NDArray[np.int64]] = []
+        pending = rows  # not yet agreeing on one value of a coding (Comparison.codings)
+        for k, coding in enumerate(comparison.codings()):
+            if isinstance(pairs, Pairs):  # a run's pairs, weighed and stored in chunks: kept
+                coded = self._codes.get((j, k))
+                if coded is None or coded.records is not records:
+                    coded = self._codes[(j, k)] = _ValueCodes(records, coding, tf)
+            else:  # a page's few pairs, of records listed anew for each call
+                coded = _ValueCodes(records, coding, tf)
+            codes, table = coded.of(needed)
+            ca, cb = codes[left[pending]], codes[right[pending]]
+            one = (ca >= 0) & (ca == cb)
+            several = (ca == MANY) | (cb == MANY)
+            found.append(pending[one])
+            shares.append(table[ca[one]])
+            many.append(pending[several])
+            pending = pending[~one & ~several]
+        agreeing, share = np.concatenate(found), np.concatenate(shares)
+        bits = tf_bits(np.asarray(self.model.u[j])[gamma[agreeing, j]], share)
+        rest = np.concatenate(many)
         single = [
             self._adjustment(j, int(gamma[i, j]), by_id[pairs[i][0]], by_id[pairs[i][1]])
-            for i in many
+            for i in rest
         ]
         return (
-            np.concatenate([rows[one], many]),
+            np.concatenate([agreeing, rest]),
             np.concatenate([bits, [b for b, _ in single]]),
             np.concatenate([share, [s for _, s in single]]),
         )
