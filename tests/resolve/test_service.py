@@ -232,7 +232,14 @@ def test_cli_resolve_persons_review_and_decide(resolved: CypherStore) -> None:
     assert {"id", "name", "v_number", "records"} <= set(listed[0])
     assert {"source", "record_id", "role"} == set(listed[0]["records"][0])
     assert cli("review", "--json").returncode == 0
-    _, a, b = _merged_pair(resolved)
+    merged, a, b = _merged_pair(resolved)
+    # A link's explanation shows each agreed value's share and the bits it moved the weight.
+    lines = [c for link in json.loads(cli("person", merged, "--json").stdout)["links"]
+             for c in link["contributions"]]  # fmt: skip
+    assert {"frequency", "adjustment", "among"} <= set(lines[0])
+    assert any(c["frequency"] is not None for c in lines)
+    shown = cli("person", merged)
+    assert shown.returncode == 0 and "share" in shown.stdout and "adjustm" in shown.stdout
     bad = cli("decide", a, b, "maybe", "--reason", "x")
     assert bad.returncode == 2 and "judgement" in bad.stderr
     ok = cli("decide", a, b, "different", "--reason", "checked the file", "--json")

@@ -113,15 +113,21 @@ def person(
 
 
 def _render_pair(pair: dict[str, Any], impact: int | None = None) -> None:
+    from workbench.resolve.api import share_text  # the package loads numpy: when needed
+
     head = (
         f"{pair['left']}  ~  {pair['right']}: p={pair['score']:.3f} (weight {pair['weight']:+.1f})"
     )
     stdout.print(head + (f", impact {impact}" if impact is not None else ""), markup=False)
-    table = Table("feature", "level", "weight", "left", "right")
+    table = Table("feature", "level", "weight", "share", "adjustment", "left", "right")
     for c in pair["contributions"]:
+        adjustment = c.get("adjustment")
         table.add_row(
-            c["feature"], c["level"], f"{c['weight']:+.2f}", cell(c["left"]), cell(c["right"])
-        )
+            c["feature"], c["level"], f"{c['weight']:+.2f}",
+            share_text(c.get("frequency"), c.get("among")),
+            "" if adjustment is None else f"{adjustment:+.2f}",
+            cell(c["left"]), cell(c["right"]),
+        )  # fmt: skip
     stdout.print(table)
 
 

@@ -55,7 +55,9 @@ class Contribution:
     two records agree on a value whose frequency is known, ``frequency`` is
     that value's share of the records and ``adjustment`` the bits it moved
     the weight (already included in ``weight``): agreeing on ``Mohammed Ali``
-    counts for less than on a name two records in the store share.
+    counts for less than on a name two records in the store share. ``among``
+    is the group the share is counted in (the nationality both records hold,
+    ``Comparison.within``), None when it is the share of all records.
     """
 
     feature: str
@@ -65,6 +67,23 @@ class Contribution:
     right: str | None = None
     frequency: float | None = None
     adjustment: float | None = None
+    among: str | None = None
+
+    @property
+    def share(self) -> str:
+        """``frequency`` as an analyst reads it (:func:`share_text`)."""
+        return share_text(self.frequency, self.among)
+
+
+def share_text(frequency: float | None, among: str | None) -> str:
+    """A value's share as a line of an explanation shows it ("" when none applies).
+
+    >>> share_text(0.015297, "SYR"), share_text(0.000337, None), share_text(None, None)
+    ('1.53 % of SYR', '0.0337 % of all', '')
+    """
+    if frequency is None:
+        return ""
+    return f"{100 * frequency:.3g} % of {among or 'all'}"
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,19 @@ class Comparison:
             return ()
         return (self.values, self.term) if self.within else (self.values,)
 
+    def among(self, a: Record, b: Record) -> str | None:
+        """The ``within`` group an agreed value's frequency is counted among: the two
+        records' shared group, or None when the share is over all records.
+
+        >>> a = Record("a", "x", nationality="SYR", route=("SYR", "TUR"))
+        >>> ROUTE.among(a, a), ROUTE.among(a, Record("b", "x", route=("SYR", "TUR")))
+        ('SYR', None)
+        """
+        if self.within is None:
+            return None
+        group = getattr(a, self.within)
+        return group if group and group == getattr(b, self.within) else None
+
     def agreed(self, a: Record, b: Record, level: Level) -> tuple[str, ...]:
         """The values both records hold when the level is one of ``tf_levels``, else none.
 

@@ -245,10 +245,12 @@ class Scorer:
         }
         names = [c.name for c in self.comparisons]
         labels = [c.levels for c in self.comparisons]
+        among = [c.among for c in self.comparisons]
+        records = parts.records
         scale = self.scale
         prior = {"feature": "prior", "level": "candidate pair",
                  "weight": self.model.prior_weight + self.offset, "left": None, "right": None,
-                 "frequency": None, "adjustment": None}  # fmt: skip
+                 "frequency": None, "adjustment": None, "among": None}  # fmt: skip
         out = []
         for lv, w, bit, share, x, y, total in zip(
             gamma.tolist(), parts.weights.tolist(), parts.bits.tolist(), parts.shares.tolist(),
@@ -266,6 +268,7 @@ class Scorer:
                         "right": shown[y][j],
                         "frequency": round(share[j], 6) if known else None,
                         "adjustment": round(scale[j] * bit[j], 3) if known else None,
+                        "among": among[j](records[x], records[y]) if known else None,
                     }
                 )
             out.append((probability(total), round(total, 3), lines))
@@ -291,6 +294,7 @@ class Scorer:
                     c.show(b),
                     frequency=round(tf.share, 6) if known else None,
                     adjustment=round(self.scale[j] * tf.bits, 3) if known else None,
+                    among=c.among(a, b) if known else None,
                 )
             )
         total = sum(x.weight for x in out)

@@ -94,6 +94,8 @@ def contributions_table(contributions: Sequence[Any], *, key: str) -> None:
                 "feature": c.feature,
                 "level": c.level,
                 "weight": round(c.weight, 2),
+                "share": c.share,
+                "adjustment": None if c.adjustment is None else round(c.adjustment, 2),
                 "left": cell(c.left),
                 "right": cell(c.right),
             }
