@@ -95,7 +95,7 @@ def contributions_table(contributions: Sequence[Any], *, key: str) -> None:
                 "level": c.level,
                 "weight": round(c.weight, 2),
                 "share": c.share,
-                "adjustment": None if c.adjustment is None else round(c.adjustment, 2),
+                "adjustment": "" if c.adjustment is None else f"{c.adjustment:+.2f}",
                 "left": cell(c.left),
                 "right": cell(c.right),
             }
