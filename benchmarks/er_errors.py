@@ -8,7 +8,7 @@ Runs the pure pipeline as ``er_bench --scale`` does and sorts its errors:
 - every missed true pair: was it a candidate at all (and if not, did the two
   share a blocking key whose block was too big), its weight against the
   merge line, and what stopped the merge at or above it (a constraint, a
-  veto, the average across the two groups, the rivals test);
+  veto, the linkage of the two groups, the rivals test);
 - the ceiling: true pairs where one of the two mentions scores at least as
   high with a mention of another person (a namesake as alike as the truth);
 - every resolved person holding two true V-numbers: the strongest link that
@@ -91,10 +91,10 @@ class _Traced(clustering._Agglomeration):
             cx, cy = self.clusters[x], self.clusters[y]
             if self.line(cx, cy) is None:
                 self.outcome[(a, b)] = "constraint"
-            elif (avg := self.average(cx, cy)) is None:
+            elif (avg := self.linkage(cx, cy)) is None:
                 self.outcome[(a, b)] = "veto"
             elif avg < self.line(cx, cy):  # type: ignore[operator]
-                self.outcome[(a, b)] = "average below line"
+                self.outcome[(a, b)] = "linkage below line"
         result = super().attempt(a, b)
         if result == "waiting":
             self.outcome[(a, b)] = "rivals"

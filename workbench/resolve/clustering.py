@@ -3,13 +3,16 @@
 Taking connected components of "probably the same" links chains: A looks
 like B, B looks like C, so A, B and C become one person even though A and C
 plainly differ (two brothers with one spelling of the family name and the
-same year of birth). This is constrained average-linkage agglomeration
-(cf. Hassanzadeh et al. 2009, "Framework for evaluating clustering
-algorithms in duplicate detection", PVLDB 2:1282): links are taken
-strongest first, and two clusters join only when
+same year of birth). This is constrained agglomeration (cf. Hassanzadeh
+et al. 2009, "Framework for evaluating clustering algorithms in duplicate
+detection", PVLDB 2:1282): links are taken strongest first, and two
+clusters join only when
 
 - no pair across them is a clear non-match (weight below ``veto``),
-- the average weight across them is above the merge line,
+- their *linkage* is above the merge line: the mean, over the members of
+  both, of each member's strongest link across (the modified Hausdorff
+  distance of Dubuisson and Jain 1994, "A modified Hausdorff distance for
+  object matching", ICPR, as a similarity),
 - no constraint forbids it: an analyst's ``different`` decision, two
   different exclusive identifiers (valid V-numbers) that are not one typo
   apart, or a shared ``group``, and
@@ -71,13 +74,14 @@ class Constraints:
 class Lines:
     """The weights (log2 odds) that decide a merge (chosen in ``pipeline.Thresholds``).
 
-    - ``merge``: the average weight across two groups must reach it;
+    - ``merge``: the linkage of two groups (each member's strongest link across,
+      averaged) must reach it;
     - ``veto``: no pair across them may fall below it;
     - ``alternatives``: a group joins another only when the odds that it
       belongs there *rather than to the other groups it links to that can
       never be the same person* reach this line (a mention known by a common
       name alone, equally like two namesakes, joins neither);
-    - ``related``: the stricter average a merge across two related but
+    - ``related``: the stricter linkage a merge across two related but
       different identifiers (one typo apart) must reach, and then only while
       the person holds at most ``max_identifiers`` of them.
     """
@@ -111,7 +115,7 @@ def agglomerate(
     ``lines`` say where merges happen. Deterministic: ties are broken by the pair's ids.
 
     Each connected component of the links (and ``same`` decisions) is agglomerated on
-    its own: no merge, average or rival reaches across components, so the clusters
+    its own: no merge, linkage or rival reaches across components, so the clusters
     are those of one agglomeration over everything, in the same order. One over a
     million rows' 1.6M mentions did about five times the work of one over 312k but
     took eight times as long, its lookups missing the processor's caches in dicts
@@ -155,6 +159,20 @@ def _components(n: int, edges: list[tuple[int, int]]) -> list[int]:
     return list(ig.Graph(n=n, edges=edges).connected_components().membership)
 
 
+def _best_links(cross: Sequence[float], width: int) -> float:
+    """The mean of each row's and each column's maximum of ``cross``, a matrix of
+    weights stored row by row ``width`` wide: every member's strongest link across.
+
+    >>> _best_links([8.0, -4.0, -4.0, -4.0], 2)  # a and c match; b and d are weak
+    2.0
+    >>> sum([8.0, -4.0, -4.0, -4.0]) / 4  # the average of every pair
+    -1.0
+    """
+    rows = [max(cross[i : i + width]) for i in range(0, len(cross), width)]
+    columns = [max(cross[j::width]) for j in range(width)]
+    return (sum(rows) + sum(columns)) / (len(rows) + len(columns))
+
+
 class _Agglomeration:
     """One component's agglomeration; its clusters keep the keys (positions) of ``ids``."""
 
@@ -169,8 +187,8 @@ class _Agglomeration:
     ) -> None:
         self.links, self.weight, self.cons, self.lines = links, weight, cons, lines
         self.different = different
-        # Averages across two clusters, by their keys and sizes (a cluster only grows).
-        self.averages: dict[tuple[int, int, int, int], float | None] = {}
+        # Linkages of two clusters, by their keys and sizes (a cluster only grows).
+        self.linkages: dict[tuple[int, int, int, int], float | None] = {}
         self.owner: dict[str, int] = {}
         self.clusters: dict[int, _Cluster] = {}
         self.keys = {i: n for n, i in ids}
@@ -196,7 +214,7 @@ class _Agglomeration:
             self.owner[m] = x
 
     def line(self, cx: _Cluster, cy: _Cluster) -> float | None:
-        """The average the two must reach to merge, or None when a constraint forbids it."""
+        """The linkage the two must reach to merge, or None when a constraint forbids it."""
         if not cx.groups.isdisjoint(cy.groups):
             return None
         if self.different and any(
@@ -211,10 +229,18 @@ class _Agglomeration:
             return max(self.lines.related, self.lines.merge)
         return None
 
-    def average(self, cx: _Cluster, cy: _Cluster) -> float | None:
-        """The average weight across two clusters, None when one pair is below the veto."""
+    def linkage(self, cx: _Cluster, cy: _Cluster) -> float | None:
+        """Each member's strongest link across, averaged over both clusters; None when
+        one pair across is below the veto.
+
+        Not the average of every pair across: a person's records differ in what
+        they hold, and a record without a birth date matches a dated record of
+        its person weakly though it matches another undated one well. Averaging
+        every pair held such groups apart below the line; each member's best
+        counterpart is what says it belongs (ADR 0002, fourteenth round).
+        """
         key = (cx.key, cy.key, len(cx.members), len(cy.members))
-        if key not in self.averages:
+        if key not in self.linkages:
             # The pairs across from the cache in one comprehension, not a call each:
             # namesake groups grow with the population (clustering grew 7x for 4x the
             # data, ADR 0002); a pair not seen yet is scored by ``weight``.
@@ -226,15 +252,17 @@ class _Agglomeration:
                         ends = pair(cx.members[i // len(them)], them[i % len(them)])
                         found[i] = cache[ends] = self.weight(*ends)
             cross = cast(list[float], found)
-            self.averages[key] = None if min(cross) < self.lines.veto else sum(cross) / len(cross)
-        return self.averages[key]
+            self.linkages[key] = (
+                None if min(cross) < self.lines.veto else _best_links(cross, len(them))
+            )
+        return self.linkages[key]
 
     def mergeable(self, cx: _Cluster, cy: _Cluster) -> float | None:
-        """The average across the two if they may merge, else None."""
+        """The linkage of the two if they may merge, else None."""
         line = self.line(cx, cy)
         if line is None:
             return None
-        avg = self.average(cx, cy)
+        avg = self.linkage(cx, cy)
         return avg if avg is not None and avg >= line else None
 
     def odds_against_alternatives(self, small: int, target: int, avg: float) -> float:
@@ -251,10 +279,10 @@ class _Agglomeration:
         mass = 0.0
         for z in sorted(rivals):
             cz, ct = self.clusters[z], self.clusters[target]
-            theirs = self.average(self.clusters[small], cz)
+            theirs = self.linkage(self.clusters[small], cz)
             if theirs is None or self.line(cz, self.clusters[small]) is None:
                 continue
-            if self.line(cz, ct) is None or self.average(cz, ct) is None:
+            if self.line(cz, ct) is None or self.linkage(cz, ct) is None:
                 mass += 2.0 ** max(min(theirs, 60.0), -60.0)
         return avg - math.log2(mass) if mass else math.inf
 

@@ -44,12 +44,12 @@ class Thresholds:
     link needs two bits more evidence than at 5,000, because the prior is
     two bits lower. 0 is an even chance, +3 about 9 to 1.
 
-    - ``merge`` (-1): a group joins another when the *average* over every
-      pair across them reaches it - stricter than any one pair, which is
-      why it sits a bit below even (ADR 0002);
-    - ``alternatives`` (+2): and when the odds that it belongs there rather
+    - ``merge`` (-0.5): a group joins another when their *linkage* reaches
+      it - every member's strongest link across, averaged: stricter than any
+      one pair, which is why it sits a bit below even (ADR 0002);
+    - ``alternatives`` (+3): and when the odds that it belongs there rather
       than with a rival that can never be that person (a namesake with
-      another V-number) are at least 4 to 1;
+      another V-number) are at least 8 to 1;
     - ``related`` (+6) and ``max_identifiers`` (2): two V-numbers one typo
       apart merge only on this stronger average (a matching name and birth
       date, not a name alone), and a person holds at most two of them;
@@ -57,12 +57,12 @@ class Thresholds:
       V-numbers from ``review_low`` up, whatever their weight).
     """
 
-    merge: float = -1.0
+    merge: float = -0.5
     veto: float = -12.0
     review_low: float = -3.0
     review_high: float = 1.0
     keep: float = -3.0  # links weaker than this are not stored (the review band starts here)
-    alternatives: float = 2.0
+    alternatives: float = 3.0
     related: float = 6.0
     max_identifiers: int = 2
     rival: float = -3.0
