@@ -53,4 +53,10 @@ def test_top_cluster_of_a_generated_corpus(tmp_path: Path) -> None:
     assert pages >= 3
     for record in set().union(*records.values()):
         assert record in html and record in pdf, record
+    # A merged member's explanation shows each agreed value's share, as the UI does.
+    shares = [
+        c for person in doc["resolution"]["persons"] for link in person["pairs"]
+        for c in link["contributions"] if c.get("frequency") is not None
+    ]  # fmt: skip
+    assert shares and "% of " in html
     store.close()

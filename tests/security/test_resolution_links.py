@@ -46,5 +46,7 @@ def test_a_rebuilt_explanation_withholds_what_a_stored_one_would(
                     assert name is not None
                 else:
                     assert name is None
+                    # The group a share was counted among is the hidden side's nationality.
+                    assert all(c.among is None for c in got.contributions)
                     withheld += 1
     assert compared and withheld, (compared, withheld)

@@ -339,6 +339,9 @@ def _resolution(ev: Evidence, g: _Graph, members: Sequence[Doc], signals: Mappin
                             "weight": float(c.weight),
                             "left": None if hidden else c.left,
                             "right": None if hidden else c.right,
+                            "frequency": c.frequency,
+                            "adjustment": c.adjustment,
+                            "among": None if hidden else c.among,
                         }
                         for c in pair.contributions
                     ],

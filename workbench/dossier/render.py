@@ -31,6 +31,7 @@ from workbench.dossier.errors import RenderError, UnknownFormat
 from workbench.dossier.labels import enum_label
 from workbench.dossier.network_svg import chart_picture, draw_network
 from workbench.dossier.timeline_svg import draw_timeline
+from workbench.resolve.api import share_text
 
 Doc = dict[str, Any]
 # C0/C1 controls (but tab and newline) and the bidirectional formatting characters.
@@ -116,6 +117,7 @@ def _environment() -> Environment:
     )
     env.globals["label"] = label
     env.globals["pair_matrix"] = pair_matrix
+    env.globals["share_text"] = share_text
     env.filters["member_name"] = _member_name
     env.filters["num"] = lambda v, digits=2: "-" if v is None else f"{float(v):.{digits}f}"
     env.filters["when"] = when

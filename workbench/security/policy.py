@@ -571,10 +571,12 @@ class NeedToKnow:
     def _decision(self, node: Node, mentions: Sequence[str]) -> Node:
         sides = dict(zip(("left", "right"), mentions, strict=False))
         hidden = {side for side, m in sides.items() if self.access(m) != Access.FULL}
+        # ``among`` names the group both sides share (their nationality): a hidden side's value.
+        withheld = hidden | {"among"} if hidden else hidden
         terms = node.props.get("explanation")
         if isinstance(terms, list):
             terms = [
-                {k: (None if k in hidden else v) for k, v in t.items()}
+                {k: (None if k in withheld else v) for k, v in t.items()}
                 if isinstance(t, dict)
                 else t
                 for t in terms
