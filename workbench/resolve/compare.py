@@ -80,8 +80,12 @@ class Comparison:
             return ()
         if self.within is None:
             return tuple(self.term(r))
-        group = getattr(r, self.within)
+        group = self.group(r)
         return tuple(f"{group}|{v}" for v in self.term(r)) if group else ()
+
+    def group(self, r: Record) -> str | None:
+        """The record's ``within`` group; None without ``within`` or when it is unknown."""
+        return (getattr(r, self.within) or None) if self.within else None
 
     def codings(self) -> tuple[Callable[[Record], Collection[str]], ...]:
         """How a record's values are keyed, the most specific first: a pair's
@@ -98,10 +102,8 @@ class Comparison:
         >>> ROUTE.among(a, a), ROUTE.among(a, Record("b", "x", route=("SYR", "TUR")))
         ('SYR', None)
         """
-        if self.within is None:
-            return None
-        group = getattr(a, self.within)
-        return group if group and group == getattr(b, self.within) else None
+        group = self.group(a)
+        return group if group and group == self.group(b) else None
 
     def agreed(self, a: Record, b: Record, level: Level) -> tuple[str, ...]:
         """The values both records hold when the level is one of ``tf_levels``, else none.

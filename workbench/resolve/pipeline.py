@@ -193,10 +193,8 @@ def frequency_table(c: Comparison, records: Sequence[Record]) -> dict[str, float
     """``c``'s value shares: over all records, and within each group (``Comparison.within``)."""
     shares = term_frequencies(c.term(r) for r in records) if c.term else {}
     if c.within:
-        grouped = [r for r in records if getattr(r, c.within)]
-        shares |= term_frequencies(
-            (c.values(r) for r in grouped), (getattr(r, c.within) for r in grouped)
-        )
+        grouped = [(r, g) for r in records if (g := c.group(r))]
+        shares |= term_frequencies((c.values(r) for r, _ in grouped), (g for _, g in grouped))
     return shares
 
 
