@@ -106,8 +106,9 @@ def test_resolution_values_are_withheld_where_a_record_is_seen_in_part(
     left = "PersonMention:kmar|KM-2015-000000|subject|0"
     right = "PersonMention:coa|COA-2015-00000|subject|0"
     pair = PairExplanation(
-        left, right, 0.99, 9.5, [Contribution("name", "exact", 7.0, "Amir HADDAD", "HADDAD Amir")]
-    )
+        left, right, 0.99, 9.5,
+        [Contribution("name", "exact", 7.0, "Amir HADDAD", "HADDAD Amir", 0.001, -2.0, "SYR")],
+    )  # fmt: skip
 
     def explainer(store: object, person: str) -> list[PairExplanation]:
         return [pair] if person == "Person:P0000" else []
@@ -121,3 +122,5 @@ def test_resolution_values_are_withheld_where_a_record_is_seen_in_part(
         assert shown["values_withheld"] is withheld
         values = (shown["contributions"][0]["left"], shown["contributions"][0]["right"])
         assert values == ((None, None) if withheld else ("Amir HADDAD", "HADDAD Amir"))
+        # The group a share was counted in is the hidden record's nationality.
+        assert shown["contributions"][0]["among"] == (None if withheld else "SYR")
