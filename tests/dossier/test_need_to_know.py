@@ -124,3 +124,6 @@ def test_resolution_values_are_withheld_where_a_record_is_seen_in_part(
         assert values == ((None, None) if withheld else ("Amir HADDAD", "HADDAD Amir"))
         # The group a share was counted in is the hidden record's nationality.
         assert shown["contributions"][0]["among"] == (None if withheld else "SYR")
+        # Its share within that group goes with it: without the group it would read as
+        # a share of all records.
+        assert shown["contributions"][0]["frequency"] == (None if withheld else 0.001)

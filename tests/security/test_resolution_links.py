@@ -46,7 +46,11 @@ def test_a_rebuilt_explanation_withholds_what_a_stored_one_would(
                     assert name is not None
                 else:
                     assert name is None
-                    # The group a share was counted among is the hidden side's nationality.
+                    # The group a share was counted among is the hidden side's nationality,
+                    # and the share within it goes with it.
                     assert all(c.among is None for c in got.contributions)
+                    grouped = {t["feature"] for t in d.props["explanation"] if t.get("among")}
+                    assert all(c.frequency is None for c in got.contributions
+                               if c.feature in grouped)  # fmt: skip
                     withheld += 1
     assert compared and withheld, (compared, withheld)

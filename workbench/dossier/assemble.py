@@ -339,7 +339,8 @@ def _resolution(ev: Evidence, g: _Graph, members: Sequence[Doc], signals: Mappin
                             "weight": float(c.weight),
                             "left": None if hidden else c.left,
                             "right": None if hidden else c.right,
-                            "frequency": c.frequency,
+                            # a share within a hidden record's group goes with the group
+                            "frequency": None if hidden and c.among else c.frequency,
                             "adjustment": c.adjustment,
                             "among": None if hidden else c.among,
                         }

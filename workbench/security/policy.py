@@ -571,17 +571,28 @@ class NeedToKnow:
     def _decision(self, node: Node, mentions: Sequence[str]) -> Node:
         sides = dict(zip(("left", "right"), mentions, strict=False))
         hidden = {side for side, m in sides.items() if self.access(m) != Access.FULL}
-        # ``among`` names the group both sides share (their nationality): a hidden side's value.
-        withheld = hidden | {"among"} if hidden else hidden
         terms = node.props.get("explanation")
         if isinstance(terms, list):
-            terms = [
-                {k: (None if k in withheld else v) for k, v in t.items()}
-                if isinstance(t, dict)
-                else t
-                for t in terms
-            ]
+            terms = [_term_seen(t, hidden) if isinstance(t, dict) else t for t in terms]
         return redact_text_fields(node, {"reason": None, "explanation": terms})
+
+
+def _term_seen(term: Mapping[str, Any], hidden: set[str]) -> dict[str, Any]:
+    """An explanation line with the values of the ``hidden`` sides withheld.
+
+    ``among`` names the group both sides share (their nationality), so it goes with
+    a hidden side; a share counted within that group goes with it, or it would read
+    as a share of all records.
+
+    >>> _term_seen({"left": "A", "right": "B", "frequency": 0.01, "among": "SYR"}, {"right"})
+    {'left': 'A', 'right': None, 'frequency': None, 'among': None}
+    >>> _term_seen({"left": "A", "right": "B", "frequency": 0.01, "among": None}, {"right"})
+    {'left': 'A', 'right': None, 'frequency': 0.01, 'among': None}
+    """
+    gone = set(hidden)
+    if hidden and term.get("among") is not None:
+        gone |= {"among", "frequency"}
+    return {k: (None if k in gone else v) for k, v in term.items()}
 
 
 # -- bulk helpers for any Policy ------------------------------------------------------------
