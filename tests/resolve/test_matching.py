@@ -324,3 +324,15 @@ def test_an_oversized_block_still_pairs_the_mentions_that_sort_together() -> Non
     pairs = candidate_pairs([*many, *one], PERSON_RULES)
     assert ("p1", "p2") in pairs
     assert len(pairs) < 302 * 40  # linear in the block, not 45,000 pairs
+
+
+def test_a_run_learned_before_a_comparison_was_added_still_explains_its_links() -> None:
+    """Its stored levels name the comparisons it had; the newer ones are left out."""
+    older = PERSON[:-1]  # before the companions comparison (ADR 0002, fifteenth round)
+    model = FSModel(tuple(c.name for c in older), tuple(c.levels for c in older),
+                    [[0.9] + [0.1 / (len(c.levels) - 1)] * (len(c.levels) - 1) for c in older],
+                    [[1 / len(c.levels)] * len(c.levels) for c in older], 0.001)  # fmt: skip
+    scorer = Scorer.of_run(model.to_json(), PERSON)
+    assert scorer is not None and [c.name for c in scorer.comparisons] == list(model.features)
+    unknown = {**model.to_json(), "features": ["shoe size", *model.features[1:]]}
+    assert Scorer.of_run(unknown, PERSON) is None

@@ -25,7 +25,7 @@ from workbench.resolve.blocking import (
     person_identifier,
     reblocked,
 )
-from workbench.resolve.compare import PERSON
+from workbench.resolve.compare import COMPANIONS, PERSON
 from workbench.resolve.pairs import Pairs, PairWeights, sorted_unique, unique_inverse
 from workbench.resolve.pipeline import score, train, vectors
 from workbench.resolve.records import Record
@@ -113,6 +113,8 @@ def test_batched_comparisons_equal_the_pair_by_pair_levels(records: list[Record]
         ]
         assert gamma.tolist() == expected
     assert any(c.batch is not None for c in PERSON)
+    companions = vectors(blocked(records, PERSON_RULES), by_id, (COMPANIONS,))
+    assert {0, 2, -1} <= set(companions[:, 0].tolist())  # border records pair with companions
 
 
 def test_blocking_by_codes_equals_the_naive_pairs(records: list[Record]) -> None:

@@ -18,7 +18,7 @@ from workbench.resolve.blocking import (
 )
 from workbench.resolve.compare import PERSON
 from workbench.resolve.pipeline import Thresholds, cluster, score, train, vectors
-from workbench.resolve.records import Birth, Record
+from workbench.resolve.records import Birth, Record, link_companions
 from workbench.resolve.scoring import Scorer
 
 PLANTED = [
@@ -40,11 +40,30 @@ PLANTED = [
     Record("two-v-2", "TEKLE, Amanuel", Birth(1995, 2, 3), "ERI", "M", v_number="1198765432"),
 ]
 
+# A couple recorded at the border once each, each record listing the other; and a
+# namesake of the husband, born the same year, who came the same way two days later
+# with someone else. Nothing on the records but names, birth years and the journey.
+_ROUTE, _DAY = ("SYR", "TUR", "GRC", "NLD"), 738_000
+BORDER = [
+    Record("hh-1", "Mohammed ALI", Birth(1988), group="kmar:1", route=_ROUTE, arrival=_DAY),
+    Record("hh-1-wife", "Rania HADDAD", Birth(1990, 2, 11), group="kmar:1", route=_ROUTE,
+           arrival=_DAY),
+    Record("hh-2", "Rania HADAD", Birth(1990, 2, 11), group="kmar:2", route=_ROUTE, arrival=_DAY),
+    Record("hh-2-husband", "ALI, Mohammed", Birth(1988), group="kmar:2", route=_ROUTE,
+           arrival=_DAY),
+    Record("other-1", "Mohammed ALI", Birth(1988), group="kmar:3", route=_ROUTE,
+           arrival=_DAY + 2),
+    Record("other-1-friend", "Yonas TEKLE", Birth(1987, 5, 1), group="kmar:3", route=_ROUTE,
+           arrival=_DAY + 2),
+]  # fmt: skip
+for _group in ("kmar:1", "kmar:2", "kmar:3"):
+    link_companions(r for r in BORDER if r.group == _group)
+
 
 @pytest.fixture(scope="module")
 def resolved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scorer, dict[str, int]]:
     out = tmp_path_factory.mktemp("population")
-    records = [*generated_records(out, persons=1500, seed=11), *PLANTED]
+    records = [*generated_records(out, persons=1500, seed=11), *PLANTED, *BORDER]
     by_id = {r.id: r for r in records}
     pairs = sorted(candidate_pairs(records, PERSON_RULES))
     gamma = vectors(pairs, by_id, PERSON)
@@ -65,7 +84,7 @@ def resolved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scorer, dict[str
 
 
 def _weight(scorer: Scorer, a: str, b: str) -> float:
-    by_id = {r.id: r for r in PLANTED}
+    by_id = {r.id: r for r in [*PLANTED, *BORDER]}
     return scorer.weight(by_id[a], by_id[b])
 
 
@@ -137,3 +156,24 @@ def test_the_explanation_shows_the_frequency_and_the_adjusted_weight(
         return sum(c.weight for c in contributions if c.feature in ("name", "nationality"))
 
     assert together(rare.contributions) > together(common.contributions) + 3
+
+
+def test_the_same_companions_tell_a_traveller_from_a_namesake_on_the_same_journey(
+    resolved: tuple[Scorer, dict[str, int]],
+) -> None:
+    """A household's border records name each other; the namesake travelled with another
+    man (ADR 0002, fifteenth round)."""
+    scorer, owner = resolved
+    assert owner["hh-1"] == owner["hh-2-husband"] and owner["hh-2"] == owner["hh-1-wife"]
+    assert owner["other-1"] not in (owner["hh-1"], owner["hh-2-husband"])
+    by_id = {r.id: r for r in BORDER}
+    same = scorer.explain(by_id["hh-1"], by_id["hh-2-husband"]).contributions
+    other = scorer.explain(by_id["hh-1"], by_id["other-1"]).contributions
+    companions = next(c for c in same if c.feature == "companions")
+    assert companions.level == "a companion of the same name and birth year"
+    assert companions.weight > 3
+    assert companions.left == "Rania HADDAD (1990-02-11)"
+    assert companions.right == "Rania HADAD (1990-02-11)"
+    apart = next(c for c in other if c.feature == "companions")
+    assert apart.level == "companions, none alike" and apart.weight < -3
+    assert _weight(scorer, "hh-1", "other-1") < Thresholds().merge

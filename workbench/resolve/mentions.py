@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.ingest.mapping import ROLE_EDGE
-from workbench.resolve.records import TRAVELLING_ROLES, Birth, Record
+from workbench.resolve.records import TRAVELLING_ROLES, Birth, Record, link_companions
 from workbench.store.base import GraphStore
 
 __all__ = ["MENTION_FIELDS", "Context", "context", "key_value", "record", "records_of"]
@@ -32,6 +32,7 @@ class Context:
     route: tuple[str, ...] = ()
     arrival: int | None = None
     seen: int | None = None
+    travelling: bool = False  # in a travelling role: its record's companions are its mates
 
 
 def context(role: str, day: dt.date | None, arrival: dt.date | None, route: str | None) -> Context:
@@ -50,6 +51,7 @@ def context(role: str, day: dt.date | None, arrival: dt.date | None, route: str 
         tuple(route.split(">")) if route and travelling else (),
         arrival.toordinal() if travelling and arrival is not None else None,
         day.toordinal() if day is not None else None,
+        travelling,
     )
 
 
@@ -79,7 +81,11 @@ def record(
 
 
 def records_of(store: GraphStore, ids: Sequence[str]) -> dict[str, Record]:
-    """The records of the mentions ``ids`` that exist, read by id: a few queries at any size."""
+    """The records of the mentions ``ids`` that exist, read by id: a few queries at any size.
+
+    Their companions (``Record.mates``) are read too, as far as the companions
+    comparison looks at them: name and birth date.
+    """
     mentions = store.get_nodes(list(ids), fields=MENTION_FIELDS)
     wanted = list(mentions)
     if not wanted:
@@ -93,18 +99,24 @@ def records_of(store: GraphStore, ids: Sequence[str]) -> dict[str, Record]:
     roles = [(role, e) for role, edge in ROLE_EDGE.items()
              for e in store.find_edges(edge, dst=wanted)]  # fmt: skip
     sources = sorted({e.src for _, e in roles})
+    fellows = [(role, e) for role, edge in ROLE_EDGE.items() if role in TRAVELLING_ROLES and sources
+               for e in store.find_edges(edge, src=sources) if e.dst not in mentions]  # fmt: skip
+    others = store.get_nodes(sorted({e.dst for _, e in fellows}), fields=MENTION_FIELDS)
     signals = store.get_nodes(sources, fields=["date", "arrival_date"]) if sources else {}
     routes = ({e.src: key_value(e.dst) for e in store.find_edges("TRAVELLED", src=sources)}
               if sources else {})  # fmt: skip
     around: dict[str, Context] = {}
-    for role, e in roles:  # in the bulk read's order: the last role edge read holds
+    for role, e in [*roles, *fellows]:  # in the bulk read's order: the last role edge read holds
         if e.src in signals:
             s = signals[e.src].props
             around[e.dst] = context(role, s.get("date"), s.get("arrival_date"), routes.get(e.src))
-    return {
+    out = {
         i: record(i, n.props, phones.get(i, ()), docs.get(i, ()), around.get(i, Context()))
         for i, n in mentions.items()
     }
+    fellow = [record(i, n.props, (), (), around.get(i, Context())) for i, n in others.items()]
+    link_companions(r for r in [*out.values(), *fellow] if around.get(r.id, Context()).travelling)
+    return out
 
 
 def key_value(node_id: str) -> str:

@@ -8,7 +8,7 @@ tokens, the birth date as parts with its precision, identifiers as sets.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,7 +18,15 @@ from workbench.resolve.names import name_key, tokens
 if TYPE_CHECKING:
     from loaders.records import Signal
 
-__all__ = ["Birth", "Record", "RecordIndex", "from_directory", "from_signal", "v_number_typo"]
+__all__ = [
+    "Birth",
+    "Record",
+    "RecordIndex",
+    "from_directory",
+    "from_signal",
+    "link_companions",
+    "v_number_typo",
+]
 
 
 def v_number_typo(a: str, b: str) -> bool:
@@ -92,8 +100,11 @@ TRAVELLING_ROLES = ("subject", "companion")
 class Record:
     """One mention as entity resolution compares it.
 
-    ``group`` marks records that can never be the same entity as each other
-    (two rows of one de-duplicated list); persons leave it empty.
+    ``group`` marks records that can never be the same entity as each other:
+    two people in one source record, two rows of one de-duplicated list.
+    ``mates`` are the others who travelled on the same record (a KMar subject's
+    companions, and the subject for each companion), set by
+    :func:`link_companions` once all of a record's mentions exist.
     """
 
     id: str
@@ -114,6 +125,8 @@ class Record:
     # Netherlands come after their arrival, so a record dated before another
     # mention's arrival is about someone else.
     seen: int | None = None
+    # Not compared as a field (mates refer back): the companions comparison uses them.
+    mates: tuple[Record, ...] = field(default=(), compare=False, repr=False)
     tokens: tuple[str, ...] = field(init=False)
     words: tuple[str, ...] = field(init=False)  # tokens sorted: equal for any word order
     key: str = field(init=False)
@@ -146,6 +159,31 @@ class RecordIndex(dict[str, Record]):
         self.records = records if len(self) == len(records) else None
 
 
+def link_companions(travelled: Iterable[Record]) -> None:
+    """Give each record in ``travelled`` the others of its source record as ``mates``.
+
+    ``travelled`` holds the records of mentions in a travelling role
+    (:data:`TRAVELLING_ROLES`); records that share a ``group`` travelled
+    together. A household is recorded at the border once per member, so
+    the same person's border records list the same companions
+    (:data:`~workbench.resolve.compare.COMPANIONS`). Set once, while the
+    records are being built: ``Record`` is otherwise immutable.
+
+    >>> a, b, c = Record("a", "x", group="k:1"), Record("b", "y", group="k:1"), Record("c", "z")
+    >>> link_companions([a, b, c])
+    >>> [m.id for m in a.mates], [m.id for m in b.mates], c.mates
+    (['b'], ['a'], ())
+    """
+    together: dict[str, list[Record]] = {}
+    for r in travelled:
+        if r.group:
+            together.setdefault(r.group, []).append(r)
+    for members in together.values():
+        if len(members) > 1:
+            for r in members:
+                object.__setattr__(r, "mates", tuple(m for m in members if m is not r))
+
+
 def from_signal(sig: Signal) -> list[Record]:
     """The person mentions of one loaded record, without a store (benchmarks, tests).
 
@@ -174,6 +212,7 @@ def from_signal(sig: Signal) -> list[Record]:
                 seen=seen,
             )
         )
+    link_companions(r for r, p in zip(out, sig.persons, strict=True) if p.role in TRAVELLING_ROLES)
     return out
 
 

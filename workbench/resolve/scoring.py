@@ -61,8 +61,15 @@ class Scorer:
     def of_run(
         cls, params: Mapping[str, Any], comparisons: tuple[Comparison, ...]
     ) -> Scorer | None:
-        """The scorer a run's stored ``parameters`` describe, or None when they were
-        learned for other comparison levels than ``comparisons`` (older code)."""
+        """The scorer a run's stored ``parameters`` describe, over the comparisons it
+        learned (by name), or None when it learned one ``comparisons`` lacks or other
+        levels (older code). A run from before a comparison was added still explains
+        its links; resolution retrains instead (``service._scorer``)."""
+        by_name = {c.name: c for c in comparisons}
+        names = params.get("features") or list(by_name)
+        if any(n not in by_name for n in names):
+            return None
+        comparisons = tuple(by_name[n] for n in names)
         if [tuple(x) for x in params["levels"]] != [c.levels for c in comparisons]:
             return None
         # Frequencies are looked up as they were counted: an older run counted them over

@@ -44,7 +44,7 @@ from workbench.resolve.links import levels as stored_levels
 from workbench.resolve.mentions import MENTION_FIELDS, Context, context, key_value, record
 from workbench.resolve.pairs import Pairs, PairWeights
 from workbench.resolve.pipeline import Thresholds, cluster, train, vectors
-from workbench.resolve.records import Record, RecordIndex, v_number_typo
+from workbench.resolve.records import Record, RecordIndex, link_companions, v_number_typo
 from workbench.resolve.scoring import Scorer, probability, refine
 from workbench.store.base import GraphStore, Node, Writer
 
@@ -146,6 +146,7 @@ def _read(store: GraphStore) -> _State:
         record(i, _props(row), phones.get(i, ()), docs.get(i, ()), around.get(i, Context()))
         for i, row in mentions.items()
     ]
+    link_companions(r for r in records if around.get(r.id, Context()).travelling)
     records.sort(key=lambda r: r.id)
     decisions.sort(key=lambda d: d.props["created_at"])
     return _State(records, mentions, assigned, links, decisions, last, decided)
@@ -186,7 +187,8 @@ def _scorer(
     """The last run's weights, or new ones learned from the mentions (and decisions)."""
     params = state.last_run.props["parameters"] if state.last_run and not retrain else None
     stored = Scorer.of_run(params, PERSON) if params else None
-    if stored is not None:
+    # A run from before a comparison was added explains its links, but scores no new ones.
+    if stored is not None and [c.name for c in stored.comparisons] == [c.name for c in PERSON]:
         return stored
     pairs, gamma = candidates if candidates is not None else (None, None)
     model = train(
