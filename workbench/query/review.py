@@ -115,20 +115,20 @@ def review(session: Session, *, limit: int = 50, explain: bool = True) -> Review
     step = max(2 * limit, 100)
     with session.store.reader():
         ranked = resolve.review_candidates(session.store)
+        shown: list[tuple[Node, int]] = []  # the links to show, in rank order
+        sides: dict[str, Node] = {}
         for start in range(0, len(ranked), step):
             chunk = ranked[start : start + step]
             found = session.store.get_nodes([i for i, _ in chunk])
-            stored = api.explained(session.store, found.values()) if explain else found.values()
-            links = visibility.shown_by_stored_id(session, stored)
-            sides = visibility.nodes(
-                session, [x for d in links.values() for x in (d.props["left"], d.props["right"])]
-            )
+            seen = visibility.seen_ids(session, found)
+            sides.update(visibility.nodes(
+                session, [found[i].props[s] for i in seen for s in ("left", "right")]
+            ))  # fmt: skip
             for link_id, impact in chunk:
-                link = links.get(link_id)
-                if link is None:
+                if link_id not in seen:
                     continue
-                pair = api.PairExplanation.from_props(link.props)
-                left, right = sides.get(pair.left), sides.get(pair.right)
+                left = sides.get(found[link_id].props["left"])
+                right = sides.get(found[link_id].props["right"])
                 if left is None or right is None:
                     continue
                 withheld = _unreadable(session, (left, right))
@@ -137,26 +137,36 @@ def review(session: Session, *, limit: int = 50, explain: bool = True) -> Review
                         out.withheld[owner] = out.withheld.get(owner, 0) + 1
                         waiting[owner].update(dict.fromkeys(signals))
                     continue
-                out.pairs.append(
-                    ReviewPair(
-                        left=ref(left),
-                        right=ref(right),
-                        left_props=dict(left.props),
-                        right_props=dict(right.props),
-                        left_signals=signal_rows(session, left.props.get("signals") or ()),
-                        right_signals=signal_rows(session, right.props.get("signals") or ()),
-                        score=pair.score,
-                        weight=pair.weight,
-                        contributions=list(pair.contributions),
-                        impact=impact,
-                        conflict=bool(link.props.get("v_conflict")),
-                    )
-                )
-                if len(out.pairs) >= limit:
+                shown.append((found[link_id], impact))
+                if len(shown) >= limit:
                     break
-            if len(out.pairs) >= limit:
+            if len(shown) >= limit:
                 out.complete = start + step >= len(ranked)
                 break
+        # Explained once known to be shown, all at once: rebuilding an explanation reads
+        # both mentions and their records, and a partner's view skips most of a chunk.
+        picked = [link for link, _ in shown]
+        stored = api.explained(session.store, picked) if explain else picked
+        links = visibility.shown_by_stored_id(session, stored)
+        for found_link, impact in shown:
+            link = links[found_link.id]
+            pair = api.PairExplanation.from_props(link.props)
+            left, right = sides[pair.left], sides[pair.right]
+            out.pairs.append(
+                ReviewPair(
+                    left=ref(left),
+                    right=ref(right),
+                    left_props=dict(left.props),
+                    right_props=dict(right.props),
+                    left_signals=signal_rows(session, left.props.get("signals") or ()),
+                    right_signals=signal_rows(session, right.props.get("signals") or ()),
+                    score=pair.score,
+                    weight=pair.weight,
+                    contributions=list(pair.contributions),
+                    impact=impact,
+                    conflict=bool(link.props.get("v_conflict")),
+                )
+            )
     out.signals = {owner: list(found) for owner, found in sorted(waiting.items())}
     out.withheld = dict(sorted(out.withheld.items()))
     session.record("view", target="review queue", count=len(out.pairs), withheld=out.withheld)
