@@ -121,7 +121,7 @@ def review(session: Session, *, limit: int = 50, explain: bool = True) -> Review
             chunk = ranked[start : start + step]
             found = session.store.get_nodes([i for i, _ in chunk])
             seen = visibility.seen_ids(session, found)
-            sides.update(visibility.nodes(
+            sides.update(visibility.by_stored_id(  # keyed as the links name them
                 session, [found[i].props[s] for i in seen for s in ("left", "right")]
             ))  # fmt: skip
             for link_id, impact in chunk:
@@ -151,7 +151,7 @@ def review(session: Session, *, limit: int = 50, explain: bool = True) -> Review
         for found_link, impact in shown:
             link = links[found_link.id]
             pair = api.PairExplanation.from_props(link.props)
-            left, right = sides[pair.left], sides[pair.right]
+            left, right = sides[found_link.props["left"]], sides[found_link.props["right"]]
             out.pairs.append(
                 ReviewPair(
                     left=ref(left),
