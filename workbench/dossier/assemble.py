@@ -22,7 +22,7 @@ from workbench.dossier.links import member_links, ref_order
 from workbench.dossier.summary import summarise
 from workbench.query.chart import chart_of
 from workbench.query.dossier import EDGE_ROLE, VEHICLE_EDGES, Evidence
-from workbench.security.policy import Viewer
+from workbench.security.policy import Viewer, term_seen
 from workbench.store.base import Edge, Node
 
 SCHEMA_VERSION = "1.0"
@@ -333,17 +333,19 @@ def _resolution(ev: Evidence, g: _Graph, members: Sequence[Doc], signals: Mappin
                     "weight": float(pair.weight),
                     "values_withheld": hidden,
                     "contributions": [
-                        {
-                            "feature": c.feature,
-                            "level": c.level,
-                            "weight": float(c.weight),
-                            "left": None if hidden else c.left,
-                            "right": None if hidden else c.right,
-                            # a share within a hidden record's group goes with the group
-                            "frequency": None if hidden and c.among else c.frequency,
-                            "adjustment": c.adjustment,
-                            "among": None if hidden else c.among,
-                        }
+                        term_seen(  # the policy's rule for a line with hidden sides
+                            {
+                                "feature": c.feature,
+                                "level": c.level,
+                                "weight": float(c.weight),
+                                "left": c.left,
+                                "right": c.right,
+                                "frequency": c.frequency,
+                                "adjustment": c.adjustment,
+                                "among": c.among,
+                            },
+                            {"left", "right"} if hidden else set(),
+                        )
                         for c in pair.contributions
                     ],
                 }

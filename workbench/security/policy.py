@@ -71,6 +71,7 @@ __all__ = [
     "prefetch",
     "sees",
     "signal_levels",
+    "term_seen",
     "view_hits",
     "view_nodes",
     "view_subgraph",
@@ -573,20 +574,20 @@ class NeedToKnow:
         hidden = {side for side, m in sides.items() if self.access(m) != Access.FULL}
         terms = node.props.get("explanation")
         if isinstance(terms, list):
-            terms = [_term_seen(t, hidden) if isinstance(t, dict) else t for t in terms]
+            terms = [term_seen(t, hidden) if isinstance(t, dict) else t for t in terms]
         return redact_text_fields(node, {"reason": None, "explanation": terms})
 
 
-def _term_seen(term: Mapping[str, Any], hidden: set[str]) -> dict[str, Any]:
+def term_seen(term: Mapping[str, Any], hidden: set[str]) -> dict[str, Any]:
     """An explanation line with the values of the ``hidden`` sides withheld.
 
     ``among`` names the group both sides share (their nationality), so it goes with
     a hidden side; a share counted within that group goes with it, or it would read
     as a share of all records.
 
-    >>> _term_seen({"left": "A", "right": "B", "frequency": 0.01, "among": "SYR"}, {"right"})
+    >>> term_seen({"left": "A", "right": "B", "frequency": 0.01, "among": "SYR"}, {"right"})
     {'left': 'A', 'right': None, 'frequency': None, 'among': None}
-    >>> _term_seen({"left": "A", "right": "B", "frequency": 0.01, "among": None}, {"right"})
+    >>> term_seen({"left": "A", "right": "B", "frequency": 0.01, "among": None}, {"right"})
     {'left': 'A', 'right': None, 'frequency': 0.01, 'among': None}
     """
     gone = set(hidden)
