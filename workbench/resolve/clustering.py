@@ -262,10 +262,10 @@ class _Agglomeration:
         line = self.line(cx, cy)
         if line is None:
             return None
-        avg = self.linkage(cx, cy)
-        return avg if avg is not None and avg >= line else None
+        linked = self.linkage(cx, cy)
+        return linked if linked is not None and linked >= line else None
 
-    def odds_against_alternatives(self, small: int, target: int, avg: float) -> float:
+    def odds_against_alternatives(self, small: int, target: int, linked: float) -> float:
         """log2 odds that ``small`` belongs with ``target`` rather than with a rival group.
 
         Rivals are other groups ``small`` links to at the merge line that
@@ -284,7 +284,7 @@ class _Agglomeration:
                 continue
             if self.line(cz, ct) is None or self.linkage(cz, ct) is None:
                 mass += 2.0 ** max(min(theirs, 60.0), -60.0)
-        return avg - math.log2(mass) if mass else math.inf
+        return linked - math.log2(mass) if mass else math.inf
 
     def run(self, same: Iterable[Pair]) -> list[tuple[int, list[str]]]:
         """The clusters, each with its key; analysts' ``same`` decisions joined first."""
@@ -369,12 +369,12 @@ class _Agglomeration:
         x, y = self.owner[a], self.owner[b]
         if x == y:
             return "joined"
-        avg = self.mergeable(self.clusters[x], self.clusters[y])
-        if avg is None:
+        linked = self.mergeable(self.clusters[x], self.clusters[y])
+        if linked is None:
             return "refused"
         if len(self.clusters[x].members) < len(self.clusters[y].members):
             x, y = y, x
-        if self.odds_against_alternatives(y, x, avg) < self.lines.alternatives:
+        if self.odds_against_alternatives(y, x, linked) < self.lines.alternatives:
             return "waiting"
         self.join(x, y)
         return "joined"

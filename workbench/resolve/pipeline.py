@@ -51,7 +51,7 @@ class Thresholds:
       than with a rival that can never be that person (a namesake with
       another V-number) are at least 8 to 1;
     - ``related`` (+6) and ``max_identifiers`` (2): two V-numbers one typo
-      apart merge only on this stronger average (a matching name and birth
+      apart merge only on this stronger linkage (a matching name and birth
       date, not a name alone), and a person holds at most two of them;
     - ``review_low`` .. ``review_high``: the band an analyst sees (conflicting
       V-numbers from ``review_low`` up, whatever their weight).
@@ -262,7 +262,7 @@ def cluster(
     """Entities from scored links, analysts' decisions and exclusive V-numbers.
 
     ``scored``: weights already known for pairs that are not links (candidate
-    pairs below the ``keep`` line); averages across groups look them up
+    pairs below the ``keep`` line); linkages across groups look them up
     instead of scoring those pairs again one by one (most of clustering's
     time at 80,000 persons).
     """
