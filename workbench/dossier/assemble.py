@@ -22,7 +22,7 @@ from workbench.dossier.links import member_links, ref_order
 from workbench.dossier.summary import summarise
 from workbench.query.chart import chart_of
 from workbench.query.dossier import EDGE_ROLE, VEHICLE_EDGES, Evidence
-from workbench.security.policy import Viewer, term_seen
+from workbench.security.policy import Viewer
 from workbench.store.base import Edge, Node
 
 SCHEMA_VERSION = "1.0"
@@ -309,9 +309,10 @@ def _score(cluster: Node) -> Doc:
 def _resolution(ev: Evidence, g: _Graph, members: Sequence[Doc], signals: Mapping[str, Doc]) -> Doc:
     """Entity-resolution explanations of merged persons, limited to visible mentions.
 
-    A pair is shown only when both its mentions are visible; the compared
-    values are withheld when the viewer sees either mention only in part
-    (pseudonymised), like splink's ``hide_details``.
+    A pair is shown only when both its mentions are visible. The read path
+    (``query.persons.person_links``, through the policy) has already withheld
+    the compared values of a mention the viewer sees only in part, like
+    splink's ``hide_details``; ``values_withheld`` says so beside the pair.
     """
     if ev.explanations is None:
         return {"available": False, "note": ev.resolution_note, "persons": []}
@@ -332,20 +333,17 @@ def _resolution(ev: Evidence, g: _Graph, members: Sequence[Doc], signals: Mappin
                     "score": float(pair.score),
                     "weight": float(pair.weight),
                     "values_withheld": hidden,
-                    "contributions": [
-                        term_seen(  # the policy's rule for a line with hidden sides
-                            {
-                                "feature": c.feature,
-                                "level": c.level,
-                                "weight": float(c.weight),
-                                "left": c.left,
-                                "right": c.right,
-                                "frequency": c.frequency,
-                                "adjustment": c.adjustment,
-                                "among": c.among,
-                            },
-                            {"left", "right"} if hidden else set(),
-                        )
+                    "contributions": [  # values already withheld by the read path
+                        {
+                            "feature": c.feature,
+                            "level": c.level,
+                            "weight": float(c.weight),
+                            "left": c.left,
+                            "right": c.right,
+                            "frequency": c.frequency,
+                            "adjustment": c.adjustment,
+                            "among": c.among,
+                        }
                         for c in pair.contributions
                     ],
                 }

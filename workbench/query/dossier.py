@@ -19,7 +19,7 @@ from workbench.ingest.mapping import ROLE_EDGE
 from workbench.query.errors import NotFound
 from workbench.query.persons import person_links
 from workbench.query.session import Session
-from workbench.security.policy import prefetch
+from workbench.security.policy import prefetch, term_seen
 from workbench.store.base import Edge, Node
 
 if TYPE_CHECKING:
@@ -205,4 +205,25 @@ def dossier_evidence(
     """The whole of what a dossier shows: the cluster's evidence and its explanations."""
     evidence = collect(session, cluster_id)
     found, note = explanations(session, evidence, explainer)
+    if found is not None:
+        found = {p: [_withheld(x, evidence.partial) for x in xs] for p, xs in found.items()}
     return replace(evidence, explanations=found, resolution_note=note)
+
+
+def _withheld(pair: PairExplanation, partial: frozenset[str]) -> PairExplanation:
+    """``pair`` with the values of a side the viewer sees only in part withheld.
+
+    The person page's explanations already come so from the policy (a link's
+    view); this applies the same rule (``term_seen``) to the mentions as the
+    dossier read them, so a policy that only pseudonymises mentions cannot
+    leak their values through an explanation either.
+    """
+    hidden = {side for side, m in (("left", pair.left), ("right", pair.right)) if m in partial}
+    if not hidden:
+        return pair
+    terms = [replace(c, **term_seen({k: getattr(c, k) for k in _SIDED}, hidden))
+             for c in pair.contributions]  # fmt: skip
+    return replace(pair, contributions=terms)
+
+
+_SIDED = ("left", "right", "frequency", "among")  # what term_seen may withhold
