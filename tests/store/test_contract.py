@@ -282,6 +282,30 @@ def test_find_edges_into_many_ids_reads_each_edge_once(store: CypherStore) -> No
     assert len(store.find_edges("HAS_PHONE", src=[first, first])) == 1
 
 
+def test_edge_ends_are_the_ends_of_find_edges(store: CypherStore) -> None:
+    """The bulk read of a run: every edge of a type, as its ends, from every label pair."""
+    _star(store, 4)
+    with store.writer() as w:
+        w.upsert_nodes(
+            "FacilitatorMention",
+            [
+                {
+                    "source": "kmar",
+                    "record_id": "KM-0",
+                    "position": 0,
+                    "confidence": 1.0,
+                    "signals": ["Signal:kmar|KM-0"],
+                }
+            ],
+        )
+        w.upsert_edges("HAS_PHONE", [{"src": "FacilitatorMention:kmar|KM-0|0",
+                                      "dst": "Phone:+905321234567", "signals": ["s"]}])  # fmt: skip
+    ends = store.edge_ends("HAS_PHONE")
+    assert sorted(ends) == sorted((e.src, e.dst) for e in store.find_edges("HAS_PHONE"))
+    assert len(ends) == 5 and all(isinstance(x, str) for end in ends for x in end)
+    assert store.edge_ends("RESOLVED_TO") == []
+
+
 def test_neighbourhood_depth_and_capped_expansion(store: CypherStore) -> None:
     _star(store, 30)
     one = store.neighbourhood(["PersonMention:kmar|KM-0|subject|0"], depth=1)

@@ -168,15 +168,15 @@ def read_facts(store: GraphStore) -> Facts:
             for label, key in ENTITY_KEYS.items()
             for n in store.find_nodes(label, fields=(key,))
         }
-        for e in store.find_edges("RESOLVED_TO"):
-            if e.dst in entities:
-                facts.resolved[e.src] = e.dst
+        for mention, entity in store.edge_ends("RESOLVED_TO"):
+            if entity in entities:
+                facts.resolved[mention] = entity
             else:
                 facts.dangling += 1
         for type_, role in ROLE_EDGES.items():
-            for e in store.find_edges(type_):
-                facts.mentions.setdefault(e.src, []).append((role, e.dst))
-                facts.signal_of[e.dst] = e.src
+            for signal, mention in store.edge_ends(type_):
+                facts.mentions.setdefault(signal, []).append((role, mention))
+                facts.signal_of[mention] = signal
         for type_ in EVIDENCE_EDGES:
             facts.edges[type_] = store.find_edges(type_)
         for e in facts.edges["NAMES_FACILITATOR"]:

