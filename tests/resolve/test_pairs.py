@@ -143,6 +143,9 @@ def test_new_records_only_take_candidacy_from_old_pairs_and_reblocking_finds_whi
     assert delivered.lost == before - after
     some = set(sorted(before)[::3])  # the stored links: a part of the old candidates
     assert reblocked(records, PERSON_RULES, new, some, max_block=max_block).lost == some - after
+    # No new records (a run for an analyst's decision): nothing to compare, nothing lost.
+    alone = reblocked(records, PERSON_RULES, set(), after, max_block=max_block)
+    assert list(alone.pairs) == [] and alone.lost == set()
 
 
 def test_pairs_are_in_id_order_whatever_the_records_order(records: list[Record]) -> None:

@@ -266,6 +266,8 @@ def reblocked(
     made before; it is lost for good if no block (grown or not) makes it now.
     ``old`` are the pairs that matter (the stored links).
     """
+    if not new:  # a run for an analyst's decision: nothing to pair, nothing pushed out
+        return Reblocked(Pairs.of((), records), set())
     fresh = [r.id in new for r in records]
     pairing = _Pairing.of(records, fresh)
     now = _Oversized(records, rules, pairing.empty(), max_block)
