@@ -267,7 +267,7 @@ def reblocked(
     ``old`` are the pairs that matter (the stored links).
     """
     if not new:  # a run for an analyst's decision: nothing to pair, nothing pushed out
-        return Reblocked(Pairs.of((), records), set())
+        return Reblocked(Pairs.from_codes(records, np.empty(0, dtype=np.int64)), set())
     fresh = [r.id in new for r in records]
     pairing = _Pairing.of(records, fresh)
     now = _Oversized(records, rules, pairing.empty(), max_block)
