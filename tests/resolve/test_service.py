@@ -147,6 +147,29 @@ def test_a_different_decision_splits_and_survives_a_full_re_resolve(resolved: Cy
     assert sum(d.props["deleted_at"] is None for d in live) == 1  # the newest decision rules
 
 
+def test_a_decision_reads_only_what_it_can_change_and_resolves_like_a_full_run(
+    resolved: CypherStore,
+) -> None:
+    """An analyst's decision places no new mention: its run reads the records of the
+    persons the decision can reach, not the store's (ADR 0020, *Session 18*), and
+    leaves what a full run with the same weights leaves - persons and review queue."""
+    _, a, b = _merged_pair(resolved)
+    report = decide(resolved, a, b, "different", author="analyst1", reason="two fathers")
+    run = last_run(resolved)
+    assert run is not None
+    counts = run.props["counts"]
+    assert 0 < counts["in_scope"] < counts["mentions"] == report.mentions
+    owner = dict(resolved.edge_ends("RESOLVED_TO"))
+    queue = run.props["review"]
+    full = resolve(resolved, full=True, operator="test")
+    assert (full.persons, full.mentions, full.review_queue) == (
+        report.persons, report.mentions, report.review_queue,
+    )  # fmt: skip
+    assert dict(resolved.edge_ends("RESOLVED_TO")) == owner
+    after = last_run(resolved)
+    assert after is not None and after.props["review"] == queue
+
+
 def test_decisions_need_a_reason_and_two_mentions(resolved: CypherStore) -> None:
     _, a, b = _merged_pair(resolved)
     with pytest.raises(ResolveError, match="reason"):

@@ -16,7 +16,7 @@ from typing import Any
 
 from workbench.ingest.mapping import ROLE_EDGE
 from workbench.resolve.records import TRAVELLING_ROLES, Birth, Record, link_companions
-from workbench.store.base import GraphStore
+from workbench.store.base import GraphStore, Node
 
 __all__ = ["MENTION_FIELDS", "Context", "context", "key_value", "record", "records_of"]
 
@@ -80,13 +80,16 @@ def record(
     )
 
 
-def records_of(store: GraphStore, ids: Sequence[str]) -> dict[str, Record]:
+def records_of(
+    store: GraphStore, ids: Sequence[str], *, nodes: Mapping[str, Node] | None = None
+) -> dict[str, Record]:
     """The records of the mentions ``ids`` that exist, read by id: a few queries at any size.
 
     Their companions (``Record.mates``) are read too, as far as the companions
-    comparison looks at them: name and birth date.
+    comparison looks at them: name and birth date. ``nodes`` are the mentions'
+    ``MENTION_FIELDS`` when the caller has read them already.
     """
-    mentions = store.get_nodes(list(ids), fields=MENTION_FIELDS)
+    mentions = nodes if nodes is not None else store.get_nodes(list(ids), fields=MENTION_FIELDS)
     wanted = list(mentions)
     if not wanted:
         return {}

@@ -41,7 +41,14 @@ from workbench.resolve.clustering import Pair, pair
 from workbench.resolve.compare import PERSON
 from workbench.resolve.facilitators import FacilitatorRecord, group_facilitators
 from workbench.resolve.links import levels as stored_levels
-from workbench.resolve.mentions import MENTION_FIELDS, Context, context, key_value, record
+from workbench.resolve.mentions import (
+    MENTION_FIELDS,
+    Context,
+    context,
+    key_value,
+    record,
+    records_of,
+)
 from workbench.resolve.pairs import Pairs, PairWeights
 from workbench.resolve.pipeline import Thresholds, cluster, train, vectors
 from workbench.resolve.records import Record, RecordIndex, link_companions, v_number_typo
@@ -99,7 +106,12 @@ class ResolveReport:
 
 @dataclass
 class _State:
-    """Everything resolution needs from the store, read once per run."""
+    """What resolution needs from the store, read once per run.
+
+    ``records`` and ``mentions`` hold every person mention, or only the
+    ``scope`` of a run that needs no other (:func:`_read`); the rest is
+    always whole.
+    """
 
     records: list[Record]
     mentions: dict[str, list[Any]]  # id -> [id, *MENTION_FIELDS] (see ``_props``)
@@ -108,48 +120,125 @@ class _State:
     decisions: list[Node]  # live analyst decisions
     last_run: Node | None
     decided: list[str] = field(default_factory=list)  # ids of every analyst decision
+    conflicts: set[Pair] = field(default_factory=set)  # stored links across two V-numbers
+    total: int = -1  # person mentions in the store (-1: as many as ``records``)
+    scope: set[str] | None = None  # the mentions read, when not all of them
+    unflagged: bool = False  # a stored link predates its ``v_conflict`` flag
     by_id: RecordIndex = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_id = RecordIndex(self.records)
+        if self.total < 0:
+            self.total = len(self.records)
+
+    def exists(self, mention: str) -> bool:
+        """Whether the mention is in the store (read or not)."""
+        return mention in self.by_id or mention in self.assigned
 
 
-def _read(store: GraphStore) -> _State:
+def _read(
+    store: GraphStore, *, everything: bool = True, limits: Thresholds | None = None
+) -> _State:
+    """The store as resolution sees it, in one read unit.
+
+    Without ``everything``, a run that has no new mention to place (an
+    analyst's decision, mostly) reads only the records of the persons it
+    can change: :func:`_closure` of the decisions made since the last run.
+    Building every record was most of such a run (a decision took 88 s at a
+    million rows, 50 s of it reading; ADR 0020, *Session 18*). It falls back
+    to reading every record when the stored weights cannot be reused, or a
+    stored link predates its ``v_conflict`` flag.
+    """
     with store.reader():
-        # Bare rows, not nodes: a dict per mention was 0.6 GB of a run at 225k rows.
-        mentions = {row[0]: row for row in store.find_values("PersonMention", MENTION_FIELDS)}
-        phones: dict[str, set[str]] = defaultdict(set)
-        for src, dst in store.edge_ends("HAS_PHONE"):
-            if src in mentions:
-                phones[src].add(key_value(dst))
-        docs: dict[str, set[str]] = defaultdict(set)
-        for src, dst in store.edge_ends("HAS_DOCUMENT"):
-            docs[src].add(key_value(dst))
-        around = _context(store, mentions)
-        assigned = {src: dst for src, dst in store.edge_ends("RESOLVED_TO") if src in mentions}
-        # The model's links are most of the store's nodes (3.6 million at a million rows):
-        # read as bare rows, their ends as the mentions' own id strings, not one copy each.
-        links: dict[Pair, float] = {}
-        decided: list[str] = []  # every analyst's decision, superseded ones too
-        same_id = {m: m for m in mentions}
-        for i, judgement, left, right, weight, deleted in store.find_values(
-            "MatchDecision", ("judgement", "left", "right", "weight", "deleted_at")
-        ):
-            if judgement != "suggested":
-                decided.append(i)
-            elif deleted is None:
-                links[(same_id.get(left, left), same_id.get(right, right))] = float(weight or 0.0)
-        found = store.get_nodes(decided, fields=DECISION_FIELDS)
-        decisions = [found[i] for i in decided if found[i].props.get("deleted_at") is None]
-        last = last_run(store)
+        state = _skeleton(store)
+        scope = None
+        if not everything and _scopable(state):
+            scope = _closure(_touched(state, set(), ()), state, state.links,
+                             _judged(state, "same"), limits or Thresholds())  # fmt: skip
+        rows, records = _mentions(store, state, scope)
+    state.mentions, state.records, state.scope = rows, records, scope
+    state.by_id = RecordIndex(records)
+    if scope is None:
+        state.total = len(records)
+    return state
+
+
+def _skeleton(store: GraphStore) -> _State:
+    """Persons, links, decisions and the last run: every run reads them whole."""
+    assigned = {src: dst for src, dst in store.edge_ends("RESOLVED_TO")
+                if src.startswith("PersonMention:")}  # fmt: skip
+    # The model's links are most of the store's nodes (3.6 million at a million rows):
+    # read as bare rows, their ends as the mentions' own id strings, not one copy each.
+    links: dict[Pair, float] = {}
+    conflicts: set[Pair] = set()
+    unflagged = False
+    decided: list[str] = []  # every analyst's decision, superseded ones too
+    same_id = {m: m for m in assigned}
+    for i, judgement, left, right, weight, deleted, conflict in store.find_values(
+        "MatchDecision", ("judgement", "left", "right", "weight", "deleted_at", "v_conflict")
+    ):
+        if judgement != "suggested":
+            decided.append(i)
+        elif deleted is None:
+            ends = (same_id.get(left, left), same_id.get(right, right))
+            links[ends] = float(weight or 0.0)
+            if conflict:
+                conflicts.add(ends)
+            unflagged = unflagged or conflict is None
+    found = store.get_nodes(decided, fields=DECISION_FIELDS)
+    decisions = [found[i] for i in decided if found[i].props.get("deleted_at") is None]
+    decisions.sort(key=lambda d: d.props["created_at"])
+    total = store.count_nodes("PersonMention")
+    return _State([], {}, assigned, links, decisions, last_run(store), decided, conflicts,
+                  total, unflagged=unflagged)  # fmt: skip
+
+
+def _scopable(state: _State) -> bool:
+    """Whether a run may read only its scope: nothing new to place, stored weights to reuse."""
+    if state.total != len(state.assigned) or state.unflagged:
+        return False
+    return _stored_scorer(state) is not None
+
+
+def _stored_scorer(state: _State) -> Scorer | None:
+    """The last run's weights, if they score every comparison of today's model.
+
+    A run from before a comparison was added explains its links, but scores no new ones.
+    """
+    params = state.last_run.props.get("parameters") if state.last_run else None
+    stored = Scorer.of_run(params, PERSON) if params else None
+    if stored is not None and [c.name for c in stored.comparisons] == [c.name for c in PERSON]:
+        return stored
+    return None
+
+
+def _mentions(
+    store: GraphStore, state: _State, scope: set[str] | None
+) -> tuple[dict[str, list[Any]], list[Record]]:
+    """The rows and records of every person mention, or of ``scope``'s (by id)."""
+    if scope is not None:
+        nodes = store.get_nodes(sorted(scope), fields=MENTION_FIELDS)
+        rows = {i: [i, *(n.props.get(f) for f in MENTION_FIELDS)] for i, n in nodes.items()}
+        found = records_of(store, list(nodes), nodes=nodes)
+        return rows, [found[i] for i in sorted(found)]
+    # Bare rows, not nodes: a dict per mention was 0.6 GB of a run at 225k rows.
+    mentions = {row[0]: row for row in store.find_values("PersonMention", MENTION_FIELDS)}
+    phones: dict[str, set[str]] = defaultdict(set)
+    for src, dst in store.edge_ends("HAS_PHONE"):
+        if src in mentions:
+            phones[src].add(key_value(dst))
+    docs: dict[str, set[str]] = defaultdict(set)
+    for src, dst in store.edge_ends("HAS_DOCUMENT"):
+        docs[src].add(key_value(dst))
+    around = _context(store, mentions)
+    state.assigned = {m: p for m, p in state.assigned.items() if m in mentions}
     records = [
         record(i, _props(row), phones.get(i, ()), docs.get(i, ()), around.get(i, Context()))
         for i, row in mentions.items()
     ]
     link_companions(r for r in records if around.get(r.id, Context()).travelling)
     records.sort(key=lambda r: r.id)
-    decisions.sort(key=lambda d: d.props["created_at"])
-    return _State(records, mentions, assigned, links, decisions, last, decided)
+    return mentions, records
 
 
 def _props(row: Sequence[Any]) -> dict[str, Any]:
@@ -185,10 +274,8 @@ def _scorer(
     candidates: tuple[Sequence[Pair], npt.NDArray[np.int8]] | None = None,
 ) -> Scorer:
     """The last run's weights, or new ones learned from the mentions (and decisions)."""
-    params = state.last_run.props["parameters"] if state.last_run and not retrain else None
-    stored = Scorer.of_run(params, PERSON) if params else None
-    # A run from before a comparison was added explains its links, but scores no new ones.
-    if stored is not None and [c.name for c in stored.comparisons] == [c.name for c in PERSON]:
+    stored = None if retrain else _stored_scorer(state)
+    if stored is not None:
         return stored
     pairs, gamma = candidates if candidates is not None else (None, None)
     model = train(
@@ -357,25 +444,23 @@ def _changed(
     gamma: npt.NDArray[np.int8],
     scorer: Scorer,
     state: _State,
-) -> list[int]:
-    """The ``rows`` among the pairs whose stored link would change (all in a first run).
+) -> dict[int, float]:
+    """The ``rows`` among the pairs whose stored link would change (all in a first run),
+    with the weight each will store.
 
     A stored weight is its explanation's total (:meth:`Scorer.stored`), so it is
     compared with that, not with the rounded ``Scorer.weigh`` that clustering
     reads: the two differ by a thousandth in about half the links, and every
     full run rewrote all of those unchanged (ADR 0002, eighth round).
     """
-    out: list[int] = []
-    if not state.links:
-        out.extend(rows.tolist())
-        return out
+    out: dict[int, float] = {}
     for start in range(0, len(rows), LINK_CHUNK):
         part = rows[start : start + LINK_CHUNK]
         taken = pairs.take(part)
         _, weights = scorer.stored(gamma[part], taken, state.by_id)
         for i, p, w in zip(part.tolist(), taken, weights, strict=True):
             if state.links.get(p) != w:
-                out.append(i)
+                out[i] = w
     return out
 
 
@@ -425,8 +510,8 @@ def resolve(
     started = dt.datetime.now(dt.UTC)
     stage = _Stages()
     limits = thresholds or Thresholds()
-    state = _read(store)
-    stage("read")
+    state = _read(store, everything=full or retrain, limits=limits)
+    stage("read" if state.scope is None else f"read ({len(state.records)} mentions in scope)")
     mode = "full" if full or state.last_run is None else "incremental"
     new = {r.id for r in state.records if r.id not in state.assigned}
     if mode == "full":
@@ -444,32 +529,23 @@ def resolve(
     scored = PairWeights(pairs, weights)
     strong = scored.rows_at_least(limits.keep)
     kept = scored.at_least(limits.keep)
-    stored = _changed(strong, pairs, gamma, scorer, state)
+    changed = _changed(strong, pairs, gamma, scorer, state)
+    stored = np.fromiter(changed, dtype=np.int64, count=len(changed))
     run_id = f"resolve-{started:%Y%m%dT%H%M%S%fZ}"
     new_links = _Links(pairs.take(stored), gamma[stored], scorer, state.by_id, run_id, started)
+    # The weight each link holds once written: what an analyst sees, and what the queue
+    # ranks by, so that it is the same whether a run re-weighed a link or kept it.
+    rewritten = dict(zip(new_links.pairs, changed.values(), strict=True))
     old = {} if mode == "full" else {p: w for p, w in state.links.items() if p not in lost}
     links = {**old, **{p: round(w, 3) for p, w in kept.items()}}
-    same = [
-        pair(d.props["left"], d.props["right"])
-        for d in state.decisions
-        if d.props["judgement"] == "same"
-    ]
-    different = [
-        pair(d.props["left"], d.props["right"])
-        for d in state.decisions
-        if d.props["judgement"] == "different"
-    ]
+    same, different = _judged(state, "same"), _judged(state, "different")
     if mode == "full":
         scope = {r.id for r in state.records}
     else:
-        since = state.last_run.props["started_at"] if state.last_run else None
-        touched = set(new)
-        for d in state.decisions:
-            if since is None or d.props["created_at"] >= since:
-                touched |= {d.props["left"], d.props["right"]}
-        for a, b in [*kept, *lost]:
-            touched |= {a, b}
-        scope = _closure(touched, state, links, same, limits)
+        # A run that read only its scope had nothing new to pair (no kept, no lost
+        # link), so its closure is the one it was read by.
+        touched = _touched(state, new, [*kept, *lost])
+        scope = state.scope or _closure(touched, state, links, same, limits)
         links.update(_reweighed(old, scope, scorer, state))
     records = [state.by_id[i] for i in sorted(scope) if i in state.by_id]
     clusters = cluster(
@@ -498,11 +574,13 @@ def resolve(
             "left": a,
             "right": b,
             "judgement": "suggested",
-            "weight": w,
-            "v_conflict": _v_conflict(state.by_id[a], state.by_id[b]),
+            "weight": rewritten.get((a, b), state.links.get((a, b), w)),
+            "v_conflict": _v_conflict(state.by_id[a], state.by_id[b])
+            if a in state.by_id and b in state.by_id
+            else (a, b) in state.conflicts,  # a stored link outside a scoped run's scope
         }
         for (a, b), w in links.items()
-        if a in state.by_id and b in state.by_id
+        if state.exists(a) and state.exists(b)
     ]
     decisions = [d.props for d in state.decisions]
     queue = _queue([*suggestions, *decisions], assigned, limits)
@@ -602,6 +680,28 @@ def _closure(
         if m in state.assigned:
             todo.extend(x for x in members[state.assigned[m]] if x not in scope)
     return scope
+
+
+def _judged(state: _State, judgement: str) -> list[Pair]:
+    """The pairs of the live analysts' decisions of one kind."""
+    return [
+        pair(d.props["left"], d.props["right"])
+        for d in state.decisions
+        if d.props["judgement"] == judgement
+    ]
+
+
+def _touched(state: _State, new: set[str], pairs: Sequence[Pair]) -> set[str]:
+    """What an incremental run starts from: new mentions, the ends of decisions made
+    since the last run, and the ends of links it made or lost (``pairs``)."""
+    since = state.last_run.props["started_at"] if state.last_run else None
+    touched = set(new)
+    for d in state.decisions:
+        if since is None or d.props["created_at"] >= since:
+            touched |= {d.props["left"], d.props["right"]}
+    for a, b in pairs:
+        touched |= {a, b}
+    return touched
 
 
 @dataclass
@@ -731,7 +831,7 @@ def _plan(
         "operator": operator,
         "parameters": _parameters(scorer, limits),
         "counts": {
-            "mentions": len(state.records),
+            "mentions": state.total,
             "in_scope": len(scope),
             "links_written": len(link_rows),
             "mentions_moved": len(moved),
@@ -745,7 +845,7 @@ def _plan(
         run_id=run_id,
         mode=mode,
         persons=persons_total,
-        mentions=len(state.records),
+        mentions=state.total,
         links=0,
         review_queue=0,
         persons_created=len(created),

@@ -197,6 +197,7 @@ class GraphStore(Protocol):
         self, *, node_labels: Sequence[str], edge_types: Sequence[str]
     ) -> Subgraph: ...
     def counts(self) -> dict[str, dict[str, int]]: ...
+    def count_nodes(self, label: str) -> int: ...
     def plan_retraction(self, signal_ids: Sequence[str]) -> Retraction: ...
     def check_keys(self) -> KeyCheck: ...
     def repair_keys(self) -> KeyRepair: ...
@@ -1015,6 +1016,12 @@ class CypherStore(ABC):
             for type_ in edge_types:
                 sub.edges.extend(self.find_edges(type_))
         return sub
+
+    def count_nodes(self, label: str) -> int:
+        """How many nodes of ``label`` there are: whether a run has new mentions to place."""
+        self.model.node(label)
+        with self._unit() as r:
+            return int(r.run(cypher.count_nodes(label))[0]["n"])
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Node counts per label and edge counts per type (zeros included)."""
