@@ -20,15 +20,18 @@ import logging
 import resource
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, TypeVar
+from functools import cache
+from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from workbench.collector import gc_paused
 from workbench.ingest.mapping import ROLE_EDGE
+from workbench.resolve import facilitators as facilitators_module
 from workbench.resolve.api import MODEL, Judgement, last_run, link_key
 from workbench.resolve.blocking import (
     PERSON_RULES,
@@ -69,6 +72,7 @@ T = TypeVar("T")
 REVIEW_KEPT = 5000  # queue entries a run stores: far more than anyone reviews before the next
 MIN_DECISIONS = 30  # analysts' decisions needed (both kinds) before they retrain weights
 JUDGEMENTS = ("same", "different", "unsure")
+FACILITATOR_INPUTS = ("LoadBatch", "Signal", "FacilitatorMention")  # see ``_facilitator_inputs``
 # What resolution reads of a decision; the stored explanation is read only for display.
 DECISION_FIELDS = ("left", "right", "judgement", "weight", "score", "author", "reason",
                    "created_at", "deleted_at", "v_conflict")  # fmt: skip
@@ -559,31 +563,28 @@ def resolve(
     )
     stage("clustering")
     people = _assign_ids(clusters, state.assigned)
-    writes, report = _plan(state, people, scored, links, new_links, scope, scorer, limits,
+    writes, report = _plan(state, new, people, scored, links, new_links, scope, scorer, limits,
                            run_id, started, mode, operator)  # fmt: skip
     stage("planning")
-    facilitators = _plan_facilitators(store, run_id)
+    inputs = _facilitator_inputs(store)
+    writes.run["counts"]["facilitator_inputs"] = inputs
+    before = (state.last_run.props.get("counts") or {}) if state.last_run else {}
+    if mode == "full" or before.get("facilitator_inputs") != inputs:
+        facilitators = _plan_facilitators(store, run_id)
+        report.facilitators = len(facilitators.rows)
+    else:  # nothing loaded or purged since: the grouping would be the same
+        facilitators = _Identity("FacilitatorEntity")
+        report.facilitators = store.count_nodes("FacilitatorEntity")
     stage("facilitators")
     report.new_mentions = len(new)
     report.candidate_pairs = len(pairs)
-    report.facilitators = len(facilitators.rows)
     report.links = sum(1 for w in links.values() if w >= limits.merge)
     assigned = {**state.assigned, **{m: p for p, ms in people.items() for m in ms}}
-    suggestions = [
-        {
-            "left": a,
-            "right": b,
-            "judgement": "suggested",
-            "weight": rewritten.get((a, b), state.links.get((a, b), w)),
-            "v_conflict": _v_conflict(state.by_id[a], state.by_id[b])
-            if a in state.by_id and b in state.by_id
-            else (a, b) in state.conflicts,  # a stored link outside a scoped run's scope
-        }
-        for (a, b), w in links.items()
-        if state.exists(a) and state.exists(b)
-    ]
-    decisions = [d.props for d in state.decisions]
-    queue = _queue([*suggestions, *decisions], assigned, limits)
+
+    state.links.update(rewritten)  # from here on, each link's weight as stored once written
+    conflicts = _conflicts(state, new_links, scorer, links)
+    queue = _queue(links, state.links, conflicts, [d.props for d in state.decisions], assigned,
+                   limits)  # fmt: skip
     report.review_queue = len(queue)
     # the queue this run leaves, for the review page to read
     writes.run.update(review=_ranked(queue[:REVIEW_KEPT]), decisions=state.decided)
@@ -612,8 +613,8 @@ class _Stages:
         self.mark, self.cpu = now, cpu
 
 
-def _ranked(queue: Sequence[tuple[Mapping[str, Any], int]]) -> list[tuple[str, int]]:
-    return [(f"MatchDecision:{_link_id(p['left'], p['right'])}", n) for p, n in queue]
+def _ranked(queue: Sequence[tuple[_Link, int]]) -> list[tuple[str, int]]:
+    return [(f"MatchDecision:{_link_id(p.left, p.right)}", n) for p, n in queue]
 
 
 # How far a stored weight (its explanation's total: a sum of rounded contributions) may lie
@@ -781,6 +782,7 @@ class _Writes:
 
 def _plan(
     state: _State,
+    new: set[str],
     people: dict[str, list[str]],
     scored: Mapping[Pair, float],
     links: Mapping[Pair, float],
@@ -799,10 +801,13 @@ def _plan(
     removed = sorted(old_persons - set(people))
     changed = {p for p, ms in people.items() if p in old_persons and not moved.isdisjoint(ms)}
     created = [p for p in people if p not in old_persons]
-    stale = [  # stored links the run dropped, or re-scored below ``keep``
+    # Stored links the run dropped, or re-scored below ``keep``: only a pair with a new
+    # mention is scored again (in a full run, one below ``keep`` is not among ``links``).
+    stale = [
         f"MatchDecision:{_link_id(a, b)}"
         for a, b in state.links
-        if (a, b) not in links or scored.get((a, b), limits.keep) < limits.keep
+        if (a, b) not in links
+        or ((a in new or b in new) and scored.get((a, b), limits.keep) < limits.keep)
     ]
     edges = []
     for p, ms in people.items():
@@ -909,6 +914,29 @@ def _facilitator_context(
         if m in signal:
             markers[signal[m]].add(f"phone:{number}")
     return {m: set(markers.get(s, ())) for m, s in signal.items()}
+
+
+def _facilitator_inputs(store: GraphStore) -> dict[str, int | str]:
+    """What facilitator grouping reads, as counts that any change to it moves, and the
+    code that groups them.
+
+    Facilitator mentions, their phones and the numbers in their records are
+    written by a load (a new ``LoadBatch``) and removed by a purge (fewer
+    ``Signal``s); nothing else writes them. A run after neither with the same
+    code - an analyst's decision - would group them as the last run did, and
+    skips it (4 s of a decision at a million rows).
+    """
+    counts: dict[str, int | str] = {label: store.count_nodes(label) for label in FACILITATOR_INPUTS}
+    return {**counts, "code": _grouping_code()}
+
+
+@cache
+def _grouping_code() -> str:
+    """A digest of the modules that group facilitators (this one and ``facilitators``)."""
+    digest = hashlib.sha256()
+    for module in (__file__, facilitators_module.__file__):
+        digest.update(Path(str(module)).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def _plan_facilitators(store: GraphStore, run_id: str) -> _Identity:
@@ -1057,12 +1085,43 @@ def review_candidates(store: GraphStore) -> list[tuple[str, int]]:
             return [(str(i), int(n)) for i, n in last.props["review"]]
         nodes = store.find_nodes("MatchDecision", fields=DECISION_FIELDS)
         person = dict(store.edge_ends("RESOLVED_TO"))
-    return _ranked(_queue([n.props for n in nodes], person, Thresholds()))
+    suggested = [n.props for n in nodes if n.props["judgement"] == "suggested"]
+    weights = {(p["left"], p["right"]): float(p.get("weight") or 0.0) for p in suggested}
+    conflicts = {(p["left"], p["right"]) for p in suggested if p.get("v_conflict")}
+    decisions = [n.props for n in nodes if n.props["judgement"] != "suggested"]
+    return _ranked(_queue(weights, weights, conflicts, decisions, person, Thresholds()))
+
+
+class _Link(NamedTuple):
+    """A model link on the review queue."""
+
+    left: str
+    right: str
+    weight: float  # as stored
+
+
+def _conflicts(state: _State, written: _Links, scorer: Scorer, links: Iterable[Pair]) -> set[Pair]:
+    """The links between two mentions holding different V-numbers, once the run is written:
+    the stored links' flags, and the flags of the links it writes."""
+    j, levels = _v_conflict_levels(scorer)
+    flagged = np.isin(written.gamma[:, j], levels).tolist() if len(written) else []
+    out = set(state.conflicts)
+    out.update(p for p, flag in zip(written.pairs, flagged, strict=True) if flag)
+    if state.unflagged:  # links stored before the flag: every record was read
+        by_id = state.by_id
+        out.update((a, b) for a, b in links
+                   if a in by_id and b in by_id and _v_conflict(by_id[a], by_id[b]))  # fmt: skip
+    return out
 
 
 def _queue(
-    decisions: Sequence[Mapping[str, Any]], person: Mapping[str, str], limits: Thresholds
-) -> list[tuple[Mapping[str, Any], int]]:
+    links: Iterable[Pair],
+    weights: Mapping[Pair, float],
+    conflicts: Container[Pair],
+    decisions: Sequence[Mapping[str, Any]],
+    person: Mapping[str, str],
+    limits: Thresholds,
+) -> list[tuple[_Link, int]]:
     """Undecided links for an analyst: conflicting V-numbers first, then by impact
     (links held back before the review band's at equal impact).
 
@@ -1074,35 +1133,44 @@ def _queue(
     between two persons was held back by clustering (a namesake claims the
     mention as well, the groups' average or a veto): the model cannot
     decide, an analyst can. Other links are listed when their weight lies in
-    the review band.
+    the review band. ``weights`` are the links' stored weights, ``conflicts``
+    the links across two V-numbers, ``decisions`` the analysts' (superseded
+    ones too); a mention without a ``person`` is no longer in the store.
+
+    One pass over every link (2.9 million at a million rows): most are strong
+    links inside one person, a question only when they join two V-numbers.
     """
     live = [d for d in decisions if d.get("deleted_at") is None]
-    decided = {(d["left"], d["right"]) for d in live if d["judgement"] != "suggested"}
+    decided = {(d["left"], d["right"]) for d in live}
     confirmed = {
         person.get(d["left"]) for d in live if d["judgement"] == "same"
     }  # persons an analyst has looked at
     size = Counter(person.values())
+    low, high = limits.review_low, limits.review_high
     out = []
-    for p in live:
-        if p["judgement"] != "suggested" or (p["left"], p["right"]) in decided:
-            continue
-        weight = float(p.get("weight") or 0.0)
-        pa, pb = person.get(p["left"]), person.get(p["right"])
-        conflict = bool(p.get("v_conflict")) and weight >= limits.review_low
-        if conflict and pa is not None and pa == pb and pa in confirmed:
-            conflict = False
-        held = weight > limits.review_high and pa != pb
-        if not conflict and not held and not limits.review_low <= weight <= limits.review_high:
-            continue
-        na, nb = size[pa or ""], size[pb or ""]
-        out.append((p, na if pa == pb else na + nb, 0 if conflict else 1 if held else 2))
+    for ends in links:
+        weight = weights[ends]
+        pa, pb = person.get(ends[0]), person.get(ends[1])
+        if weight < low or pa is None or pb is None:
+            continue  # below the band nothing is a question, a conflict neither
+        if weight > high and pa == pb:  # merged: a question only across two V-numbers
+            if ends not in conflicts or pa in confirmed or ends in decided:
+                continue
+            kind = 0
+        else:
+            if ends in decided:
+                continue
+            conflict = ends in conflicts and not (pa == pb and pa in confirmed)
+            kind = 0 if conflict else 1 if weight > high else 2
+        na, nb = size[pa], size[pb]
+        out.append((_Link(*ends, weight), na if pa == pb else na + nb, kind))
     out.sort(
         key=lambda x: (
             x[2] > 0,
             -x[1],
             x[2],
-            abs(float(x[0]["weight"]) - limits.merge),
-            x[0]["left"],
+            abs(x[0].weight - limits.merge),
+            x[0].left,
         )
     )
     # Two persons are one question, however many of their mentions pair up:
@@ -1111,11 +1179,11 @@ def _queue(
     unique = []
     for p, impact, kind in out:
         conflict = kind == 0
-        pa, pb = person.get(p["left"], p["left"]), person.get(p["right"], p["right"])
+        pa, pb = person.get(p.left, p.left), person.get(p.right, p.right)
         if pa != pb:
             key: tuple[str, ...] = tuple(sorted((pa, pb)))
         else:
-            key = ("conflict", pa) if conflict else (p["left"], p["right"])
+            key = ("conflict", pa) if conflict else (p.left, p.right)
         if key not in seen:
             seen.add(key)
             unique.append((p, impact))
