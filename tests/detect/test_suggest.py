@@ -8,6 +8,7 @@ import random
 import igraph as ig  # type: ignore[import-untyped]
 import pytest
 
+from workbench.detect import suggest
 from workbench.detect.suggest import Suggestion, adamic_adar
 
 
@@ -38,8 +39,12 @@ def _walked(graph: ig.Graph, cluster: list[int], limit: int, min_common: int) ->
     return found[:limit]
 
 
-@pytest.mark.parametrize("seed", range(6))
-def test_the_sparse_index_is_the_walked_one(seed: int) -> None:
+@pytest.mark.parametrize(("seed", "batch"), [(s, 20_000_000) for s in range(6)] + [(6, 40)])
+def test_the_sparse_index_is_the_walked_one(
+    seed: int, batch: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also with batches so small that a cluster's members fall in several."""
+    monkeypatch.setattr(suggest, "PAIRS_PER_BATCH", batch)
     rng = random.Random(seed)
     n = rng.randint(20, 120)
     graph = ig.Graph.Erdos_Renyi(n=n, m=rng.randint(n, 4 * n), loops=False)

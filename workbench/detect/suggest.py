@@ -104,19 +104,23 @@ def adamic_adar(
     owner = np.repeat(np.arange(len(members)), [len(vs) for vs in members])
     inside = np.sort(owner * len(names) + rows)  # (cluster, member) codes
     neighbours: dict[int, set[int]] = {}
-    for part in _batches(rows, adjacency):
-        found = _candidates(rows[part], owner[part], adjacency, inverse_log, inside, min_common)
-        for k, u, v, score in _best(found, rank, limit):
-            via = _common(u, v, adjacency, neighbours)
-            out[k].append(
-                Suggestion(
-                    names[u],
-                    names[v],
-                    score,
-                    tuple(sorted(names[z] for z in via)),
-                    not _member(k, v, inside, len(names)),
-                )
+    parts = [
+        _candidates(rows[part], owner[part], adjacency, inverse_log, inside, min_common)
+        for part in _batches(rows, adjacency)
+    ]  # a cluster's members may fall in two batches: ranked once all are in
+    owners, left, right = (np.concatenate([p[i] for p in parts]) for i in range(3))
+    found: _Found = (owners, left, right, np.concatenate([p[3] for p in parts]))
+    for k, u, v, score in _best(found, rank, limit):
+        via = _common(u, v, adjacency, neighbours)
+        out[k].append(
+            Suggestion(
+                names[u],
+                names[v],
+                score,
+                tuple(sorted(names[z] for z in via)),
+                not _member(k, v, inside, len(names)),
             )
+        )
     return out
 
 
