@@ -345,7 +345,9 @@ def add_review_pairs(store: CypherStore, limit: int = 3) -> int:
             near.append((abs(weight - band.merge), a, b))
     chosen = Pairs.of([(a, b) for _, a, b in sorted(near)[:limit]], state.records)
     run = "resolve-review-pairs"  # the links' explanations are rebuilt with its parameters
-    links = _Links(chosen, vectors(chosen, state.by_id, PERSON), scorer, state.by_id, run, NOW)
+    gamma = vectors(chosen, state.by_id, PERSON)
+    scores, weights = scorer.stored(gamma, chosen, state.by_id)
+    links = _Links(chosen, gamma, scores, weights, scorer, run, NOW)
     with store.writer() as w:
         w.upsert_nodes(
             "ResolutionRun",

@@ -135,10 +135,6 @@ class _State:
         if self.total < 0:
             self.total = len(self.records)
 
-    def exists(self, mention: str) -> bool:
-        """Whether the mention is in the store (read or not)."""
-        return mention in self.by_id or mention in self.assigned
-
 
 def _read(
     store: GraphStore, *, everything: bool = True, limits: Thresholds | None = None
@@ -410,13 +406,14 @@ class _Links:
 
     A link stores its comparison levels and its run, not its explanation
     (``workbench.resolve.links`` rebuilds that when it is read): the score
-    and weight are summed here as the explanation sums them.
+    and weight are summed as the explanation sums them (:func:`_changed`).
     """
 
     pairs: Pairs
     gamma: npt.NDArray[np.int8]
+    scores: list[float]
+    weights: list[float]
     scorer: Scorer
-    by_id: Mapping[str, Record]
     run: str
     now: dt.datetime
 
@@ -426,15 +423,14 @@ class _Links:
     def chunks(self) -> Iterator[list[dict[str, Any]]]:
         conflict = _v_conflict_levels(self.scorer)
         for start in range(0, len(self.pairs), LINK_CHUNK):
-            part = self.pairs[start : start + LINK_CHUNK]
-            gamma = self.gamma[start : start + LINK_CHUNK]
-            scores, weights = self.scorer.stored(gamma, part, self.by_id)
+            end = start + LINK_CHUNK
+            gamma = self.gamma[start:end]
             yield [
                 _link_row(a, b, score, weight, lv, bool(v), self.run, self.now)
                 for (a, b), score, weight, lv, v in zip(
-                    part,
-                    scores,
-                    weights,
+                    self.pairs[start:end],
+                    self.scores[start:end],
+                    self.weights[start:end],
                     stored_levels(gamma),
                     np.isin(gamma[:, conflict[0]], conflict[1]),
                     strict=True,
@@ -448,23 +444,25 @@ def _changed(
     gamma: npt.NDArray[np.int8],
     scorer: Scorer,
     state: _State,
-) -> dict[int, float]:
+) -> tuple[list[int], list[float], list[float]]:
     """The ``rows`` among the pairs whose stored link would change (all in a first run),
-    with the weight each will store.
+    with the score and weight each will store.
 
     A stored weight is its explanation's total (:meth:`Scorer.stored`), so it is
     compared with that, not with the rounded ``Scorer.weigh`` that clustering
     reads: the two differ by a thousandth in about half the links, and every
     full run rewrote all of those unchanged (ADR 0002, eighth round).
     """
-    out: dict[int, float] = {}
+    out: tuple[list[int], list[float], list[float]] = ([], [], [])
     for start in range(0, len(rows), LINK_CHUNK):
         part = rows[start : start + LINK_CHUNK]
         taken = pairs.take(part)
-        _, weights = scorer.stored(gamma[part], taken, state.by_id)
-        for i, p, w in zip(part.tolist(), taken, weights, strict=True):
+        scores, weights = scorer.stored(gamma[part], taken, state.by_id)
+        for i, p, score, w in zip(part.tolist(), taken, scores, weights, strict=True):
             if state.links.get(p) != w:
-                out[i] = w
+                out[0].append(i)
+                out[1].append(score)
+                out[2].append(w)
     return out
 
 
@@ -533,13 +531,13 @@ def resolve(
     scored = PairWeights(pairs, weights)
     strong = scored.rows_at_least(limits.keep)
     kept = scored.at_least(limits.keep)
-    changed = _changed(strong, pairs, gamma, scorer, state)
-    stored = np.fromiter(changed, dtype=np.int64, count=len(changed))
+    stored, scores, stored_weights = _changed(strong, pairs, gamma, scorer, state)
     run_id = f"resolve-{started:%Y%m%dT%H%M%S%fZ}"
-    new_links = _Links(pairs.take(stored), gamma[stored], scorer, state.by_id, run_id, started)
+    new_links = _Links(pairs.take(stored), gamma[stored], scores, stored_weights, scorer,
+                       run_id, started)  # fmt: skip
     # The weight each link holds once written: what an analyst sees, and what the queue
     # ranks by, so that it is the same whether a run re-weighed a link or kept it.
-    rewritten = dict(zip(new_links.pairs, changed.values(), strict=True))
+    rewritten = dict(zip(new_links.pairs, stored_weights, strict=True))
     old = {} if mode == "full" else {p: w for p, w in state.links.items() if p not in lost}
     links = {**old, **{p: round(w, 3) for p, w in kept.items()}}
     same, different = _judged(state, "same"), _judged(state, "different")
