@@ -101,6 +101,8 @@ def test_incremental_loads_resolve_like_one_full_run(corpus: Path, tmp_path: Pat
     ingest(step, files[2:], operator="test")
     report = resolve(step, operator="test")
     assert report.mode == "incremental" and report.new_mentions > 0
+    run = last_run(step)  # new mentions are blocked against every record: all are read
+    assert run is not None and run.props["counts"]["records_read"] == report.mentions
     whole = make_store("embedded", tmp_path / "whole")
     ingest(whole, files, operator="test")
     resolve(whole, operator="test")
@@ -167,7 +169,7 @@ def test_a_decision_reads_only_what_it_can_change_and_resolves_like_a_full_run(
     run = last_run(resolved)
     assert run is not None
     counts = run.props["counts"]
-    assert 0 < counts["in_scope"] < counts["mentions"] == report.mentions
+    assert 0 < counts["records_read"] < counts["mentions"] == report.mentions
     owner = dict(resolved.edge_ends("RESOLVED_TO"))
     queue = run.props["review"]
     facilitators = _facilitators(resolved)
@@ -180,6 +182,21 @@ def test_a_decision_reads_only_what_it_can_change_and_resolves_like_a_full_run(
     assert dict(resolved.edge_ends("RESOLVED_TO")) == owner
     after = last_run(resolved)
     assert after is not None and after.props["review"] == queue
+
+
+def test_a_decision_reads_every_record_when_a_stored_link_has_no_conflict_flag(
+    resolved: CypherStore,
+) -> None:
+    """A link stored before links carried ``v_conflict`` is a conflict or not by its
+    records only: the run reads every one (and the queue is a full run's)."""
+    link = resolved.find_nodes("MatchDecision", {"judgement": "suggested"}, limit=1)[0]
+    with resolved.writer() as w:
+        w.upsert_nodes("MatchDecision", [{**link.props, "v_conflict": None}])
+    _, a, b = _merged_pair(resolved)
+    decide(resolved, a, b, "different", author="analyst1", reason="two fathers")
+    run = last_run(resolved)
+    assert run is not None
+    assert run.props["counts"]["records_read"] == run.props["counts"]["mentions"]
 
 
 def test_decisions_need_a_reason_and_two_mentions(resolved: CypherStore) -> None:

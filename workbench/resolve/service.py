@@ -836,6 +836,7 @@ def _plan(
         "counts": {
             "mentions": state.total,
             "in_scope": len(scope),
+            "records_read": len(state.records),  # all mentions, or a decision's scope
             "links_written": len(link_rows),
             "mentions_moved": len(moved),
             "persons_created": len(created),
