@@ -172,25 +172,19 @@ def _skeleton(store: GraphStore) -> _State:
     links: dict[Pair, float] = {}
     conflicts: set[Pair] = set()
     unflagged = False
+    decided: list[str] = []  # every analyst's decision, superseded ones too
     same_id = {m: m for m in assigned}
-    for _, left, right, weight, deleted, conflict in store.find_values(
-        "MatchDecision",
-        ("left", "right", "weight", "deleted_at", "v_conflict"),
-        {"judgement": "suggested"},
+    for i, judgement, left, right, weight, deleted, conflict in store.find_values(
+        "MatchDecision", ("judgement", "left", "right", "weight", "deleted_at", "v_conflict")
     ):
-        if deleted is None:
+        if judgement != "suggested":
+            decided.append(i)
+        elif deleted is None:
             ends = (same_id.get(left, left), same_id.get(right, right))
             links[ends] = float(weight or 0.0)
             if conflict:
                 conflicts.add(ends)
             unflagged = unflagged or conflict is None
-    # Every analyst's decision, superseded ones too; each kind by itself, so that the
-    # scan of millions of links does not carry their judgement.
-    decided = sorted(
-        row[0]
-        for judgement in JUDGEMENTS
-        for row in store.find_values("MatchDecision", (), {"judgement": judgement})
-    )
     found = store.get_nodes(decided, fields=DECISION_FIELDS)
     decisions = [found[i] for i in decided if found[i].props.get("deleted_at") is None]
     decisions.sort(key=lambda d: d.props["created_at"])
