@@ -175,8 +175,8 @@ def test_a_decision_reads_only_what_it_can_change_and_resolves_like_a_full_run(
     facilitators = _facilitators(resolved)
     assert counts["facilitator_inputs"]["FacilitatorMention"] > 0  # kept, not grouped again
     full = resolve(resolved, full=True, operator="test")
-    assert (full.persons, full.mentions, full.review_queue, full.facilitators) == (
-        report.persons, report.mentions, report.review_queue, report.facilitators,
+    assert (full.persons, full.mentions, full.review_queue, full.facilitators, full.links) == (
+        report.persons, report.mentions, report.review_queue, report.facilitators, report.links,
     )  # fmt: skip
     assert _facilitators(resolved) == facilitators
     assert dict(resolved.edge_ends("RESOLVED_TO")) == owner

@@ -576,10 +576,11 @@ def resolve(
     stage("facilitators")
     report.new_mentions = len(new)
     report.candidate_pairs = len(pairs)
-    report.links = sum(1 for w in links.values() if w >= limits.merge)
     assigned = {**state.assigned, **{m: p for p, ms in people.items() for m in ms}}
-
     state.links.update(rewritten)  # from here on, each link's weight as stored once written
+    # Counted on the stored weights, as the queue ranks: a run that re-weighed a link
+    # and one that kept it count it alike (a decision counted 7 of 2.6M apart).
+    report.links = sum(1 for p in links if state.links[p] >= limits.merge)
     conflicts = _conflicts(state, new_links, scorer, links)
     queue = _queue(links, state.links, conflicts, [d.props for d in state.decisions], assigned,
                    limits)  # fmt: skip
