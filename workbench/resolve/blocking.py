@@ -229,19 +229,20 @@ def blocked(
     """
     fresh = None if new is None else [r.id in new for r in records]
     pairing = _Pairing.of(records, fresh)
+    newcomers = None if new is None else [r for r in records if r.id in new]
     for rule in rules:
-        touched = None if fresh is None else _keys_of(records, rule, fresh)
+        touched = None if newcomers is None else _keys_of(newcomers, rule)
         for key, block in _keyed(records, rule).items():
             if len(block) >= 2 and (touched is None or key in touched):
                 pairing.block(records, rule, block, max_block)
     return pairing.pairs(records)
 
 
-def _keys_of(records: Sequence[Record], rule: Rule, fresh: Sequence[bool]) -> set[str]:
-    """The keys of the fresh records: the blocks that hold one. Asked of each block by
+def _keys_of(newcomers: Iterable[Record], rule: Rule) -> set[str]:
+    """The keys of the new records: the blocks that hold one. Asked of each block by
     walking it, the question visited every key of every record (ten million at a
     million rows) to find the few blocks a delivery touches."""
-    return {key for r, new in zip(records, fresh, strict=True) if new for key in rule(r)}
+    return {key for r in newcomers for key in rule(r)}
 
 
 @dataclass(frozen=True)
@@ -277,11 +278,12 @@ def reblocked(
     if not new:  # a run for an analyst's decision: nothing to pair, nothing pushed out
         return Reblocked(Pairs.from_codes(records, np.empty(0, dtype=np.int64)), set())
     fresh = [r.id in new for r in records]
+    newcomers = [r for r, f in zip(records, fresh, strict=True) if f]
     pairing = _Pairing.of(records, fresh)
     now = _Oversized(records, rules, pairing.empty(), max_block)
     dropped: set[int] = set()  # pairs an oversized block made before the new records came
     for j, rule in enumerate(rules):
-        touched = _keys_of(records, rule, fresh)
+        touched = _keys_of(newcomers, rule)
         for key, block in _keyed(records, rule).items():
             if len(block) > max_block:
                 now.blocks[j][key] = block

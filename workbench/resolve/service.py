@@ -125,15 +125,13 @@ class _State:
     last_run: Node | None
     decided: list[str] = field(default_factory=list)  # ids of every analyst decision
     conflicts: set[Pair] = field(default_factory=set)  # stored links across two V-numbers
-    total: int = -1  # person mentions in the store (-1: as many as ``records``)
+    total: int = 0  # person mentions in the store (``records`` may hold fewer)
     scope: set[str] | None = None  # the mentions read, when not all of them
     unflagged: bool = False  # a stored link predates its ``v_conflict`` flag
     by_id: RecordIndex = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_id = RecordIndex(self.records)
-        if self.total < 0:
-            self.total = len(self.records)
 
 
 def _read(
@@ -158,8 +156,6 @@ def _read(
         rows, records = _mentions(store, state, scope)
     state.mentions, state.records, state.scope = rows, records, scope
     state.by_id = RecordIndex(records)
-    if scope is None:
-        state.total = len(records)
     return state
 
 
@@ -420,19 +416,23 @@ class _Links:
     def __len__(self) -> int:
         return len(self.pairs)
 
+    def v_conflicts(self) -> npt.NDArray[np.bool_]:
+        """Per link, whether its two mentions hold different V-numbers (``v_conflict``)."""
+        j, levels = _v_conflict_levels(self.scorer)
+        return np.isin(self.gamma[:, j], levels)
+
     def chunks(self) -> Iterator[list[dict[str, Any]]]:
-        conflict = _v_conflict_levels(self.scorer)
+        flags = self.v_conflicts()
         for start in range(0, len(self.pairs), LINK_CHUNK):
             end = start + LINK_CHUNK
-            gamma = self.gamma[start:end]
             yield [
                 _link_row(a, b, score, weight, lv, bool(v), self.run, self.now)
                 for (a, b), score, weight, lv, v in zip(
                     self.pairs[start:end],
                     self.scores[start:end],
                     self.weights[start:end],
-                    stored_levels(gamma),
-                    np.isin(gamma[:, conflict[0]], conflict[1]),
+                    stored_levels(self.gamma[start:end]),
+                    flags[start:end],
                     strict=True,
                 )
             ]
@@ -581,7 +581,7 @@ def resolve(
     # Counted on the stored weights, as the queue ranks: a run that re-weighed a link
     # and one that kept it count it alike (a decision counted 7 of 2.6M apart).
     report.links = sum(1 for p in links if state.links[p] >= limits.merge)
-    conflicts = _conflicts(state, new_links, scorer, links)
+    conflicts = _conflicts(state, new_links, links)
     queue = _queue(links, state.links, conflicts, [d.props for d in state.decisions], assigned,
                    limits)  # fmt: skip
     report.review_queue = len(queue)
@@ -1100,13 +1100,12 @@ class _Link(NamedTuple):
     weight: float  # as stored
 
 
-def _conflicts(state: _State, written: _Links, scorer: Scorer, links: Iterable[Pair]) -> set[Pair]:
+def _conflicts(state: _State, written: _Links, links: Iterable[Pair]) -> set[Pair]:
     """The links between two mentions holding different V-numbers, once the run is written:
     the stored links' flags, and the flags of the links it writes."""
-    j, levels = _v_conflict_levels(scorer)
-    flagged = np.isin(written.gamma[:, j], levels).tolist() if len(written) else []
     out = set(state.conflicts)
-    out.update(p for p, flag in zip(written.pairs, flagged, strict=True) if flag)
+    out.update(p for p, flag in zip(written.pairs, written.v_conflicts().tolist(), strict=True)
+               if flag)  # fmt: skip
     if state.unflagged:  # links stored before the flag: every record was read
         by_id = state.by_id
         out.update((a, b) for a, b in links
