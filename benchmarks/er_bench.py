@@ -293,6 +293,8 @@ def scale(persons: int) -> dict[str, Any]:
     times: dict[str, float] = {}
     cpu = time.process_time()
     start = time.perf_counter()
+    identifier = getattr(blocking, "person_identifier", None)  # absent before issue 25
+    spellings = _spellings(records, identifier)
     pairs = blocked(records, PERSON_RULES)
     by_id = {r.id: r for r in records}
     times["blocking"] = time.perf_counter() - start
@@ -300,8 +302,9 @@ def scale(persons: int) -> dict[str, Any]:
     gamma = vectors(pairs, by_id, PERSON)
     times["comparing"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    identifier = getattr(blocking, "person_identifier", None)  # absent before issue 25
-    extra = {"identifier": identifier} if identifier else {}
+    extra: dict[str, Any] = {"identifier": identifier} if identifier else {}
+    if spellings is not None:
+        extra["spellings"] = spellings
     model = train(records, PERSON, PERSON_RULES, PERSON_TRAINING, pairs=pairs, gamma=gamma, **extra)
     times["training"] = time.perf_counter() - mark
     scorer = Scorer(model, PERSON)
@@ -339,6 +342,18 @@ def scale(persons: int) -> dict[str, Any]:
         "peak_rss_mb": round(peak / 1024),
         "rss_growth_mb": round((peak - before) / 1024),
     }
+
+
+def _spellings(records: list[Record], identifier: Any) -> dict[str, str] | None:
+    """The spellings learned from the V-numbers, applied to ``records`` as a run applies
+    them; None with the code of a session before they were learned."""
+    try:
+        from workbench.resolve.spellings import learn_spellings, respell
+    except ImportError:
+        return None
+    spellings = learn_spellings(records, identifier)
+    respell(records, spellings)
+    return spellings
 
 
 def scale_table(sizes: list[int]) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from workbench.resolve.compare import PERSON
 from workbench.resolve.links import levels, vectors
 from workbench.resolve.scoring import Scorer, rounded
 from workbench.resolve.service import _read
+from workbench.resolve.spellings import respell
 from workbench.security.policy import Unrestricted
 from workbench.store.base import CypherStore
 
@@ -32,6 +33,8 @@ def test_a_link_stores_its_levels_and_reads_with_the_explanation_its_run_summed(
     scorer = Scorer.of_run(run.props["parameters"], PERSON)
     assert scorer is not None
     by_id = _read(resolved).by_id
+    respell(by_id.values(), scorer.model.spellings)  # as the run wrote the names
+    assert scorer.model.spellings  # the corpus teaches some (Osman, Othman)
     links = _links(resolved)
     assert links
     assert all(d.props.get("explanation") is None for d in links)

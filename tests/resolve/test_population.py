@@ -20,6 +20,7 @@ from workbench.resolve.compare import PERSON
 from workbench.resolve.pipeline import Thresholds, cluster, score, train, vectors
 from workbench.resolve.records import Birth, Record, link_companions
 from workbench.resolve.scoring import Scorer
+from workbench.resolve.spellings import learn_spellings, respell
 
 PLANTED = [
     # Two different men with the commonest name, born the same year, each with his
@@ -59,11 +60,33 @@ BORDER = [
 for _group in ("kmar:1", "kmar:2", "kmar:3"):
     link_companions(r for r in BORDER if r.group == _group)
 
+# Three men whose two records share a V-number, each written once "Osman" and once
+# "Othman": the clerks' habit a run learns. Then a man with neither V-number nor birth
+# date written both ways, and a border companion whose nationality only his party gives.
+SPELLED = [
+    *(Record(f"teach-{i}-{k}", f"{first} {last}", Birth(1980 + i), "IRQ", v_number=f"38{i}0000001")
+      for i, last in enumerate(("KARIM", "YASIN", "NURI"))
+      for k, first in enumerate(("Osman", "Othman"))),
+    Record("learnt-1", "Osman HAMID", Birth(1979, 4, 2), "IRQ", group="ind:9"),
+    Record("learnt-2", "HAMID, Othman", Birth(1979, 4, 2), "IRQ", group="coa:9"),
+    Record("party-subject", "Ahmad RASUL", Birth(1970), "IRQ", group="kmar:9", route=_ROUTE,
+           arrival=_DAY),
+    Record("party-son", "RASUL, Dilan", Birth(2005), group="kmar:9", route=_ROUTE, arrival=_DAY),
+    Record("namesake-son", "Dilan RASUL", Birth(2005), "IRN"),
+    # Two residents of one small centre with nothing else but the name, and one elsewhere.
+    Record("resident-1", "Shilan BARZANI", nationality="IRQ", centre="azc venlo"),
+    Record("resident-2", "BARZANI Shilan", nationality="IRQ", centre="azc venlo"),
+    Record("resident-3", "Shilan Barzani", nationality="IRQ", centre="azc ter apel"),
+]  # fmt: skip
+link_companions(r for r in SPELLED if r.group == "kmar:9")
+
 
 @pytest.fixture(scope="module")
 def resolved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scorer, dict[str, int]]:
     out = tmp_path_factory.mktemp("population")
-    records = [*generated_records(out, persons=1500, seed=11), *PLANTED, *BORDER]
+    records = [*generated_records(out, persons=1500, seed=11), *PLANTED, *BORDER, *SPELLED]
+    spellings = learn_spellings(records, person_identifier)
+    respell(records, spellings)
     by_id = {r.id: r for r in records}
     pairs = sorted(candidate_pairs(records, PERSON_RULES))
     gamma = vectors(pairs, by_id, PERSON)
@@ -75,6 +98,7 @@ def resolved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scorer, dict[str
         pairs=pairs,
         gamma=gamma,
         identifier=person_identifier,
+        spellings=spellings,
     )
     scorer = Scorer(model, PERSON)
     weights = score(pairs, by_id, scorer, gamma)
@@ -84,7 +108,7 @@ def resolved(tmp_path_factory: pytest.TempPathFactory) -> tuple[Scorer, dict[str
 
 
 def _weight(scorer: Scorer, a: str, b: str) -> float:
-    by_id = {r.id: r for r in [*PLANTED, *BORDER]}
+    by_id = {r.id: r for r in [*PLANTED, *BORDER, *SPELLED]}
     return scorer.weight(by_id[a], by_id[b])
 
 
@@ -177,3 +201,47 @@ def test_the_same_companions_tell_a_traveller_from_a_namesake_on_the_same_journe
     apart = next(c for c in other if c.feature == "companions")
     assert apart.level == "companions, none alike" and apart.weight < -3
     assert _weight(scorer, "hh-1", "other-1") < Thresholds().merge
+
+
+def _explain(scorer: Scorer, a: str, b: str, feature: str) -> Contribution:
+    by_id = {r.id: r for r in [*PLANTED, *BORDER, *SPELLED]}
+    found = scorer.explain(by_id[a], by_id[b]).contributions
+    return next(c for c in found if c.feature == feature)
+
+
+def test_a_spelling_the_v_numbers_teach_makes_two_spellings_one_name(
+    resolved: tuple[Scorer, dict[str, int]],
+) -> None:
+    """Osman and Othman keep two outlines (the first vowel is kept); records sharing a
+    V-number show the clerks write one name both ways, so the run learns it."""
+    scorer, owner = resolved
+    assert scorer.model.spellings.get("utmn") == "usmn"
+    name = _explain(scorer, "learnt-1", "learnt-2", "name")
+    assert name.level == "transliteration" and name.weight > 0
+    assert owner["learnt-1"] == owner["learnt-2"]
+
+
+def test_a_companion_takes_its_partys_nationality_and_shows_it_was_the_partys(
+    resolved: tuple[Scorer, dict[str, int]],
+) -> None:
+    scorer, owner = resolved
+    nationality = _explain(scorer, "party-son", "namesake-son", "nationality")
+    assert nationality.left == "IRQ (of the travel party)" and nationality.right == "IRN"
+    assert nationality.level == "different" and nationality.weight < 0
+    assert owner["party-son"] != owner["namesake-son"]
+
+
+def test_residents_of_one_small_centre_count_more_than_of_the_biggest(
+    resolved: tuple[Scorer, dict[str, int]],
+) -> None:
+    scorer, _ = resolved
+    small = _explain(scorer, "resident-1", "resident-2", "reception_centre")
+    assert small.level == "same" and small.frequency is not None
+    apart = _explain(scorer, "resident-1", "resident-3", "reception_centre")
+    assert apart.level == "different" and apart.weight < 0
+    # Ter Apel, the biggest centre, houses more of the generated residents than Venlo.
+    big = Record("x", "Shilan BARZANI", nationality="IRQ", centre="azc ter apel")
+    by_id = {r.id: r for r in SPELLED}
+    ter_apel = scorer.explain(big, by_id["resident-3"]).contributions
+    common = next(c for c in ter_apel if c.feature == "reception_centre")
+    assert small.weight > common.weight

@@ -236,6 +236,30 @@ def test_companions_carry_the_route_and_arrival_of_their_border_record(
     assert all(len(v) == 1 for v in by_group.values())  # one context per record
 
 
+def test_residents_carry_their_centre_and_companions_their_partys_nationality(
+    resolved: CypherStore,
+) -> None:
+    """What a run reads in bulk and what a reader rebuilds by id (``records_of``) agree:
+    a COA resident's reception centre, a companion's nationality taken from its party."""
+    from workbench.resolve.mentions import records_of
+    from workbench.resolve.service import _props, _read
+
+    state = _read(resolved)
+    role = {n.id: n.props["role"] for n in resolved.find_nodes("PersonMention", fields=["role"])}
+    source = {r.id: _props(state.mentions[r.id])["source"] for r in state.records}
+    residents = [r for r in state.records if source[r.id] == "coa" and role[r.id] == "subject"]
+    assert residents and all(r.centre and r.centre.startswith("azc ") for r in residents)
+    assert all(r.centre is None for r in state.records if r not in residents)
+    party = [r for r in state.records if r.party_nationality]
+    assert party and all(role[r.id] == "companion" and r.nationality for r in party)
+    by_id = records_of(resolved, [r.id for r in residents[:20] + party[:20]])
+    for r in residents[:20] + party[:20]:
+        again = by_id[r.id]
+        assert (again.centre, again.nationality, again.party_nationality) == (
+            r.centre, r.nationality, r.party_nationality,
+        )  # fmt: skip
+
+
 def test_a_count_of_the_review_queue_reads_the_same_pairs_without_explanations(
     resolved: CypherStore,
 ) -> None:

@@ -331,10 +331,10 @@ def add_review_pairs(store: CypherStore, limit: int = 3) -> int:
     from workbench.resolve.compare import PERSON
     from workbench.resolve.pairs import Pairs
     from workbench.resolve.pipeline import Thresholds, vectors
-    from workbench.resolve.service import _Links, _parameters, _read, _scorer
+    from workbench.resolve.service import _Links, _parameters, _read, _scorer, _spellings
 
     state = _read(store)
-    scorer = _scorer(state, retrain=True, seed=0)
+    scorer = _scorer(state, seed=0, spellings=_spellings(state, None))
     band = Thresholds()
     near = []
     for a, b in sorted(candidate_pairs(state.records, PERSON_RULES)):

@@ -24,7 +24,6 @@ from functools import cache, lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from workbench.resolve.names import skeleton
 from workbench.resolve.pairs import Pairs, ranks
 from workbench.resolve.records import Record
 
@@ -66,11 +65,10 @@ def _loose(outline: str) -> str:
 # Keys are made per record and rule, and names repeat (hundreds of ``Mohammed Ali``s at
 # 80,000 persons): the outlines of a name are worked out once per distinct name.
 @lru_cache(maxsize=200_000)
-def _sounds_of(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """Skeletons of the name's tokens, and their loose forms."""
+def _sounds_of(outlines: tuple[str, ...]) -> tuple[str, ...]:
+    """The name's token outlines (``Record.outlines``, respelled), and their loose forms."""
     out = []
-    for t in tokens:
-        s = skeleton(t)
+    for s in outlines:
         out.append(s)
         if len(s) > 2:
             out.append(_loose(s))
@@ -96,7 +94,7 @@ def _token_date(r: Record) -> Iterable[str]:
     if r.birth is None or r.birth.month is None:
         return []
     born = r.birth.digits()
-    return [f"{s}|{born}" for s in _sounds_of(r.tokens)]
+    return [f"{s}|{born}" for s in _sounds_of(r.outlines)]
 
 
 def _full_date(r: Record) -> Iterable[str]:
@@ -106,7 +104,7 @@ def _full_date(r: Record) -> Iterable[str]:
 
 def _token_pairs(r: Record) -> Iterable[str]:
     """Any two name outlines together: catches a wrong birth year."""
-    sounds = sorted({skeleton(t) for t in r.tokens})
+    sounds = sorted(set(r.outlines))
     return [f"{a}+{b}" for i, a in enumerate(sounds) for b in sounds[i + 1 :]]
 
 

@@ -11,7 +11,7 @@ decided here but learned (:mod:`workbench.resolve.fellegi_sunter`).
 [('name', 'transliteration'), ('birth_date', 'same year, one imprecise'),
  ('nationality', 'same'), ('sex', None), ('v_number', None), ('phone', None),
  ('document', None), ('route', None), ('arrival', None), ('timing', None),
- ('companions', None)]
+ ('companions', None), ('reception_centre', None)]
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ import numpy as np
 import numpy.typing as npt
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
-from workbench.resolve.names import name_similarity, skeleton, token_similarity
+from workbench.resolve.names import name_similarity, token_similarity
 from workbench.resolve.pairs import unique_inverse
 from workbench.resolve.records import Birth, Record, v_number_typo
 
-__all__ = ["COMPANIONS", "FEBRL", "PERSON", "Comparison"]
+__all__ = ["CENTRE", "COMPANIONS", "FEBRL", "PERSON", "Comparison"]
 
 Level = int | None
 Positions = npt.NDArray[np.int64]
@@ -242,15 +242,19 @@ def _names(
     4x at 88k persons); :func:`name_similarity` is rebuilt on arrays with the
     same float operations (row maxima summed in order, then divided).
     """
-    return _distinct(records, left, right, needed, lambda r: r.tokens or None, _name_levels)
+    return _distinct(
+        records, left, right, needed, lambda r: (r.tokens, r.key) if r.tokens else None,
+        _name_levels,
+    )  # fmt: skip
 
 
 def _name_levels(
-    names: Sequence[tuple[str, ...]], x: Positions, y: Positions
+    named: Sequence[tuple[tuple[str, ...], str]], x: Positions, y: Positions
 ) -> npt.NDArray[np.int8]:
-    """:func:`_name` of the pairs of ``names`` at ``x`` and ``y`` (none empty)."""
+    """:func:`_name` of the pairs of ``named`` (tokens, key) at ``x`` and ``y`` (none empty)."""
+    names = [t for t, _ in named]
     words = _codes(tuple(sorted(t)) for t in names)
-    keys = _codes(" ".join(sorted(skeleton(w) for w in t)) for t in names)
+    keys = _codes(key for _, key in named)
     levels = np.where(words[x] == words[y], 0, np.where(keys[x] == keys[y], 1, -1))
     token: dict[str, int] = {}
     held = [[token.setdefault(w, len(token)) for w in t] for t in names]
@@ -664,15 +668,36 @@ COMPANIONS = Comparison(
     batch=_companions,
 )
 
+
+def _show_nationality(r: Record) -> str | None:
+    if r.nationality and r.party_nationality:
+        return f"{r.nationality} (of the travel party)"
+    return r.nationality
+
+
+# A COA resident's reports come from the centre that houses them; a centre houses
+# hundreds, so agreeing says little alone, more for a small centre than for Ter Apel.
+CENTRE = Comparison(
+    "reception_centre",
+    ("same", "different"),
+    _equal("centre"),
+    _show("centre"),
+    batch=_equals("centre"),
+    term=_attr("centre"),
+    tf_levels=(0,),
+)
+
 # Person mentions from the four chain partners.
 PERSON: tuple[Comparison, ...] = (
     NAME,
     BIRTH,
+    # A companion's own nationality is seldom recorded: it holds its travel party's
+    # (``link_companions``), shown as such.
     Comparison(
         "nationality",
         ("same", "different"),
         _equal("nationality"),
-        _show("nationality"),
+        _show_nationality,
         batch=_equals("nationality"),
         term=_attr("nationality"),
         tf_levels=(0,),
@@ -731,6 +756,7 @@ PERSON: tuple[Comparison, ...] = (
         batch=_timings,
     ),
     COMPANIONS,
+    CENTRE,
 )
 
 # The FEBRL benchmark's fields (given name, surname, date of birth, state).

@@ -78,6 +78,8 @@ class FSModel:
     tf: dict[str, dict[str, float]] = field(default_factory=dict)  # feature -> value -> share
     # feature -> the record attribute its shares are counted within (``Comparison.within``)
     within: dict[str, str] = field(default_factory=dict)
+    # name outline -> the outline it is written as (``spellings.learn_spellings``)
+    spellings: dict[str, str] = field(default_factory=dict)
 
     @property
     def weights(self) -> list[list[float]]:
@@ -130,6 +132,7 @@ class FSModel:
             iterations=params.get("iterations", 0),
             tf=_tf_tables(params.get("tf") or {}),
             within=dict(params.get("within") or {}),
+            spellings=dict(params.get("spellings") or {}),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -143,6 +146,7 @@ class FSModel:
             "iterations": self.iterations,
             "tf": self.tf,
             "within": self.within,
+            "spellings": self.spellings,
         }
 
 

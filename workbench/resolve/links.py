@@ -9,6 +9,8 @@ run's write time (ADR 0002, sixth round). A reader gets it from
 :func:`explained`, which rebuilds it from the levels, the two mentions and
 the run's stored parameters with ``Scorer.explanations`` - the code that
 summed the stored weight - so it is the explanation the run would have stored.
+The mentions are respelled with the spellings the run learned, as the run
+respelled them, so a name's agreed outline and its frequency are the run's.
 
 A store written before keeps its stored explanations; they are read as they are.
 """
@@ -16,14 +18,16 @@ A store written before keeps its stored explanations; they are read as they are.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 from workbench.resolve.compare import PERSON
 from workbench.resolve.mentions import records_of
+from workbench.resolve.records import Record
 from workbench.resolve.scoring import Scorer
+from workbench.resolve.spellings import respell
 from workbench.store.base import GraphStore, Node
 
 __all__ = ["MISSING", "explained", "levels", "vectors"]
@@ -74,27 +78,35 @@ def explained(store: GraphStore, decisions: Iterable[Node]) -> list[Node]:
             todo[str(p["run"])].append(k)
     if not todo:
         return found
-    records = records_of(
-        store,
-        sorted({found[k].props[s] for ks in todo.values() for k in ks for s in ("left", "right")}),
-    )
+    # Runs that learned the same spellings read their mentions once, respelled alike.
+    tables: dict[tuple[tuple[str, str], ...], list[tuple[Scorer, list[int]]]] = defaultdict(list)
     for run, ks in todo.items():
         scorer = _scorer(store, run)
-        ks = [
-            k
-            for k in ks
-            if found[k].props["left"] in records and found[k].props["right"] in records
-        ]
-        stored = [str(found[k].props["levels"]) for k in ks]
-        if scorer is None or not ks or {len(s) for s in stored} != {len(scorer.comparisons)}:
-            continue
-        pairs = [(found[k].props["left"], found[k].props["right"]) for k in ks]
-        for k, (_, _, lines) in zip(
-            ks, scorer.explanations(vectors(stored), pairs, records), strict=True
-        ):
-            d = found[k]
-            found[k] = Node(d.id, d.label, {**d.props, "explanation": lines})
+        if scorer is not None:
+            tables[tuple(sorted(scorer.model.spellings.items()))].append((scorer, ks))
+    for table, runs in tables.items():
+        ends = {found[k].props[s] for _, ks in runs for k in ks for s in ("left", "right")}
+        records = records_of(store, sorted(ends))
+        respell(records.values(), dict(table))
+        for scorer, ks in runs:
+            _explain(found, ks, scorer, records)
     return found
+
+
+def _explain(
+    found: list[Node], ks: list[int], scorer: Scorer, records: Mapping[str, Record]
+) -> None:
+    """Give the links of one run at ``ks`` in ``found`` their explanations, in place."""
+    ks = [k for k in ks if found[k].props["left"] in records and found[k].props["right"] in records]
+    stored = [str(found[k].props["levels"]) for k in ks]
+    if not ks or {len(s) for s in stored} != {len(scorer.comparisons)}:
+        return
+    pairs = [(found[k].props["left"], found[k].props["right"]) for k in ks]
+    for k, (_, _, lines) in zip(
+        ks, scorer.explanations(vectors(stored), pairs, records), strict=True
+    ):
+        d = found[k]
+        found[k] = Node(d.id, d.label, {**d.props, "explanation": lines})
 
 
 def _scorer(store: GraphStore, run: str) -> Scorer | None:

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from workbench.ingest.mapping import ROLE_EDGE
-from workbench.resolve.records import TRAVELLING_ROLES, Birth, Record, link_companions
+from workbench.resolve.records import (
+    TRAVELLING_ROLES,
+    Birth,
+    Record,
+    centre_of,
+    link_companions,
+)
 from workbench.store.base import GraphStore, Node
 
 __all__ = ["MENTION_FIELDS", "Context", "context", "key_value", "record", "records_of"]
@@ -27,16 +33,25 @@ MENTION_FIELDS = ("name", "given", "surname", "birth_date", "birth_administrativ
 
 @dataclass(frozen=True)
 class Context:
-    """What a mention's record says around it: the journey, and the day it was made."""
+    """What a mention's record says around it: the journey, the day it was made, and where."""
 
     route: tuple[str, ...] = ()
     arrival: int | None = None
     seen: int | None = None
     travelling: bool = False  # in a travelling role: its record's companions are its mates
+    role: str | None = None
+    place: str | None = None  # the record's location key (``OBSERVED_AT``)
 
 
-def context(role: str, day: dt.date | None, arrival: dt.date | None, route: str | None) -> Context:
-    """The context a record (its ``day``, ``arrival`` and ``route``) gives a mention in ``role``.
+def context(
+    role: str,
+    day: dt.date | None,
+    arrival: dt.date | None,
+    route: str | None,
+    place: str | None = None,
+) -> Context:
+    """The context a record (its ``day``, ``arrival``, ``route`` and ``place``) gives a
+    mention in ``role``.
 
     A border record's route and arrival hold for the companions as well:
     a household travels together, which tells its members' mentions apart
@@ -52,6 +67,8 @@ def context(role: str, day: dt.date | None, arrival: dt.date | None, route: str 
         arrival.toordinal() if travelling and arrival is not None else None,
         day.toordinal() if day is not None else None,
         travelling,
+        role,
+        place,
     )
 
 
@@ -77,6 +94,7 @@ def record(
         route=around.route,
         arrival=around.arrival,
         seen=around.seen,
+        centre=centre_of(p["source"], around.role, around.place) if around.role else None,
     )
 
 
@@ -108,11 +126,14 @@ def records_of(
     signals = store.get_nodes(sources, fields=["date", "arrival_date"]) if sources else {}
     routes = ({e.src: key_value(e.dst) for e in store.find_edges("TRAVELLED", src=sources)}
               if sources else {})  # fmt: skip
+    places = ({e.src: key_value(e.dst) for e in store.find_edges("OBSERVED_AT", src=sources)}
+              if sources else {})  # fmt: skip
     around: dict[str, Context] = {}
     for role, e in [*roles, *fellows]:  # in the bulk read's order: the last role edge read holds
         if e.src in signals:
             s = signals[e.src].props
-            around[e.dst] = context(role, s.get("date"), s.get("arrival_date"), routes.get(e.src))
+            around[e.dst] = context(role, s.get("date"), s.get("arrival_date"), routes.get(e.src),
+                                    places.get(e.src))  # fmt: skip
     out = {
         i: record(i, n.props, phones.get(i, ()), docs.get(i, ()), around.get(i, Context()))
         for i, n in mentions.items()

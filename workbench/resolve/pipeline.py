@@ -121,6 +121,7 @@ def train(
     pairs: Sequence[Pair] | None = None,
     gamma: npt.NDArray[np.int8] | None = None,
     identifier: Callable[[Record], str | None] | None = None,
+    spellings: Mapping[str, str] | None = None,
 ) -> FSModel:
     """Learn m, u and the prior from the records alone (no labels).
 
@@ -132,7 +133,8 @@ def train(
     taken at random are one entity: counted from the blocks of a unique
     ``identifier`` when the records have one (:func:`identifier_prior`),
     else fitted on the candidate pairs with m and u held and spread over
-    all pairs.
+    all pairs. ``spellings``, the table the records were respelled with
+    (:func:`~workbench.resolve.spellings.respell`), is kept with the model.
     """
     by_id = {r.id: r for r in records}
     names = [c.name for c in comparisons]
@@ -186,6 +188,7 @@ def train(
     )
     model.tf = {c.name: frequency_table(c, records) for c in comparisons if c.term}
     model.within = {c.name: c.within for c in comparisons if c.within}
+    model.spellings = dict(spellings or {})
     return model
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.resolve.names import name_key, tokens
+from workbench.resolve.names import skeleton, tokens
 
 if TYPE_CHECKING:
     from loaders.records import Signal
@@ -22,6 +22,7 @@ __all__ = [
     "Birth",
     "Record",
     "RecordIndex",
+    "centre_of",
     "from_directory",
     "from_signal",
     "link_companions",
@@ -96,6 +97,20 @@ class Birth:
 TRAVELLING_ROLES = ("subject", "companion")
 
 
+def centre_of(source: str, role: str, location: str | None) -> str | None:
+    """The reception centre a mention lives at: a COA report's location, for its resident.
+
+    Keyed as the store keys a ``Location`` (spaces collapsed, case folded). A
+    visitor or a police or border record's place says nothing of where one lives.
+
+    >>> centre_of("coa", "subject", " azc  Ter Apel"), centre_of("coa", "visitor", "azc Ter Apel")
+    ('azc ter apel', None)
+    """
+    if source != "coa" or role != "subject" or not location or not location.strip():
+        return None
+    return " ".join(location.split()).casefold()
+
+
 @dataclass(frozen=True, slots=True)
 class Record:
     """One mention as entity resolution compares it.
@@ -104,7 +119,11 @@ class Record:
     two people in one source record, two rows of one de-duplicated list.
     ``mates`` are the others who travelled on the same record (a KMar subject's
     companions, and the subject for each companion), set by
-    :func:`link_companions` once all of a record's mentions exist.
+    :func:`link_companions` once all of a record's mentions exist; a mate
+    without a nationality of its own then takes the one its party holds.
+    ``outlines`` and ``key`` are the name's token skeletons and their sorted
+    join; :func:`~workbench.resolve.spellings.respell` maps them onto the
+    spellings a run learned to be one name.
     """
 
     id: str
@@ -125,16 +144,24 @@ class Record:
     # Netherlands come after their arrival, so a record dated before another
     # mention's arrival is about someone else.
     seen: int | None = None
+    # The reception centre a COA resident was reported at (its location key).
+    centre: str | None = None
+    # Whether ``nationality`` is the travel party's, not recorded for the mention itself.
+    party_nationality: bool = False
     # Not compared as a field (mates refer back): the companions comparison uses them.
     mates: tuple[Record, ...] = field(default=(), compare=False, repr=False)
     tokens: tuple[str, ...] = field(init=False)
     words: tuple[str, ...] = field(init=False)  # tokens sorted: equal for any word order
+    outlines: tuple[str, ...] = field(init=False)  # each token's skeleton, in token order
     key: str = field(init=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "tokens", tokens(self.name))
-        object.__setattr__(self, "words", tuple(sorted(self.tokens)))
-        object.__setattr__(self, "key", name_key(self.name))
+        words = tokens(self.name)
+        outlines = tuple(skeleton(t) for t in words)
+        object.__setattr__(self, "tokens", words)
+        object.__setattr__(self, "words", tuple(sorted(words)))
+        object.__setattr__(self, "outlines", outlines)
+        object.__setattr__(self, "key", " ".join(sorted(outlines)))
 
 
 class RecordIndex(dict[str, Record]):
@@ -166,22 +193,34 @@ def link_companions(travelled: Iterable[Record]) -> None:
     (:data:`TRAVELLING_ROLES`); records that share a ``group`` travelled
     together. A household is recorded at the border once per member, so
     the same person's border records list the same companions
-    (:data:`~workbench.resolve.compare.COMPANIONS`). Set once, while the
-    records are being built: ``Record`` is otherwise immutable.
+    (:data:`~workbench.resolve.compare.COMPANIONS`).
 
-    >>> a, b, c = Record("a", "x", group="k:1"), Record("b", "y", group="k:1"), Record("c", "z")
+    A companion's nationality is seldom recorded, and a household travels as
+    one: a record without a nationality takes the one its mates hold, when
+    they hold exactly one (``party_nationality`` says so). Set once, while
+    the records are being built: ``Record`` is otherwise immutable.
+
+    >>> a, b = Record("a", "x", group="k:1", nationality="SYR"), Record("b", "y", group="k:1")
+    >>> c = Record("c", "z")
     >>> link_companions([a, b, c])
     >>> [m.id for m in a.mates], [m.id for m in b.mates], c.mates
     (['b'], ['a'], ())
+    >>> b.nationality, b.party_nationality, a.party_nationality
+    ('SYR', True, False)
     """
     together: dict[str, list[Record]] = {}
     for r in travelled:
         if r.group:
             together.setdefault(r.group, []).append(r)
     for members in together.values():
-        if len(members) > 1:
-            for r in members:
-                object.__setattr__(r, "mates", tuple(m for m in members if m is not r))
+        if len(members) < 2:
+            continue
+        held = {r.nationality for r in members if r.nationality and not r.party_nationality}
+        for r in members:
+            object.__setattr__(r, "mates", tuple(m for m in members if m is not r))
+            if r.nationality is None and len(held) == 1:
+                object.__setattr__(r, "nationality", next(iter(held)))
+                object.__setattr__(r, "party_nationality", True)
 
 
 def from_signal(sig: Signal) -> list[Record]:
@@ -210,6 +249,7 @@ def from_signal(sig: Signal) -> list[Record]:
                 route=tuple(sig.route or ()) if travelling else (),
                 arrival=arrival if travelling else None,
                 seen=seen,
+                centre=centre_of(sig.source, p.role, sig.location),
             )
         )
     link_companions(r for r, p in zip(out, sig.persons, strict=True) if p.role in TRAVELLING_ROLES)

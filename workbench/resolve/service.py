@@ -56,6 +56,7 @@ from workbench.resolve.pairs import Pairs, PairWeights
 from workbench.resolve.pipeline import Thresholds, cluster, train, vectors
 from workbench.resolve.records import Record, RecordIndex, link_companions, v_number_typo
 from workbench.resolve.scoring import Scorer, probability, refine
+from workbench.resolve.spellings import learn_spellings, respell
 from workbench.store.base import GraphStore, Node, Writer
 
 __all__ = [
@@ -243,8 +244,10 @@ def _props(row: Sequence[Any]) -> dict[str, Any]:
 
 
 def _context(store: GraphStore, mentions: Mapping[str, Any]) -> dict[str, Context]:
-    """Route, arrival day and record day of the record each mention came from (``context``)."""
+    """Route, arrival day, record day and place of the record each mention came from
+    (``context``)."""
     routes = {src: key_value(dst) for src, dst in store.edge_ends("TRAVELLED")}
+    places = {src: key_value(dst) for src, dst in store.edge_ends("OBSERVED_AT")}
     signals = {
         n.id: (n.props.get("date"), n.props.get("arrival_date"))
         for n in store.find_nodes("Signal", fields=["date", "arrival_date"])
@@ -255,24 +258,33 @@ def _context(store: GraphStore, mentions: Mapping[str, Any]) -> dict[str, Contex
             if mention not in mentions or signal not in signals:
                 continue
             day, arrival = signals[signal]
-            out[mention] = context(role, day, arrival, routes.get(signal))
+            out[mention] = context(role, day, arrival, routes.get(signal), places.get(signal))
     return out
 
 
 # -- the model --------------------------------------------------------------------------
 
 
+def _spellings(state: _State, stored: Scorer | None) -> dict[str, str]:
+    """The spellings the run's records are written in, applied to them: the stored
+    model's when its weights are reused (an incremental run keys names as the run that
+    trained them did), else learned from the V-numbers anew (``spellings``)."""
+    if stored is not None:
+        spellings = stored.model.spellings
+    else:
+        spellings = learn_spellings(state.records, person_identifier)
+    respell(state.records, spellings)
+    return spellings
+
+
 def _scorer(
     state: _State,
     *,
-    retrain: bool,
     seed: int,
     candidates: tuple[Sequence[Pair], npt.NDArray[np.int8]] | None = None,
+    spellings: Mapping[str, str] | None = None,
 ) -> Scorer:
-    """The last run's weights, or new ones learned from the mentions (and decisions)."""
-    stored = None if retrain else _stored_scorer(state)
-    if stored is not None:
-        return stored
+    """New weights learned from the mentions (and decisions), stored with ``spellings``."""
     pairs, gamma = candidates if candidates is not None else (None, None)
     model = train(
         state.records,
@@ -283,6 +295,7 @@ def _scorer(
         pairs=pairs,
         gamma=gamma,
         identifier=person_identifier,
+        spellings=spellings,
     )
     scorer = Scorer(model, PERSON)
     labelled = [
@@ -516,6 +529,8 @@ def resolve(
     stage("read" if state.scope is None else f"read ({len(state.records)} mentions in scope)")
     mode = "full" if full or state.last_run is None else "incremental"
     new = {r.id for r in state.records if r.id not in state.assigned}
+    stored_scorer = None if retrain else _stored_scorer(state)
+    spellings = _spellings(state, stored_scorer)
     if mode == "full":
         pairs, lost = blocked(state.records, PERSON_RULES), set()
     else:  # stored links that the new mentions pushed out of blocking go, as in a full run
@@ -525,7 +540,7 @@ def resolve(
     gamma = vectors(pairs, state.by_id, PERSON)
     stage("comparing")
     every = (pairs, gamma) if mode == "full" else None
-    scorer = _scorer(state, retrain=retrain, seed=seed, candidates=every)
+    scorer = stored_scorer or _scorer(state, seed=seed, candidates=every, spellings=spellings)
     stage("training")
     weights = scorer.weigh(gamma, pairs, state.by_id)
     scored = PairWeights(pairs, weights)
