@@ -44,9 +44,10 @@ class Thresholds:
     link needs two bits more evidence than at 5,000, because the prior is
     two bits lower. 0 is an even chance, +3 about 9 to 1.
 
-    - ``merge`` (-0.5): a group joins another when their *linkage* reaches
+    - ``merge`` (-0.75): a group joins another when their *linkage* reaches
       it - every member's strongest link across, averaged: stricter than any
-      one pair, which is why it sits a bit below even (ADR 0002);
+      one pair, which is why it sits a bit below even (ADR 0002; -0.5 until
+      its seventeenth round, whose evidence left room for a quarter bit);
     - ``alternatives`` (+3): and when the odds that it belongs there rather
       than with a rival that can never be that person (a namesake with
       another V-number) are at least 8 to 1;
@@ -57,7 +58,7 @@ class Thresholds:
       V-numbers from ``review_low`` up, whatever their weight).
     """
 
-    merge: float = -0.5
+    merge: float = -0.75
     veto: float = -12.0
     review_low: float = -3.0
     review_high: float = 1.0
