@@ -57,6 +57,7 @@ from workbench.resolve.compare import PERSON  # noqa: E402
 from workbench.resolve.pipeline import Thresholds, cluster, score, train, vectors  # noqa: E402
 from workbench.resolve.records import Record  # noqa: E402
 from workbench.resolve.scoring import Scorer  # noqa: E402
+from workbench.resolve.spellings import learn_spellings, respell  # noqa: E402
 
 Pair = tuple[str, str]
 
@@ -124,12 +125,14 @@ class Resolved:
 def resolved(persons: int) -> Resolved:
     """Generate, block, compare, train, score and cluster as ``er_bench --scale``."""
     records, person, true_v = corpus(persons)
+    spellings = learn_spellings(records, person_identifier)
+    respell(records, spellings)
     by_id = {r.id: r for r in records}
     pairs = sorted(candidate_pairs(records, PERSON_RULES))
     gamma = vectors(pairs, by_id, PERSON)
     model = train(
         records, PERSON, PERSON_RULES, PERSON_TRAINING, pairs=pairs, gamma=gamma,
-        identifier=person_identifier,
+        identifier=person_identifier, spellings=spellings,
     )  # fmt: skip
     scorer = Scorer(model, PERSON)
     weights = score(pairs, by_id, scorer, gamma)

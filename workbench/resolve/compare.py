@@ -669,6 +669,21 @@ COMPANIONS = Comparison(
 )
 
 
+def _one_value(
+    name: str, attr: str, show: Callable[[Record], str | None] | None = None
+) -> Comparison:
+    """Same or different on one value of ``attr``, an agreement weighed by its frequency."""
+    return Comparison(
+        name,
+        ("same", "different"),
+        _equal(attr),
+        show or _show(attr),
+        batch=_equals(attr),
+        term=_attr(attr),
+        tf_levels=(0,),
+    )
+
+
 def _show_nationality(r: Record) -> str | None:
     if r.nationality and r.party_nationality:
         return f"{r.nationality} (of the travel party)"
@@ -677,15 +692,7 @@ def _show_nationality(r: Record) -> str | None:
 
 # A COA resident's reports come from the centre that houses them; a centre houses
 # hundreds, so agreeing says little alone, more for a small centre than for Ter Apel.
-CENTRE = Comparison(
-    "reception_centre",
-    ("same", "different"),
-    _equal("centre"),
-    _show("centre"),
-    batch=_equals("centre"),
-    term=_attr("centre"),
-    tf_levels=(0,),
-)
+CENTRE = _one_value("reception_centre", "centre")
 
 # Person mentions from the four chain partners.
 PERSON: tuple[Comparison, ...] = (
@@ -693,15 +700,7 @@ PERSON: tuple[Comparison, ...] = (
     BIRTH,
     # A companion's own nationality is seldom recorded: it holds its travel party's
     # (``link_companions``), shown as such.
-    Comparison(
-        "nationality",
-        ("same", "different"),
-        _equal("nationality"),
-        _show_nationality,
-        batch=_equals("nationality"),
-        term=_attr("nationality"),
-        tf_levels=(0,),
-    ),
+    _one_value("nationality", "nationality", _show_nationality),
     Comparison(
         "sex",
         ("same", "different"),
@@ -763,13 +762,5 @@ PERSON: tuple[Comparison, ...] = (
 FEBRL: tuple[Comparison, ...] = (
     NAME,
     BIRTH,
-    Comparison(
-        "state",
-        ("same", "different"),
-        _equal("region"),
-        _show("region"),
-        batch=_equals("region"),
-        term=_attr("region"),
-        tf_levels=(0,),
-    ),
+    _one_value("state", "region"),
 )
