@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from workbench.resolve.blocking import PERSON_RULES, candidate_pairs
-from workbench.resolve.clustering import Constraints, Lines, agglomerate, pair
+from workbench.resolve.clustering import Constraints, Lines, _Agglomeration, agglomerate, pair
 from workbench.resolve.compare import BIRTH, NAME, PERSON
 from workbench.resolve.fellegi_sunter import FSModel, estimate, level_frequencies
 from workbench.resolve.names import name_key, tokens
@@ -310,6 +310,35 @@ def test_a_mention_a_namesake_claims_as_well_stands_alone_once_its_group_has_a_v
     # an analyst said x is a2: that stays
     told = Constraints(exclusive=cons.exclusive, same=[("a2", "x")])
     assert clusters(links, told) == [["a1", "a2", "x"], ["b"]]
+
+
+def test_a_mention_taken_by_a_namesake_moves_to_the_group_it_links_to_far_more() -> None:
+    """x sits with a1 and a2 (taken early, as merges go strongest first on averages) but
+    links far more strongly into b1 and b2: once the groups are final it moves - unless
+    it carries a V-number, an analyst placed it, or the pull is under the move line."""
+    links = {("a1", "a2"): 9.0, ("a2", "x"): 2.0, ("a1", "x"): -1.0, ("b1", "b2"): 9.0,
+             ("b1", "x"): 6.0, ("b2", "x"): 5.0}  # fmt: skip
+    w = _weights(links)
+    ids = ["a1", "a2", "b1", "b2", "x"]
+
+    def after(
+        cons: Constraints, lines: Lines, decided: set[str], apart: dict[str, set[str]] | None = None
+    ) -> list[list[str]]:
+        one = _Agglomeration(list(enumerate(ids)), w, lambda p, q: w.get(pair(p, q), -20.0),
+                             cons, lines, apart or {})  # fmt: skip
+        for p, q in (("a1", "a2"), ("a2", "x"), ("b1", "b2")):
+            one.join(one.owner[p], one.owner[q])
+        one.reassign(decided)
+        return sorted(sorted(c.members) for c in one.clusters.values())
+
+    moved = [["a1", "a2"], ["b1", "b2", "x"]]
+    stays = [["a1", "a2", "x"], ["b1", "b2"]]
+    assert after(Constraints(), Lines(-1.0), set()) == moved
+    assert after(Constraints(exclusive={"x": "1111111111"}), Lines(-1.0), set()) == stays
+    assert after(Constraints(), Lines(-1.0), {"x"}) == stays
+    assert after(Constraints(), Lines(-1.0, move=5.0), set()) == stays
+    # an analyst said x is not b1: it may not join b1's group
+    assert after(Constraints(), Lines(-1.0), set(), {"x": {"b1"}, "b1": {"x"}}) == stays
 
 
 def test_an_oversized_block_still_pairs_the_mentions_that_sort_together() -> None:

@@ -83,7 +83,9 @@ class Lines:
       name alone, equally like two namesakes, joins neither);
     - ``related``: the stricter linkage a merge across two related but
       different identifiers (one typo apart) must reach, and then only while
-      the person holds at most ``max_identifiers`` of them.
+      the person holds at most ``max_identifiers`` of them;
+    - ``move``: once the groups are final, a mention whose strongest link into
+      another group beats its strongest into its own by this much moves there.
     """
 
     merge: float = 0.0
@@ -92,6 +94,7 @@ class Lines:
     related: float = 6.0
     max_identifiers: int = 2
     rival: float = -3.0
+    move: float = 1.0
 
 
 @dataclass
@@ -303,7 +306,49 @@ class _Agglomeration:
         decided = {m for p in same for m in p}
         for m in self.ambiguous(decided):
             self.detach(m)
+        self.reassign(decided)
         return [(key, sorted(c.members)) for key, c in self.clusters.items()]
+
+    def reassign(self, decided: Collection[str]) -> None:
+        """Move each mention that links far more strongly into another group than into its own.
+
+        Groups join strongest link first, on an average: a mention can be taken
+        early by a namesake's group while its own person's records gather in a
+        group it links to far more strongly. Such a mention - without a V-number
+        (one that has one is anchored by it) and not in an analyst's decision -
+        moves when its strongest link into the other group beats its strongest
+        into its own by ``move`` bits, and it may join that group as any merge
+        may (no constraint, no veto, linkage at the merge line). One pass in key
+        order, inside one component: an incremental run equals a full one. The
+        local-search step of clustering aggregation (Gionis, Mannila and
+        Tsaparas 2007, "Clustering aggregation", ACM TKDD 1:4), on our links.
+        """
+        for c in sorted(self.clusters.values(), key=lambda c: c.key):
+            for m in list(c.members):
+                home = self.clusters.get(self.owner[m])
+                if home is None or len(home.members) < 2 or m in decided:
+                    continue
+                if self.cons.exclusive.get(m) or not self.near[m]:
+                    continue
+                own = self._best(m, [o for o in home.members if o != m])
+                best: tuple[float, int] | None = None
+                for z in sorted({self.owner[o] for o in self.near[m]} - {home.key}):
+                    w = self._best(m, self.clusters[z].members)
+                    if w >= own + self.lines.move and (best is None or w > best[0]):
+                        best = (w, z)
+                if best is not None and self._may_join(m, self.clusters[best[1]]):
+                    self.detach(m)
+                    self.join(best[1], self.owner[m])
+
+    def _may_join(self, m: str, target: _Cluster) -> bool:
+        """Whether the mention ``m`` alone could merge into ``target``."""
+        g = self.cons.group.get(m)
+        if self.line(target, _Cluster(-1, [m], set(), {g} if g else set())) is None:
+            return False
+        cross = [self._best(m, [o]) for o in target.members]
+        return min(cross) >= self.lines.veto and (
+            _best_links(cross, len(target.members)) >= self.lines.merge
+        )
 
     def ambiguous(self, decided: Collection[str]) -> list[str]:
         """Members without a V-number that a namesake with another V-number claims as well.

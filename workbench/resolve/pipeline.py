@@ -54,6 +54,8 @@ class Thresholds:
     - ``related`` (+6) and ``max_identifiers`` (2): two V-numbers one typo
       apart merge only on this stronger linkage (a matching name and birth
       date, not a name alone), and a person holds at most two of them;
+    - ``move`` (+1): once the groups are final, a mention without a V-number
+      that links this much more strongly into another group moves there;
     - ``review_low`` .. ``review_high``: the band an analyst sees (conflicting
       V-numbers from ``review_low`` up, whatever their weight).
     """
@@ -67,12 +69,13 @@ class Thresholds:
     related: float = 6.0
     max_identifiers: int = 2
     rival: float = -3.0
+    move: float = 1.0
 
     def lines(self) -> Lines:
         """What clustering needs of these thresholds."""
         return Lines(
             self.merge, self.veto, self.alternatives, self.related, self.max_identifiers,
-            self.rival,
+            self.rival, self.move,
         )  # fmt: skip
 
 
