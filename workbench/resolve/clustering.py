@@ -325,8 +325,8 @@ class _Agglomeration:
         """
         for c in sorted(self.clusters.values(), key=lambda c: c.key):
             for m in list(c.members):
-                home = self.clusters.get(self.owner[m])
-                if home is None or len(home.members) < 2 or m in decided:
+                home = self.clusters[self.owner[m]]
+                if len(home.members) < 2 or m in decided:
                     continue
                 if self.cons.exclusive.get(m) or not self.near[m]:
                     continue

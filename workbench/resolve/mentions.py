@@ -38,9 +38,13 @@ class Context:
     route: tuple[str, ...] = ()
     arrival: int | None = None
     seen: int | None = None
-    travelling: bool = False  # in a travelling role: its record's companions are its mates
     role: str | None = None
     place: str | None = None  # the record's location key (``OBSERVED_AT``)
+
+    @property
+    def travelling(self) -> bool:
+        """In a travelling role: its record's companions are its mates."""
+        return self.role in TRAVELLING_ROLES
 
 
 def context(
@@ -66,7 +70,6 @@ def context(
         tuple(route.split(">")) if route and travelling else (),
         arrival.toordinal() if travelling and arrival is not None else None,
         day.toordinal() if day is not None else None,
-        travelling,
         role,
         place,
     )
@@ -94,7 +97,7 @@ def record(
         route=around.route,
         arrival=around.arrival,
         seen=around.seen,
-        centre=centre_of(p["source"], around.role, around.place) if around.role else None,
+        centre=centre_of(p["source"], around.role, around.place),
     )
 
 

@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 from rapidfuzz.distance import JaroWinkler
 
-__all__ = ["name_key", "name_similarity", "skeleton", "token_similarity", "tokens"]
+__all__ = ["name_key", "name_similarity", "outline_key", "skeleton", "token_similarity", "tokens"]
 
 # Apostrophes are not split on: they write a sound inside a word (``Sa'ad``,
 # ``Mas'ud``), and the typographic one is folded away with the accents.
@@ -170,7 +171,16 @@ def name_key(name: str) -> str:
     >>> name_key("HAILE Yonas") == name_key("Yonas Haile")
     True
     """
-    return " ".join(sorted(skeleton(t) for t in tokens(name)))
+    return outline_key(skeleton(t) for t in tokens(name))
+
+
+def outline_key(outlines: Iterable[str]) -> str:
+    """The order-free key of a name's word outlines: sorted, joined.
+
+    >>> outline_key(["muhmd", "alhasn"])
+    'alhasn muhmd'
+    """
+    return " ".join(sorted(outlines))
 
 
 @lru_cache(maxsize=500_000)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from workbench.resolve.names import skeleton, tokens
+from workbench.resolve.names import outline_key, skeleton, tokens
 
 if TYPE_CHECKING:
     from loaders.records import Signal
@@ -97,7 +97,7 @@ class Birth:
 TRAVELLING_ROLES = ("subject", "companion")
 
 
-def centre_of(source: str, role: str, location: str | None) -> str | None:
+def centre_of(source: str, role: str | None, location: str | None) -> str | None:
     """The reception centre a mention lives at: a COA report's location, for its resident.
 
     Keyed as the store keys a ``Location`` (spaces collapsed, case folded). A
@@ -161,7 +161,7 @@ class Record:
         object.__setattr__(self, "tokens", words)
         object.__setattr__(self, "words", tuple(sorted(words)))
         object.__setattr__(self, "outlines", outlines)
-        object.__setattr__(self, "key", " ".join(sorted(outlines)))
+        object.__setattr__(self, "key", outline_key(outlines))
 
 
 class RecordIndex(dict[str, Record]):

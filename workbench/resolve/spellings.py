@@ -11,7 +11,7 @@ listed: records that share a V-number are one person (the chain's own
 identifier), and where two of them differ in exactly one word's outline,
 that pair of outlines is one name spelled twice. A pair seen at least
 ``SUPPORT`` times is a habit, not a typo; each group of outlines linked by
-such pairs is then written as its first outline (:func:`respell`).
+such pairs is then written as its smallest outline (:func:`respell`).
 
 Learning from the identifier's links is the idea of mining name variants
 from matched records (Christen, *Data Matching*, 2012, ch. 4 and 5: name
@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
+from workbench.resolve.names import outline_key
 from workbench.resolve.records import Record
 
 __all__ = ["SUPPORT", "learn_spellings", "respell"]
@@ -127,4 +128,4 @@ def respell(records: Iterable[Record], spellings: Mapping[str, str]) -> None:
             if any(o in spellings for o in one.outlines):
                 outlines = tuple(spellings.get(o, o) for o in one.outlines)
                 object.__setattr__(one, "outlines", outlines)
-                object.__setattr__(one, "key", " ".join(sorted(outlines)))
+                object.__setattr__(one, "key", outline_key(outlines))
