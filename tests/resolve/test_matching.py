@@ -39,6 +39,15 @@ def test_transliterations_order_swaps_and_comma_names_share_a_key(
     assert len({name_key(s) for s in spellings}) == 1
 
 
+def test_a_compound_is_glued_within_one_part_of_a_name_only() -> None:
+    """``GHEBRE Kidan`` (IND: family name first, in capitals) and ``HAILE, Mariam``
+    (KMar) are a family and a given name: the person COA writes ``Kidan Ghebre``."""
+    assert name_key("GHEBRE Kidan") == name_key("Kidan Ghebre") == name_key("GHEBRE, Kidan")
+    assert tokens("HAILE, Mariam") == ("haile", "mariam")
+    assert tokens("Tesfay Gebre Medhin") == tokens("GEBRE MEDHIN, Tesfay")[::-1]
+    assert name_key("Ghebre Kidan Tesfay") == name_key("Ghebrekidan TESFAY")
+
+
 def test_different_names_keep_different_keys() -> None:
     assert name_key("Mahmoud Haddad") != name_key("Mohammed Haddad")
     assert name_key("Hassan Ali") != name_key("Hussein Ali")

@@ -36,7 +36,9 @@ __all__ = ["name_key", "name_similarity", "outline_key", "skeleton", "token_simi
 
 # Apostrophes are not split on: they write a sound inside a word (``Sa'ad``,
 # ``Mas'ud``), and the typographic one is folded away with the accents.
-_SPLIT = re.compile(r"[\s,\-_./]+")
+# Words split on spaces, hyphens, dots and commas; a comma is kept, since it
+# ends a part of the name (``SURNAME, Given``).
+_SPLIT = re.compile(r"[\s\-_./]*(,)[\s\-_./,]*|[\s\-_./]+")
 _NOT_LETTER = re.compile(r"[^a-z]")
 # Particles glued to the next token; the value is their canonical spelling.
 _PARTICLES = {
@@ -77,11 +79,21 @@ def tokens(name: str) -> tuple[str, ...]:
     >>> tokens("  "), tokens("Sa'ad Mas’ud")
     ((), ('saad', 'masud'))
     """
-    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
-    words = [_NOT_LETTER.sub("", w) for w in _SPLIT.split(ascii_)]
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     out: list[str] = []
+    parts: list[int] = []
     pending = ""
-    for word in filter(None, words):
+    part, upper = 0, None
+    for raw in filter(None, _SPLIT.split(ascii_)):
+        if raw == ",":  # ``SURNAME, Given``: a new part of the name
+            part, upper = part + 1, None
+            continue
+        word = _NOT_LETTER.sub("", raw.casefold())
+        if not word:
+            continue
+        if upper is not None and raw.isupper() != upper:  # ``SURNAME Given``
+            part += 1
+        upper = raw.isupper()
         particle = _PARTICLES.get(word)
         if particle is not None:
             pending += particle
@@ -96,23 +108,39 @@ def tokens(name: str) -> tuple[str, ...]:
         elif word.startswith(("abdel", "abdul", "abdol")) and len(word) > 7:
             word = "abdal" + word[5:]
         out.append(pending + word)
+        parts.append(part)
         pending = ""
     if pending:
         out.append(pending)
-    return _compounds(out)
+        parts.append(part)
+    return _compounds(out, parts)
 
 
-def _compounds(words: list[str]) -> tuple[str, ...]:
-    """``words`` with the two halves of a compound name glued.
+def _compounds(words: list[str], parts: list[int]) -> tuple[str, ...]:
+    """``words`` with the two halves of a compound name glued, within one part of the name.
 
-    >>> _compounds(["tesfay", "gebre", "medhin"]), _compounds(["hafiz", "ullah", "karimi"])
-    (('tesfay', 'gebremedhin'), ('hafizullah', 'karimi'))
-    >>> _compounds(["selam", "haile"])  # Haile alone is a name
+    A compound is written in one part: ``GHEBRE Kidan`` and ``HAILE, Mariam``
+    are a family name and a given name (Kidan Ghebre, Mariam Haile), not
+    ``Ghebrekidan`` and ``Hailemariam``; ``parts`` numbers the word's part.
+
+    >>> _compounds(["tesfay", "gebre", "medhin"], [0, 0, 0])
+    ('tesfay', 'gebremedhin')
+    >>> _compounds(["hafiz", "ullah", "karimi"], [0, 0, 0])
+    ('hafizullah', 'karimi')
+    >>> _compounds(["selam", "haile"], [0, 0])  # Haile alone is a name
     ('selam', 'haile')
+    >>> _compounds(["ghebre", "kidan"], [0, 1])
+    ('ghebre', 'kidan')
+    >>> name_key("GHEBRE Kidan") == name_key("Kidan Ghebre")
+    True
     """
     out: list[str] = []
-    for word in words:
-        if out and (word in _SUFFIXES or (out[-1] in _COMPOUND_FIRST and word in _COMPOUND_SECOND)):
+    for n, word in enumerate(words):
+        if (
+            out
+            and parts[n] == parts[n - 1]
+            and (word in _SUFFIXES or (out[-1] in _COMPOUND_FIRST and word in _COMPOUND_SECOND))
+        ):
             out[-1] += word
         else:
             out.append(word)
