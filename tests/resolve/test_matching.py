@@ -281,6 +281,27 @@ def test_a_group_as_like_a_rival_namesake_joins_neither() -> None:
     assert sorted(clusters) == [["a", "x"], ["b"]]
 
 
+def test_two_groups_holding_one_v_number_merge_on_the_link_between_its_holders() -> None:
+    """v (IND: name and V-number, no birth date) matches b1, which holds the same
+    V-number, well; b's undated, unnumbered border records match v by name only.
+    Their average stays below the line; the shared V-number carries the merge -
+    unless a pair across is a clear non-match."""
+    links = {("b1", "b2"): 9.0, ("b1", "b3"): 9.0, ("b2", "b3"): 9.0, ("b1", "v"): 5.0,
+             ("b2", "v"): -8.0, ("b3", "v"): -8.0}  # fmt: skip
+    w = _weights(links)
+    cons = Constraints(exclusive={"b1": "1111111111", "v": "1111111111"})
+    ids = ["b1", "b2", "b3", "v"]
+    merged = agglomerate(ids, w, weight=lambda p, q: w[pair(p, q)], constraints=cons,
+                         lines=Lines(-0.75))  # fmt: skip
+    assert merged == [["b1", "b2", "b3", "v"]]
+    unnumbered = agglomerate(ids, w, weight=lambda p, q: w[pair(p, q)], lines=Lines(-0.75))
+    assert sorted(unnumbered) == [["b1", "b2", "b3"], ["v"]]
+    vetoed = _weights({**links, ("b3", "v"): -15.0})
+    apart = agglomerate(ids, vetoed, weight=lambda p, q: vetoed[pair(p, q)], constraints=cons,
+                        lines=Lines(-0.75, veto=-12.0))  # fmt: skip
+    assert sorted(apart) == [["b1", "b2", "b3"], ["v"]]
+
+
 def test_v_numbers_one_typo_apart_merge_only_on_strong_evidence() -> None:
     cons = Constraints(exclusive={"a": "2803456781", "b": "2803466781"}, related=v_number_typo)
     for weight, merged in ((4.0, False), (9.0, True)):

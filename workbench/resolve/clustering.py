@@ -12,7 +12,8 @@ clusters join only when
 - their *linkage* is above the merge line: the mean, over the members of
   both, of each member's strongest link across (the modified Hausdorff
   distance of Dubuisson and Jain 1994, "A modified Hausdorff distance for
-  object matching", ICPR, as a similarity),
+  object matching", ICPR, as a similarity) - or, for two groups holding the
+  same V-number, the strongest link between its holders,
 - no constraint forbids it: an analyst's ``different`` decision, two
   different exclusive identifiers (valid V-numbers) that are not one typo
   apart, or a shared ``group``, and
@@ -261,12 +262,33 @@ class _Agglomeration:
         return self.linkages[key]
 
     def mergeable(self, cx: _Cluster, cy: _Cluster) -> float | None:
-        """The linkage of the two if they may merge, else None."""
+        """The linkage of the two if they may merge, else None.
+
+        Two groups holding one V-number are one person by the chain's own
+        identifier: the strongest link between the records that carry it
+        stands for their linkage when it is the higher. A record with the
+        V-number and little else (an IND decision without a birth date) is
+        otherwise held apart by the group's undated, unnumbered records, each
+        of which matches it only by name.
+        """
         line = self.line(cx, cy)
         if line is None:
             return None
         linked = self.linkage(cx, cy)
-        return linked if linked is not None and linked >= line else None
+        if linked is None:
+            return None
+        if linked < line and not cx.exclusive.isdisjoint(cy.exclusive):
+            linked = max(linked, self._identified(cx, cy))
+        return linked if linked >= line else None
+
+    def _identified(self, cx: _Cluster, cy: _Cluster) -> float:
+        """The strongest link between a record of ``cx`` and one of ``cy`` with its V-number."""
+        exclusive, best = self.cons.exclusive, -math.inf
+        for a in cx.members:
+            v = exclusive.get(a)
+            if v in cy.exclusive:
+                best = max(best, self._best(a, [b for b in cy.members if exclusive.get(b) == v]))
+        return best
 
     def odds_against_alternatives(self, small: int, target: int, linked: float) -> float:
         """log2 odds that ``small`` belongs with ``target`` rather than with a rival group.
