@@ -14,7 +14,7 @@ from workbench.resolve.clustering import Constraints, Lines, _Agglomeration, agg
 from workbench.resolve.compare import BIRTH, NAME, PERSON
 from workbench.resolve.fellegi_sunter import FSModel, estimate, level_frequencies
 from workbench.resolve.names import name_key, tokens
-from workbench.resolve.pipeline import frequency_table
+from workbench.resolve.pipeline import frequency_table, reach
 from workbench.resolve.records import Birth, Record, v_number_typo
 from workbench.resolve.scoring import Scorer
 
@@ -383,6 +383,23 @@ def test_an_oversized_block_still_pairs_the_mentions_that_sort_together() -> Non
     pairs = candidate_pairs([*many, *one], PERSON_RULES)
     assert ("p1", "p2") in pairs
     assert len(pairs) < 302 * 40  # linear in the block, not 45,000 pairs
+
+
+def test_a_shared_1_january_is_weighed_among_the_dates_that_can_share_one() -> None:
+    """A fifth of the dates are administrative: agreeing on one of their 1 Januaries is
+    log2(5) bits stronger than its share among all dates says (``FSModel.tf_u``)."""
+    days = [_r(f"d{i}", "x", Birth(1980 + i % 20, 2 + i % 11, 1 + i % 28)) for i in range(80)]
+    firsts = [_r(f"a{i}", "x", Birth(1980 + i % 10, 1, 1, administrative=True)) for i in range(20)]
+    records = days + firsts
+    assert reach(BIRTH, records) == {0: 0.8, 1: 0.2}
+    plain = FSModel(("birth_date",), (BIRTH.levels,), [[0.5, 0.3, 0.1, 0.04, 0.03, 0.03]],
+                    [[0.002, 0.004, 0.05, 0.01, 0.03, 0.904]], 0.01,
+                    tf={"birth_date": frequency_table(BIRTH, records)})  # fmt: skip
+    counted = FSModel.from_json({**plain.to_json(), "reach": {"birth_date": {"0": 0.8, "1": 0.2}}})
+    assert counted.to_json()["reach"] == {"birth_date": {"0": 0.8, "1": 0.2}}
+    a0, a10 = firsts[0], firsts[10]  # both 1 January 1980
+    gain = Scorer(counted, (BIRTH,)).weight(a0, a10) - Scorer(plain, (BIRTH,)).weight(a0, a10)
+    assert gain == pytest.approx(math.log2(5))
 
 
 def test_a_run_learned_before_a_comparison_was_added_still_explains_its_links() -> None:

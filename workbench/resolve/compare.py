@@ -67,6 +67,9 @@ class Comparison:
     # was most of comparing's time and grew with the pairs (ADR 0002, eighth round).
     batch: Batch | None = None
     within: str | None = None
+    # Whether a record's value can agree at a frequency level at all (``FSModel.tf_u``):
+    # only administrative dates agree on "the same 1 January". None: every value can.
+    reaches: Callable[[Record, int], bool] | None = None
 
     def values(self, r: Record) -> tuple[str, ...]:
         """The record's ``term`` values, each prefixed by its ``within`` group.
@@ -492,6 +495,20 @@ def _birth_term(r: Record) -> Collection[str]:
     return (r.birth.digits(),) if r.birth is not None else ()
 
 
+def _birth_reaches(r: Record, level: int) -> bool:
+    """Whether ``r``'s birth date can agree at ``level`` of ``BIRTH``: the same
+    day takes a date to the day, the same 1 January a 1 January.
+
+    >>> admin = Record("a", "x", Birth(1990, 1, 1, administrative=True))
+    >>> _birth_reaches(admin, 0), _birth_reaches(admin, 1), _birth_reaches(Record("b", "x"), 1)
+    (False, True, False)
+    """
+    b = r.birth
+    if b is None:
+        return False
+    return b.precise if level == 0 else (b.month, b.day) == (1, 1)
+
+
 def _route_term(r: Record) -> Collection[str]:
     return (">".join(r.route),) if r.route else ()
 
@@ -554,6 +571,7 @@ BIRTH = Comparison(
     term=_birth_term,
     tf_levels=(0, 1),  # the same day, or the same 1 January (administrative dates cluster)
     batch=_births,
+    reaches=_birth_reaches,
 )
 
 # The usual route of a nationality is shared by thousands of its people; a rare one says

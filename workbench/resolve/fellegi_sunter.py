@@ -80,6 +80,9 @@ class FSModel:
     within: dict[str, str] = field(default_factory=dict)
     # name outline -> the outline it is written as (``spellings.learn_spellings``)
     spellings: dict[str, str] = field(default_factory=dict)
+    # feature -> level -> the share of records whose value can agree at that level
+    # (``Comparison.reaches``); 1 where not counted
+    reach: dict[str, dict[int, float]] = field(default_factory=dict)
 
     @property
     def weights(self) -> list[list[float]]:
@@ -118,7 +121,25 @@ class FSModel:
         share = self.frequency(feature, value)
         if share is None:
             return 0.0
-        return float(tf_bits(self.u[feature][level], share))
+        return float(tf_bits(self.tf_u(feature)[level], share))
+
+    def tf_u(self, feature: int) -> list[float]:
+        """Per level, the chance agreement a value's share is weighed against: ``u``
+        over the level's *reach*, the share of records whose values can agree there.
+
+        Splink's adjustment log2(u / share) takes an agreeing pair's value to be
+        drawn from all values. A level only some values can reach - the same 1
+        January, which only administrative dates reach - draws it from those:
+        the odds are m / (reach x share), log2(1 / reach) bits more than the
+        plain adjustment says (a fifth of the dates: 2.3 bits).
+
+        >>> m = FSModel(("birth",), (("day", "1 Jan", "other"),), [[.5, .3, .2]],
+        ...             [[.01, .004, .986]], .1, reach={"birth": {1: .2}})
+        >>> m.tf_u(0)
+        [0.01, 0.02, 0.986]
+        """
+        reach = self.reach.get(self.features[feature], {})
+        return [u / reach.get(level, 1.0) for level, u in enumerate(self.u[feature])]
 
     @classmethod
     def from_json(cls, params: Mapping[str, Any]) -> FSModel:
@@ -133,6 +154,10 @@ class FSModel:
             tf=_tf_tables(params.get("tf") or {}),
             within=dict(params.get("within") or {}),
             spellings=dict(params.get("spellings") or {}),
+            reach={
+                f: {int(level): share for level, share in levels.items()}
+                for f, levels in (params.get("reach") or {}).items()
+            },
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -147,6 +172,7 @@ class FSModel:
             "tf": self.tf,
             "within": self.within,
             "spellings": self.spellings,
+            "reach": {f: {str(k): v for k, v in by.items()} for f, by in self.reach.items()},
         }
 
 

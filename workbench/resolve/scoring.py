@@ -189,7 +189,7 @@ class Scorer:
             many.append(pending[several])
             pending = pending[~one & ~several]
         agreeing, share = np.concatenate(found), np.concatenate(shares)
-        bits = tf_bits(np.asarray(self.model.u[j])[gamma[agreeing, j]], share)
+        bits = tf_bits(np.asarray(self.model.tf_u(j))[gamma[agreeing, j]], share)
         rest = np.concatenate(many)
         single = [
             self._adjustment(j, int(gamma[i, j]), by_id[pairs[i][0]], by_id[pairs[i][1]])
