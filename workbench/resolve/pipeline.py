@@ -44,10 +44,10 @@ class Thresholds:
     link needs two bits more evidence than at 5,000, because the prior is
     two bits lower. 0 is an even chance, +3 about 9 to 1.
 
-    - ``merge`` (-0.75): a group joins another when their *linkage* reaches
-      it - every member's strongest link across, averaged: stricter than any
-      one pair, which is why it sits a bit below even (ADR 0002; -0.5 until
-      its seventeenth round, whose evidence left room for a quarter bit);
+    - ``merge`` (0): a group joins another when their *linkage* reaches
+      even odds - every member's strongest link across, averaged (ADR 0002:
+      -0.5 and -0.75 below even until its eighteenth round, whose better
+      weights buy fewer mixed persons at the same recall here);
     - ``alternatives`` (+3): and when the odds that it belongs there rather
       than with a rival that can never be that person (a namesake with
       another V-number) are at least 8 to 1;
@@ -60,7 +60,7 @@ class Thresholds:
       V-numbers from ``review_low`` up, whatever their weight).
     """
 
-    merge: float = -0.75
+    merge: float = 0.0
     veto: float = -12.0
     review_low: float = -3.0
     review_high: float = 1.0
