@@ -199,7 +199,7 @@ def train(
 
 def reach(c: Comparison, records: Sequence[Record]) -> dict[int, float]:
     """Per frequency level of ``c``, the share of the records holding a value whose
-    value can agree there (``Comparison.reaches``, :meth:`FSModel.tf_u`)."""
+    value could agree at that level (``Comparison.reaches``, :meth:`FSModel.tf_u`)."""
     holding = [r for r in records if c.term and c.term(r)]
     reaches = c.reaches or (lambda r, level: True)
     return {
