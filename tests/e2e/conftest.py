@@ -274,7 +274,9 @@ def page(browser: object, watch: Watch) -> Iterator[object]:
     context.route("**/*", guard)
     pg = context.new_page()
     pg.on("dialog", dialog)
-    pg.set_default_timeout(30_000)
+    # A page's rerun after a write waits for the store beside the rest of the suite's
+    # workers on two cores; 30 s was exceeded there (session 20), never on its own.
+    pg.set_default_timeout(60_000)
     yield pg
     context.close()
     assert not watch.external, f"requests left the machine: {watch.external}"
