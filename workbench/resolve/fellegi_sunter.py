@@ -108,7 +108,8 @@ class FSModel:
         return self.tf.get(self.features[feature], {}).get(value)
 
     def tf_adjustment(self, feature: int, level: int, value: str) -> float:
-        """Bits to add when a pair agrees on ``value`` at ``level``: log2(u_level / share).
+        """Bits to add when a pair agrees on ``value`` at ``level``: log2(u_level / share),
+        with ``u_level`` over the level's reach (:meth:`tf_u`).
 
         Positive for a value rarer than the level's average agreement, negative
         for a common one; 0 when the value's frequency is not known.

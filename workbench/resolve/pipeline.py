@@ -191,7 +191,7 @@ def train(
         counted if counted is not None else model.prior * len(gamma) / max(comparable, 1.0), 0.5
     )
     model.tf = {c.name: frequency_table(c, records) for c in comparisons if c.term}
-    model.reach = {c.name: reach(c, records) for c in comparisons if c.term and c.reaches}
+    model.reach = {c.name: reach(c, records) for c in comparisons if c.reaches}
     model.within = {c.name: c.within for c in comparisons if c.within}
     model.spellings = dict(spellings or {})
     return model
@@ -200,8 +200,10 @@ def train(
 def reach(c: Comparison, records: Sequence[Record]) -> dict[int, float]:
     """Per frequency level of ``c``, the share of the records holding a value whose
     value could agree at that level (``Comparison.reaches``, :meth:`FSModel.tf_u`)."""
-    holding = [r for r in records if c.term and c.term(r)]
-    reaches = c.reaches or (lambda r, level: True)
+    term, reaches = c.term, c.reaches
+    if term is None or reaches is None:  # every value reaches every level
+        return {}
+    holding = [r for r in records if term(r)]
     return {
         level: max(sum(reaches(r, level) for r in holding), 1) / max(len(holding), 1)
         for level in c.tf_levels
