@@ -30,6 +30,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from workbench.detect.projection import Incidence
 from workbench.resolve.names import name_key
@@ -200,7 +201,8 @@ def read_facts(store: GraphStore) -> Facts:
             "those mentions count as unresolved (run entity resolution again)",
             facts.dangling,
         )
-    log.info("read %s", facts.counts())
+    log.info("read %d signals, %d resolved mentions, edges %s", len(facts.signals),
+             len(facts.resolved), {t: len(v) for t, v in facts.edges.items()})  # fmt: skip
     return facts
 
 
@@ -420,8 +422,15 @@ def _travel(facts: Facts, window_days: int) -> Iterator[Incidence]:
         if not isinstance(day, dt.date):
             continue
         itinerary = e.dst.partition(":")[2]
-        for start, end in route_windows(day, window_days):
-            key = f"{itinerary}@{start.isoformat()}"
-            label = f"{itinerary}, arriving {start.isoformat()}..{end.isoformat()}"
-            for member in facts.members_of(e.src, "subject", "companion"):
+        members = facts.members_of(e.src, "subject", "companion")
+        for start, span in _windows(day, window_days):
+            key, label = f"{itinerary}@{start}", f"{itinerary}, arriving {span}"
+            for member in members:
                 yield Incidence(member, "route", key, e.src, label, 0.5)
+
+
+@lru_cache(maxsize=1 << 16)
+def _windows(day: dt.date, days: int) -> tuple[tuple[str, str], ...]:
+    """:func:`route_windows` as text (start, and start..end), once per arrival day."""
+    return tuple((a.isoformat(), f"{a.isoformat()}..{b.isoformat()}")
+                 for a, b in route_windows(day, days))  # fmt: skip

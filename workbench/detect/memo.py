@@ -35,7 +35,7 @@ from typing import Any
 
 import igraph as ig  # type: ignore[import-untyped]
 
-from workbench.detect.projection import KINDS, Projection
+from workbench.detect.projection import KINDS, Projection, Thing
 from workbench.detect.roles import MemberRole, Reach
 
 __all__ = ["FILE", "Memo", "Part", "header", "parts", "role_from", "role_to"]
@@ -43,7 +43,7 @@ __all__ = ["FILE", "Memo", "Part", "header", "parts", "role_from", "role_to"]
 log = logging.getLogger(__name__)
 
 FILE = "detect-memo.json"
-FORMAT = 1
+FORMAT = 2  # 2: things digested by ``_content``, not as JSON
 
 
 @dataclass(frozen=True)
@@ -83,8 +83,18 @@ def parts(graph: ig.Graph, projection: Projection, min_size: int) -> list[Part]:
         anchor = thing.centre if thing.centre is not None else next(iter(thing.members))
         found = part_of.get(index.get(anchor, -1))
         if found is not None:
-            digests[found].update(json.dumps(thing.to_dict(), sort_keys=True).encode())
+            digests[found].update(_content(thing))
     return [Part(c, d.hexdigest()) for c, d in zip(components, digests, strict=True)]
+
+
+def _content(thing: Thing) -> bytes:
+    """Everything of a thing, for a digest: as JSON it took 4 s a run at a million rows.
+
+    The members and confidences are in sorted order already (``group_things``).
+    """
+    members, confidence = tuple(thing.members.items()), tuple(thing.confidence.items())
+    return repr((thing.kind, thing.key, thing.label, thing.centre, thing.size, members,
+                 confidence)).encode()  # fmt: skip
 
 
 def role_to(role: MemberRole) -> dict[str, Any]:

@@ -17,7 +17,7 @@ is dropped and reported the same way, whatever its size.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -237,29 +237,41 @@ def group_things(incidences: Iterable[Incidence]) -> list[Thing]:
     >>> ts[0].members["Person:a"], ts[0].confidence["Person:a"], ts[0].size
     (('S1', 'S3'), 1.0, 2)
     """
-    signals: dict[tuple[str, str], dict[str, dict[str, None]]] = defaultdict(dict)
-    conf: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
-    labels: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
+    # Per thing: each member's signals (in a dict, for order), confidence, and the labels.
+    # One lookup of the thing per incidence: there are millions (4.2M at a million rows).
+    found: dict[tuple[str, str], tuple[dict[str, dict[str, None]], dict[str, float], Counter[str]]]
+    found = {}
     centres: dict[tuple[str, str], str] = {}
     for inc in incidences:
         tk = (inc.kind, inc.key)
-        signals[tk].setdefault(inc.member, {})[inc.signal] = None
-        conf[tk][inc.member] = max(conf[tk].get(inc.member, 0.0), inc.confidence)
+        thing = found.get(tk)
+        if thing is None:
+            thing = found[tk] = ({}, {}, Counter())
+        signals, conf, labels = thing
+        member = inc.member
+        held = signals.get(member)
+        if held is None:
+            signals[member] = {inc.signal: None}
+            conf[member] = max(0.0, inc.confidence)
+        else:
+            held[inc.signal] = None
+            conf[member] = max(conf[member], inc.confidence)
         if inc.label:
-            labels[tk][inc.label] += 1
+            labels[inc.label] += 1
         if inc.centre:
-            centres[tk] = inc.member
+            centres[tk] = member
     things = []
-    for tk in sorted(signals):
-        members = {m: tuple(sorted(s)) for m, s in sorted(signals[tk].items())}
+    for tk in sorted(found):
+        signals, conf, labels = found[tk]
+        members = {m: tuple(sorted(s)) for m, s in sorted(signals.items())}
         things.append(
             Thing(
                 kind=tk[0],
                 key=tk[1],
-                label=_most_common(labels[tk]) or tk[1],
+                label=_most_common(labels) or tk[1],
                 centre=centres.get(tk),
                 members=members,
-                confidence=dict(sorted(conf[tk].items())),
+                confidence=dict(sorted(conf.items())),
                 size=len(members),
             )
         )

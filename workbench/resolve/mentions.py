@@ -24,7 +24,7 @@ from workbench.resolve.records import (
 )
 from workbench.store.base import GraphStore, Node
 
-__all__ = ["MENTION_FIELDS", "Context", "context", "key_value", "record", "records_of"]
+__all__ = ["MENTION_FIELDS", "NOWHERE", "Context", "context", "key_value", "record", "records_of"]
 
 # What resolution reads of a mention: its record (``record``) and its person's summary.
 MENTION_FIELDS = ("name", "given", "surname", "birth_date", "birth_administrative",
@@ -45,6 +45,9 @@ class Context:
     def travelling(self) -> bool:
         """In a travelling role: its record's companions are its mates."""
         return self.role in TRAVELLING_ROLES
+
+
+NOWHERE = Context()  # a mention no record places (one object, not one per lookup)
 
 
 def context(
@@ -138,11 +141,11 @@ def records_of(
             around[e.dst] = context(role, s.get("date"), s.get("arrival_date"), routes.get(e.src),
                                     places.get(e.src))  # fmt: skip
     out = {
-        i: record(i, n.props, phones.get(i, ()), docs.get(i, ()), around.get(i, Context()))
+        i: record(i, n.props, phones.get(i, ()), docs.get(i, ()), around.get(i, NOWHERE))
         for i, n in mentions.items()
     }
-    fellow = [record(i, n.props, (), (), around.get(i, Context())) for i, n in others.items()]
-    link_companions(r for r in [*out.values(), *fellow] if around.get(r.id, Context()).travelling)
+    fellow = [record(i, n.props, (), (), around.get(i, NOWHERE)) for i, n in others.items()]
+    link_companions(r for r in [*out.values(), *fellow] if around.get(r.id, NOWHERE).travelling)
     return out
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -72,15 +73,7 @@ class Birth:
     @classmethod
     def parse(cls, iso: str | None, *, administrative: bool = False) -> Birth | None:
         """From an ISO prefix (``1990``, ``1990-05``, ``1990-05-17``)."""
-        if not iso:
-            return None
-        parts = iso.split("-")
-        try:
-            numbers = [int(p) for p in parts[:3]]
-        except ValueError:
-            return None
-        month, day = (*numbers[1:], None, None)[:2]
-        return cls(numbers[0], month, day, administrative)
+        return _birth(iso, administrative) if iso else None
 
     @property
     def precise(self) -> bool:
@@ -90,6 +83,17 @@ class Birth:
     def digits(self) -> str:
         """``YYYYMMDD`` with unknown parts as ``00``, for typo comparisons."""
         return f"{self.year:04d}{self.month or 0:02d}{self.day or 0:02d}"
+
+
+@lru_cache(maxsize=1 << 16)
+def _birth(iso: str, administrative: bool) -> Birth | None:
+    """:meth:`Birth.parse`, once per distinct date (a million mentions share some 40,000)."""
+    try:
+        numbers = [int(p) for p in iso.split("-")[:3]]
+    except ValueError:
+        return None
+    month, day = (*numbers[1:], None, None)[:2]
+    return Birth(numbers[0], month, day, administrative)
 
 
 # The roles that travelled on a record, so that its route and arrival day hold
@@ -156,12 +160,21 @@ class Record:
     key: str = field(init=False)
 
     def __post_init__(self) -> None:
-        words = tokens(self.name)
-        outlines = tuple(skeleton(t) for t in words)
+        words, ordered, outlines, key = _name_parts(self.name)
         object.__setattr__(self, "tokens", words)
-        object.__setattr__(self, "words", tuple(sorted(words)))
+        object.__setattr__(self, "words", ordered)
         object.__setattr__(self, "outlines", outlines)
-        object.__setattr__(self, "key", outline_key(outlines))
+        object.__setattr__(self, "key", key)
+
+
+# Names repeat (every ``Mohammed Ali``): a run building a million records worked the
+# same name out again for each, and held a copy of its tuples per record.
+@lru_cache(maxsize=1 << 20)
+def _name_parts(name: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], str]:
+    """A name's tokens, the tokens sorted, their outlines and its key (``Record``'s fields)."""
+    words = tokens(name)
+    outlines = tuple(skeleton(t) for t in words)
+    return words, tuple(sorted(words)), outlines, outline_key(outlines)
 
 
 class RecordIndex(dict[str, Record]):

@@ -46,6 +46,7 @@ from workbench.resolve.facilitators import FacilitatorRecord, group_facilitators
 from workbench.resolve.links import levels as stored_levels
 from workbench.resolve.mentions import (
     MENTION_FIELDS,
+    NOWHERE,
     Context,
     context,
     key_value,
@@ -230,10 +231,10 @@ def _mentions(
     around = _context(store, mentions)
     state.assigned = {m: p for m, p in state.assigned.items() if m in mentions}
     records = [
-        record(i, _props(row), phones.get(i, ()), docs.get(i, ()), around.get(i, Context()))
+        record(i, _props(row), phones.get(i, ()), docs.get(i, ()), around.get(i, NOWHERE))
         for i, row in mentions.items()
     ]
-    link_companions(r for r in records if around.get(r.id, Context()).travelling)
+    link_companions(r for r in records if around.get(r.id, NOWHERE).travelling)
     records.sort(key=lambda r: r.id)
     return mentions, records
 
@@ -248,17 +249,20 @@ def _context(store: GraphStore, mentions: Mapping[str, Any]) -> dict[str, Contex
     (``context``)."""
     routes = {src: key_value(dst) for src, dst in store.edge_ends("TRAVELLED")}
     places = {src: key_value(dst) for src, dst in store.edge_ends("OBSERVED_AT")}
-    signals = {
-        n.id: (n.props.get("date"), n.props.get("arrival_date"))
-        for n in store.find_nodes("Signal", fields=["date", "arrival_date"])
-    }
+    signals = {i: (day, arrival) for i, day, arrival
+               in store.find_values("Signal", ("date", "arrival_date"))}  # fmt: skip
     out: dict[str, Context] = {}
     for role, edge in ROLE_EDGE.items():
+        made: dict[str, Context] = {}  # a record's mentions in one role share their context
         for signal, mention in store.edge_ends(edge):
             if mention not in mentions or signal not in signals:
                 continue
-            day, arrival = signals[signal]
-            out[mention] = context(role, day, arrival, routes.get(signal), places.get(signal))
+            found = made.get(signal)
+            if found is None:
+                day, arrival = signals[signal]
+                found = made[signal] = context(role, day, arrival, routes.get(signal),
+                                               places.get(signal))  # fmt: skip
+            out[mention] = found
     return out
 
 

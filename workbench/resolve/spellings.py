@@ -119,13 +119,24 @@ def respell(records: Iterable[Record], spellings: Mapping[str, str]) -> None:
     """
     if not spellings:
         return
-    done: set[int] = set()
+    # Per distinct outlines, what they are written as (None: as they are). Names repeat,
+    # and a record met again as another's mate is looked up, not worked out again.
+    written: dict[tuple[str, ...], tuple[tuple[str, ...], str] | None] = {}
     for r in records:
         for one in (r, *r.mates):
-            if id(one) in done:
-                continue
-            done.add(id(one))
-            if any(o in spellings for o in one.outlines):
-                outlines = tuple(spellings.get(o, o) for o in one.outlines)
-                object.__setattr__(one, "outlines", outlines)
-                object.__setattr__(one, "key", outline_key(outlines))
+            if one.outlines not in written:
+                written[one.outlines] = _written(one.outlines, spellings)
+            found = written[one.outlines]
+            if found is not None:
+                object.__setattr__(one, "outlines", found[0])
+                object.__setattr__(one, "key", found[1])
+
+
+def _written(
+    outlines: tuple[str, ...], spellings: Mapping[str, str]
+) -> tuple[tuple[str, ...], str] | None:
+    """The outlines as ``spellings`` writes them, and their key; None if unchanged."""
+    if not any(o in spellings for o in outlines):
+        return None
+    out = tuple(spellings.get(o, o) for o in outlines)
+    return out, outline_key(out)

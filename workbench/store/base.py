@@ -233,6 +233,24 @@ def decode(prop: Property | None, value: Any) -> Any:
     return value
 
 
+def _decode_column(prop: Property, rows: list[list[Any]], k: int) -> None:
+    """:func:`decode` of every row's ``k``-th value, in place: one loop a column, not a
+    call a value (3 of the 9 s of reading 2.9 million links at a million rows)."""
+    if prop.type == "datetime":
+        for row in rows:
+            v = row[k]
+            if isinstance(v, dt.datetime) and v.tzinfo is None:
+                row[k] = v.replace(tzinfo=dt.UTC)
+    elif prop.type == "float":
+        for row in rows:
+            v = row[k]
+            if isinstance(v, int):
+                row[k] = float(v)
+    else:
+        for row in rows:
+            row[k] = decode(prop, row[k])
+
+
 _ENDS = frozenset(("id", "src", "dst"))  # not properties: a node's id, an edge's ends
 
 
@@ -858,10 +876,8 @@ class CypherStore(ABC):
         chosen = tuple(f for f in fields if f != "id")
         rows = self._found_rows(label, where, chosen)
         place = {name: k for k, name in enumerate(chosen, 1)}
-        todo = [(place[name], prop) for name, prop in self._to_decode(self._subset(label, chosen))]
-        for row in rows if todo else ():
-            for k, prop in todo:
-                row[k] = decode(prop, row[k])
+        for name, prop in self._to_decode(self._subset(label, chosen)):
+            _decode_column(prop, rows, place[name])
         return rows
 
     def _found_rows(
@@ -913,8 +929,12 @@ class CypherStore(ABC):
                     if not ids:
                         continue
                     rows = r.run(cypher.edges_to(edge, a, b), {"ids": ids})
-                else:
-                    rows = r.run(cypher.all_edges(edge, a, b))
+                else:  # every edge of the type (millions, for runs): rows as lists
+                    names = tuple(edge.properties)
+                    read = self._values_reader(edge.properties, range(2, 2 + len(names)))
+                    found = r.tabular(cypher.all_edges(edge, a, b, names))[1]
+                    out += [Edge(edge.type, row[0], row[1], read(row)) for row in found]
+                    continue
                 for row in _found(rows):
                     if wanted is not None and row["dst"] not in wanted:
                         continue  # with both src and dst: the edges between them
