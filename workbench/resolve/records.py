@@ -87,7 +87,7 @@ class Birth:
 
 @lru_cache(maxsize=1 << 16)
 def _birth(iso: str, administrative: bool) -> Birth | None:
-    """:meth:`Birth.parse`, once per distinct date (a million mentions share some 40,000)."""
+    """:meth:`Birth.parse`, once per distinct date (mentions share a few tens of thousands)."""
     try:
         numbers = [int(p) for p in iso.split("-")[:3]]
     except ValueError:
