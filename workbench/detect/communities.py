@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from workbench.detect.projection import Projection
+from workbench.detect.subgraphs import Subgraphs
 
 __all__ = [
     "ALGORITHMS",
@@ -324,8 +325,10 @@ def communities(
             f"unknown algorithm {algorithm!r}; choose one of {', '.join(sorted(ALGORITHMS))}"
         )
     out: Communities = []
+    subgraphs = Subgraphs(graph)
     for component in graph.connected_components():
-        out += component_communities(graph, list(component), algorithm, min_size=min_size, **params)
+        out += component_communities(graph, list(component), algorithm, min_size=min_size,
+                                     subgraphs=subgraphs, **params)  # fmt: skip
     return sorted(out)
 
 
@@ -335,12 +338,14 @@ def component_communities(
     algorithm: str = "leiden",
     *,
     min_size: int = 1,
+    subgraphs: Subgraphs | None = None,
     **params: Any,
 ) -> Communities:
     """The communities of one connected component of ``graph`` (vertex indices of ``graph``).
 
     Seeded from the run's seed and the component's own vertex names
     (:func:`component_seed`), so it depends on nothing outside the component.
+    A caller working through many components passes the graph's ``subgraphs``.
     """
     spec = ALGORITHMS[algorithm]
     kwargs = {k: v for k, v in params.items() if k in spec.parameters}
@@ -348,7 +353,11 @@ def component_communities(
         return []
     if len(component) == 1:
         return [list(component)]
-    sub = graph.induced_subgraph(component, implementation="create_from_scratch")
+    sub = (
+        subgraphs.induced(component)
+        if subgraphs is not None
+        else graph.induced_subgraph(component, implementation="create_from_scratch")
+    )
     if "seed" in spec.parameters:
         kwargs["seed"] = component_seed(int(params.get("seed", 0)), sub.vs["name"])
     return [

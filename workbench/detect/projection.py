@@ -238,7 +238,7 @@ def group_things(incidences: Iterable[Incidence]) -> list[Thing]:
     (('S1', 'S3'), 1.0, 2)
     """
     # Per thing: each member's signals (in a dict, for order), confidence, and the labels.
-    # One lookup of the thing per incidence: there are millions (4.2M at a million rows).
+    # One lookup of the thing per incidence: there are millions (3.0M at a million rows).
     found: dict[tuple[str, str], tuple[dict[str, dict[str, None]], dict[str, float], Counter[str]]]
     found = {}
     centres: dict[tuple[str, str], str] = {}

@@ -49,6 +49,7 @@ from workbench.detect.communities import (
 from workbench.detect.projection import KINDS, Projection, Thing, project
 from workbench.detect.roles import MemberRole, Reach, betweenness, member_roles, network_reach
 from workbench.detect.scoring import ClusterFacts, Score, SignalFacts, score_cluster
+from workbench.detect.subgraphs import Subgraphs
 from workbench.detect.suggest import adamic_adar
 from workbench.store import GraphStore, Node
 
@@ -261,6 +262,7 @@ def _find(
     store: GraphStore,
     split: Sequence[memo.Part],
     kept: memo.Memo,
+    subgraphs: Subgraphs,
 ) -> tuple[list[list[int]], dict[int, dict[str, Any]]]:
     """The communities, and the memo's entry for each part it had (by part index)."""
     if params.algorithm == GDS:
@@ -285,6 +287,7 @@ def _find(
             objective=params.objective,
             trials=params.trials,
             runs=params.runs,
+            subgraphs=subgraphs,
         )
     return sorted(out), hits
 
@@ -335,14 +338,15 @@ def _detect(
     log.info("projection: %d members, %d links, %d hubs (%.1f s)", len(projection.members),
              len(projection.links), len(projection.hubs), time.perf_counter() - clock)  # fmt: skip
     graph = to_igraph(projection)
+    subgraphs = Subgraphs(graph)
     split = memo.parts(graph, projection, params.min_size)
     usable = memo_path if params.algorithm != GDS else None  # GDS: the whole graph at once
     kept = memo.Memo.load(usable, memo.header(code_version(), params.to_dict()))
-    found, hits = _find(graph, params, store, split, kept)
+    found, hits = _find(graph, params, store, split, kept, subgraphs)
     log.info("%s: %d communities, %d of %d components reused (%.1f s)", params.algorithm,
              len(found), len(hits), len(split), time.perf_counter() - clock)  # fmt: skip
     clusters = _clusters(graph, projection, found, split)
-    wider = _local(clusters, graph, projection, params, hits)
+    wider = _local(clusters, subgraphs, projection, params, hits)
     with store.reader():
         previous = results.latest_run(store)
         before = results.run_snapshots(store, previous.props["run_id"]) if previous else {}
@@ -537,7 +541,7 @@ def _betweenness(graph: ig.Graph, params: DetectionParams) -> Any:
 def _roles(
     clusters: Sequence[_Cluster],
     todo: Sequence[int],
-    graph: ig.Graph,
+    subgraphs: Subgraphs,
     projection: Projection,
     params: DetectionParams,
 ) -> list[list[int]]:
@@ -559,7 +563,7 @@ def _roles(
     reach: dict[str, Reach] = {}
     network: dict[int, int] = {}
     for k, group in enumerate(groups):
-        sub = graph.induced_subgraph([v for i in group for v in clusters[i].vertices])
+        sub = subgraphs.induced([v for i in group for v in clusters[i].vertices], "auto")
         names = sub.vs["name"]
         found = network_reach(
             sub,
@@ -576,7 +580,7 @@ def _roles(
                 c.cross.append({"a": a, "b": b, "weight": round(w, 6)})
     for i in todo:
         c = clusters[i]
-        sub = graph.induced_subgraph(c.vertices)
+        sub = subgraphs.induced(c.vertices, "auto")
         mine = [reach[m] for m in sub.vs["name"]] if i in network else None
         c.roles = member_roles(sub, _betweenness(sub, params), reach=mine)
         c.strength = float(sum(sub.es["weight"])) if sub.ecount() else 0.0
@@ -585,7 +589,7 @@ def _roles(
 
 def _local(
     clusters: Sequence[_Cluster],
-    graph: ig.Graph,
+    subgraphs: Subgraphs,
     projection: Projection,
     params: DetectionParams,
     hits: Mapping[int, Mapping[str, Any]],
@@ -594,8 +598,10 @@ def _local(
     suggested links - taken from the memo where the component is unchanged (``hits``,
     by part), computed for the others; returns the wider networks of the whole run."""
     todo = [i for i, c in enumerate(clusters) if c.part not in hits]
-    wider = _roles(clusters, todo, graph, projection, params)
-    found = adamic_adar(graph, [clusters[i].vertices for i in todo], limit=params.suggestions)
+    wider = _roles(clusters, todo, subgraphs, projection, params)
+    found = adamic_adar(
+        subgraphs.graph, [clusters[i].vertices for i in todo], limit=params.suggestions
+    )
     for i, suggested in zip(todo, found, strict=True):
         clusters[i].suggestions = [s.to_dict() for s in suggested]
     by_first = {c.members[0]: i for i, c in enumerate(clusters) if c.part in hits}
