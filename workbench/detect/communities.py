@@ -327,25 +327,24 @@ def communities(
     out: Communities = []
     subgraphs = Subgraphs(graph)
     for component in graph.connected_components():
-        out += component_communities(graph, list(component), algorithm, min_size=min_size,
-                                     subgraphs=subgraphs, **params)  # fmt: skip
+        out += component_communities(subgraphs, list(component), algorithm, min_size=min_size,
+                                     **params)  # fmt: skip
     return sorted(out)
 
 
 def component_communities(
-    graph: ig.Graph,
+    subgraphs: Subgraphs,
     component: Sequence[int],
     algorithm: str = "leiden",
     *,
     min_size: int = 1,
-    subgraphs: Subgraphs | None = None,
     **params: Any,
 ) -> Communities:
-    """The communities of one connected component of ``graph`` (vertex indices of ``graph``).
+    """The communities of one connected component of a graph (vertex indices of the graph
+    of ``subgraphs``, which induces the component's subgraph).
 
     Seeded from the run's seed and the component's own vertex names
     (:func:`component_seed`), so it depends on nothing outside the component.
-    A caller working through many components passes the graph's ``subgraphs``.
     """
     spec = ALGORITHMS[algorithm]
     kwargs = {k: v for k, v in params.items() if k in spec.parameters}
@@ -353,11 +352,7 @@ def component_communities(
         return []
     if len(component) == 1:
         return [list(component)]
-    sub = (
-        subgraphs.induced(component)
-        if subgraphs is not None
-        else graph.induced_subgraph(component, implementation="create_from_scratch")
-    )
+    sub = subgraphs.induced(component)
     if "seed" in spec.parameters:
         kwargs["seed"] = component_seed(int(params.get("seed", 0)), sub.vs["name"])
     return [

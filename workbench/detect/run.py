@@ -257,14 +257,15 @@ def gds_for(store: GraphStore) -> Callable[[ig.Graph, float, int], list[list[int
 
 
 def _find(
-    graph: ig.Graph,
+    subgraphs: Subgraphs,
     params: DetectionParams,
     store: GraphStore,
     split: Sequence[memo.Part],
     kept: memo.Memo,
-    subgraphs: Subgraphs,
 ) -> tuple[list[list[int]], dict[int, dict[str, Any]]]:
-    """The communities, and the memo's entry for each part it had (by part index)."""
+    """The communities of the graph of ``subgraphs``, and the memo's entry for each part
+    it had (by part index)."""
+    graph = subgraphs.graph
     if params.algorithm == GDS:
         found = gds_for(store)(graph, params.resolution, params.seed)
         return [c for c in found if len(c) >= params.min_size], {}
@@ -278,7 +279,7 @@ def _find(
             out += [[index[m] for m in c] for c in entry["communities"]]
             continue
         out += component_communities(
-            graph,
+            subgraphs,
             part.vertices,
             params.algorithm,
             min_size=params.min_size,
@@ -287,7 +288,6 @@ def _find(
             objective=params.objective,
             trials=params.trials,
             runs=params.runs,
-            subgraphs=subgraphs,
         )
     return sorted(out), hits
 
@@ -342,7 +342,7 @@ def _detect(
     split = memo.parts(graph, projection, params.min_size)
     usable = memo_path if params.algorithm != GDS else None  # GDS: the whole graph at once
     kept = memo.Memo.load(usable, memo.header(code_version(), params.to_dict()))
-    found, hits = _find(graph, params, store, split, kept, subgraphs)
+    found, hits = _find(subgraphs, params, store, split, kept)
     log.info("%s: %d communities, %d of %d components reused (%.1f s)", params.algorithm,
              len(found), len(hits), len(split), time.perf_counter() - clock)  # fmt: skip
     clusters = _clusters(graph, projection, found, split)

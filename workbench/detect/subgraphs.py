@@ -18,7 +18,7 @@ changes (``tests/detect/test_subgraphs.py`` compares them).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from typing import Any, Literal, NamedTuple
 
 import igraph as ig  # type: ignore[import-untyped]
 
@@ -27,6 +27,15 @@ __all__ = ["Subgraphs"]
 # Below this many incidences per vertex of the whole graph a subgraph is built here:
 # igraph's map costs about half a nanosecond a vertex, a Python incidence some 300.
 _SMALL = 1 / 500
+
+
+class _Lists(NamedTuple):
+    """What building a subgraph reads of the whole graph, once."""
+
+    incident: list[list[int]]  # per vertex, its edges' ids
+    ends: list[tuple[int, int]]  # per edge, its two vertices
+    vertex_values: dict[str, list[Any]]  # per attribute, its value per vertex
+    edge_values: dict[str, list[Any]]  # per attribute, its value per edge
 
 
 class Subgraphs:
@@ -44,14 +53,18 @@ class Subgraphs:
         # igraph's own for a directed graph or one with loops (a projection has neither)
         self.exact = not graph.is_directed() and not any(graph.is_loop())
         self.degree: list[int] = graph.degree()
-        self._lists: tuple[list[list[int]], list[tuple[int, int]]] | None = None
+        self._lists: _Lists | None = None
 
-    def _read(self) -> tuple[list[list[int]], list[tuple[int, int]]]:
-        """The incidence lists and edge ends, read once, when first needed."""
+    def _read(self) -> _Lists:
+        """The graph's lists, read when first needed (a delivery's run needs few subgraphs)."""
         if self._lists is None:
-            self._lists = (self.graph.get_inclist(), self.graph.get_edgelist())
-            self.vertex_values = {a: self.graph.vs[a] for a in self.graph.vs.attributes()}
-            self.edge_values = {a: self.graph.es[a] for a in self.graph.es.attributes()}
+            g = self.graph
+            self._lists = _Lists(
+                g.get_inclist(),
+                g.get_edgelist(),
+                {a: g.vs[a] for a in g.vs.attributes()},
+                {a: g.es[a] for a in g.es.attributes()},
+            )
         return self._lists
 
     def induced(
@@ -65,7 +78,7 @@ class Subgraphs:
         copies = implementation == "auto" and 2 * len(vertices) > n  # igraph copies, then deletes
         if not self.exact or big or copies:
             return self.graph.induced_subgraph(vertices, implementation=implementation)
-        incident, ends = self._read()
+        incident, ends, vertex_values, edge_values = self._read()
         kept = sorted(set(vertices))
         new = {v: i for i, v in enumerate(kept)}
         edges: list[tuple[int, int]] = []
@@ -81,8 +94,8 @@ class Subgraphs:
             edges += [(j, i) for j, _ in lower]
             ids += [e for _, e in lower]
         sub = ig.Graph(n=len(kept), edges=edges)
-        for name, values in self.vertex_values.items():
+        for name, values in vertex_values.items():
             sub.vs[name] = [values[v] for v in kept]
-        for name, values in self.edge_values.items():
+        for name, values in edge_values.items():
             sub.es[name] = [values[e] for e in ids]
         return sub
