@@ -919,22 +919,23 @@ class CypherStore(ABC):
         wanted = set(dst) if dst is not None else None  # a list made 80k ids a quadratic scan
         with self._unit() as r:
             for a, b in edge.endpoints:
-                if sources is not None:
-                    ids = [i for i in sources if self.model.label_of(i) == a]
-                    if not ids:
-                        continue
-                    rows = r.run(cypher.edges_from(edge, a, b), {"ids": ids})
-                elif targets is not None:
-                    ids = [i for i in targets if self.model.label_of(i) == b]
-                    if not ids:
-                        continue
-                    rows = r.run(cypher.edges_to(edge, a, b), {"ids": ids})
-                else:  # every edge of the type (millions, for runs): rows as lists
+                if sources is None and targets is None:
+                    # every edge of the type (millions, for runs): rows as lists, no dict each
                     names = tuple(edge.properties)
                     read = self._values_reader(edge.properties, range(2, 2 + len(names)))
                     found = r.tabular(cypher.all_edges(edge, a, b, names))[1]
                     out += [Edge(edge.type, row[0], row[1], read(row)) for row in found]
                     continue
+                if sources is not None:
+                    ids = [i for i in sources if self.model.label_of(i) == a]
+                    if not ids:
+                        continue
+                    rows = r.run(cypher.edges_from(edge, a, b), {"ids": ids})
+                else:
+                    ids = [i for i in targets or () if self.model.label_of(i) == b]
+                    if not ids:
+                        continue
+                    rows = r.run(cypher.edges_to(edge, a, b), {"ids": ids})
                 for row in _found(rows):
                     if wanted is not None and row["dst"] not in wanted:
                         continue  # with both src and dst: the edges between them
